@@ -1,0 +1,41 @@
+# The two commands of the README: `make generate` and `make test`. Both create .venv and
+# install the pinned dependencies of pyproject.toml on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+PACKAGES := $(wildcard generated/*/)
+# Everything pinned in pyproject.toml (the generator runs from this checkout, uninstalled).
+DEPS = $(shell $(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print(" ".join(p["dependencies"] + p["optional-dependencies"]["dev"]))')
+
+.PHONY: generate test lint typecheck golden pytest record clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(DEPS)
+	@rm -f $(VENV)/.installed-* && touch $@
+
+generate: $(STAMP)
+	@$(BIN)/python -m generator generate
+
+test: lint typecheck golden pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+	$(BIN)/mypy --python-version 3.10 $(PACKAGES)
+
+golden: $(STAMP)
+	$(BIN)/python -m generator generate --check
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+# Re-record the contract cassettes against the real service (needs real credentials).
+record: $(STAMP)
+	TTS_SDKGEN_RECORD=1 $(BIN)/pytest -q tests/contract -o addopts="" --record-mode=rewrite
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

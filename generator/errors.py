@@ -1,0 +1,20 @@
+"""The one error type of the generator: a problem in a spec, located precisely."""
+
+from __future__ import annotations
+
+
+class SpecError(Exception):
+    """A spec that cannot be generated from: `file: pointer: what is wrong`."""
+
+    def __init__(self, file: str, pointer: str, message: str) -> None:
+        super().__init__(f"{file}: {pointer or '/'}: {message}")
+        self.file = file
+        self.pointer = pointer
+        self.message = message
+
+
+def pointer(*parts: object) -> str:
+    """An RFC 6901 JSON pointer from path parts."""
+    return "".join(
+        "/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts
+    )

@@ -1,0 +1,84 @@
+"""Read a spec file and prove it is a valid OpenAPI 3.1 document before anything uses it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import SpecError, pointer
+
+
+def load_openapi(path: Path, display: str) -> dict[str, Any]:
+    """Parse and validate `path`; `display` is how errors name the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SpecError(display, "", f"cannot read: {error.strerror}") from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SpecError(display, where, f"YAML syntax error: {error.problem}") from None
+    except yaml.YAMLError as error:
+        raise SpecError(display, "", f"YAML error: {error}") from None
+    if not isinstance(document, dict):
+        raise SpecError(display, "", "not an OpenAPI document (expected a mapping)")
+    _check_refs(document, display)
+    _check_openapi(document, display)
+    return document
+
+
+def _walk_refs(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield path + ("$ref",), ref
+        for key, value in node.items():
+            yield from _walk_refs(value, path + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk_refs(value, path + (index,))
+
+
+def _resolves(document: Any, ref: str) -> bool:
+    node = document
+    for raw in ref[2:].split("/") if ref != "#" else []:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        else:
+            return False
+    return True
+
+
+def _check_refs(document: dict[str, Any], display: str) -> None:
+    # The validator crashes on dangling references instead of reporting them, and only
+    # local references are supported: check both here, with the reference's own location.
+    for path, ref in _walk_refs(document, ()):
+        if not ref.startswith("#"):
+            raise SpecError(display, pointer(*path), f"only local references are supported: {ref!r}")
+        if not _resolves(document, ref):
+            raise SpecError(display, pointer(*path), f"dangling reference {ref!r}")
+
+
+def _check_openapi(document: dict[str, Any], display: str) -> None:
+    from jsonschema.validators import Draft202012Validator
+    from openapi_spec_validator.validation import OpenAPIV31SpecValidator
+
+    if not str(document.get("openapi", "")).startswith("3.1"):
+        raise SpecError(display, "/openapi", "expected an OpenAPI 3.1 document")
+    # Schema errors from the OpenAPI validator lose their place in the document, so check
+    # each named schema first, where the location is known.
+    schemas = document.get("components", {}).get("schemas", {})
+    if isinstance(schemas, dict):
+        meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+        for name, schema in schemas.items():
+            for error in meta.iter_errors(schema):
+                where = pointer("components", "schemas", name, *error.absolute_path)
+                raise SpecError(display, where, error.message)
+    for error in OpenAPIV31SpecValidator(document).iter_errors():
+        raise SpecError(display, pointer(*error.absolute_path), error.message)

@@ -1,0 +1,85 @@
+"""IR models -> the source of `models.py`, through datamodel-code-generator's library API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .ir import Api, Model
+
+
+def _options() -> dict[str, Any]:
+    """The one pinned option set: every choice explicit, nothing read from the environment."""
+    from datamodel_code_generator import PythonVersion
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+
+    return {
+        "input_file_type": InputFileType.OpenAPI,
+        "output_model_type": DataModelType.PydanticV2BaseModel,
+        "target_python_version": PythonVersion.PY_310,
+        # Formatting is ours (black, in-process, pinned mode); dcg's default is changing.
+        "formatters": [],
+        "disable_timestamp": True,
+        "custom_file_header": "",
+        "use_annotated": True,
+        "field_constraints": True,
+        "use_standard_collections": True,
+        "use_union_operator": True,
+        "enum_field_as_literal": "all",
+        "use_schema_description": True,
+        "use_field_description": True,
+        "use_double_quotes": True,
+        "allow_population_by_field_name": True,
+        "keep_model_order": True,
+        "strict_nullable": True,
+    }
+
+
+def _aliases(models: tuple[Model, ...]) -> dict[str, str]:
+    # The IR chose every field name; hand dcg those choices instead of letting it invent.
+    return {
+        f"{model.name}.{field.wire_name}": field.name
+        for model in models
+        for field in model.fields
+        if field.name != field.wire_name
+    }
+
+
+def _check_names(source: str, models: tuple[Model, ...]) -> None:
+    # dcg renames some fields on its own (e.g. builtins); the IR must have made the same choice.
+    for model in models:
+        for field in model.fields:
+            if f"\n    {field.name}: " not in source:
+                raise AssertionError(f"model field {model.name}.{field.name} missing from dcg output")
+
+
+def _without_banner(source: str) -> str:
+    lines = source.lstrip().splitlines(keepends=True)
+    while lines and (lines[0].startswith("#") or not lines[0].strip()):
+        lines.pop(0)
+    return "".join(lines)
+
+
+def render_models(api: Api) -> str:
+    """Model source for every model of `api` (unformatted)."""
+    from datamodel_code_generator import generate
+
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": api.title, "version": api.version},
+        "paths": {},
+        "components": {"schemas": {m.name: dict(m.schema) for m in api.models}},
+    }
+    source = generate(json.dumps(document), aliases=_aliases(api.models), **_options())
+    if not isinstance(source, str):
+        raise TypeError("datamodel-code-generator returned several modules for one")
+    _check_names(source, api.models)
+    return '"""Request, response and callback models."""\n\n' + _sorted_imports(_without_banner(source))
+
+
+def _sorted_imports(source: str) -> str:
+    import isort
+
+    # No src_paths: which names count as first-party must not depend on the working directory.
+    config = isort.Config(profile="black", src_paths=frozenset(), known_third_party=["pydantic"])
+    return isort.code(source, config=config)

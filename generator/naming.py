@@ -1,0 +1,102 @@
+"""Every Python name the generator emits is decided here, once.
+
+The rules: methods and arguments are snake_case, classes PascalCase; a name that is a
+keyword, would shadow a builtin type used in annotations, or would clash with pydantic's
+own model attributes gets a trailing underscore and keeps its wire name as an alias.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterable
+
+_WORD_BOUNDARY = re.compile(
+    r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+"
+)
+
+# Names an annotation may use (dcg emits them bare), so a field must not shadow them.
+_ANNOTATION_NAMES = frozenset(
+    {"bool", "bytes", "date", "datetime", "dict", "float", "int", "list", "set", "str", "type"}
+    | {"Annotated", "Any", "Field", "Literal", "None"}
+)
+
+# Attributes pydantic's BaseModel defines; a field of the same name would shadow them.
+_PYDANTIC_ATTRIBUTES = frozenset(
+    {
+        "construct", "copy", "dict", "from_orm", "json", "parse_file", "parse_obj",
+        "parse_raw", "schema", "schema_json", "update_forward_refs", "validate",
+    }
+)  # fmt: skip
+
+# Names generated methods use for themselves.
+_METHOD_RESERVED = frozenset({"self"})
+
+
+def words(name: str) -> list[str]:
+    """Split camelCase, PascalCase, snake_case, kebab-case and spaced names into words."""
+    return [w.lower() for w in _WORD_BOUNDARY.findall(name)]
+
+
+def snake_case(name: str) -> str:
+    return "_".join(words(name))
+
+
+def pascal_case(name: str) -> str:
+    # Keep words that are already capitalised as written (TtsCallBackConfig stays as is).
+    parts = re.split(r"[^0-9A-Za-z]+", name)
+    return "".join(p[:1].upper() + p[1:] for p in parts if p)
+
+
+def _escape(name: str, reserved: Iterable[str] = ()) -> str:
+    if not name:
+        name = "value"
+    if name[0].isdigit():
+        name = "n" + name
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in set(reserved):
+        return name + "_"
+    return name
+
+
+def field_name(wire_name: str) -> str:
+    """The attribute name of a model field."""
+    name = snake_case(wire_name)
+    if name.startswith("model_"):
+        # pydantic reserves the model_ namespace for itself.
+        return name + "_"
+    return _escape(name, _ANNOTATION_NAMES | _PYDANTIC_ATTRIBUTES)
+
+
+def argument_name(wire_name: str) -> str:
+    """A keyword argument of a generated method."""
+    return _escape(snake_case(wire_name), _METHOD_RESERVED)
+
+
+def method_name(operation_id: str) -> str:
+    return _escape(snake_case(operation_id), _METHOD_RESERVED)
+
+
+def class_name(schema_name: str) -> str:
+    return _escape(pascal_case(schema_name))
+
+
+def package_name(api_key: str) -> str:
+    """`huawei-metastudio` -> `tts_huawei_metastudio`."""
+    return "tts_" + snake_case(api_key)
+
+
+def distribution_name(api_key: str) -> str:
+    return "tts-" + "-".join(words(api_key))
+
+
+def dedupe(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
+    """Make names unique, in order, by suffixing later duplicates with _2, _3, …"""
+    seen = set(taken)
+    result = []
+    for name in names:
+        candidate, n = name, 2
+        while candidate in seen:
+            candidate, n = f"{name}_{n}", n + 1
+        seen.add(candidate)
+        result.append(candidate)
+    return result

@@ -1,0 +1,113 @@
+"""Runs the steps for each API, in order: load -> IR -> models/templates -> format -> write.
+
+The only module that knows the order. Heavy imports (YAML, validators, dcg, black) happen
+only once an API actually needs rendering, so a no-op run costs almost nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import naming
+from .fingerprint import header_lines, with_header
+
+REPO = Path(__file__).resolve().parent.parent
+SPEC_FILE = "openapi.yaml"
+
+
+@dataclass(frozen=True)
+class Report:
+    api: str
+    written: int
+    unchanged: int
+    removed: int
+    seconds: float
+    skipped: bool = False
+
+    def line(self) -> str:
+        if self.skipped:
+            return f"{self.api}: up to date ({self.seconds:.3f} s)"
+        return (
+            f"{self.api}: {self.written} written, {self.unchanged} unchanged, "
+            f"{self.removed} removed ({self.seconds:.3f} s)"
+        )
+
+
+def discover(specs: Path) -> list[str]:
+    """Every API: a folder of `specs/` holding an `openapi.yaml`."""
+    return sorted(p.parent.name for p in specs.glob(f"*/{SPEC_FILE}"))
+
+
+def spec_display(key: str) -> str:
+    """How headers name a spec: the same on every machine, whatever the working directory."""
+    return f"specs/{key}/{SPEC_FILE}"
+
+
+def _error_display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def render_api(key: str, specs: Path) -> dict[str, bytes]:
+    """Every file of the API's package, by path relative to the package folder."""
+    from .format import format_python
+    from .ir_build import build
+    from .load import load_openapi
+    from .models import render_models
+    from .render import render_package, runtime_files
+
+    path = specs / key / SPEC_FILE
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    document = load_openapi(path, _error_display(path))
+    api = build(document, key, spec_display(key), digest)
+    sources = render_package(api)
+    sources["models.py"] = render_models(api)
+    sources.update(runtime_files(api))
+    files = {}
+    for rel, source in sorted(sources.items()):
+        if rel.endswith(".py") and not rel.startswith("_runtime/"):
+            source = format_python(source, rel)
+        files[rel] = with_header(rel, source, api.spec_path, digest).encode()
+    return files
+
+
+def _is_current(key: str, specs: Path, out: Path) -> bool:
+    """Whether the package's header names this spec's and this generator's hashes."""
+    init = out / naming.package_name(key) / "__init__.py"
+    if not init.is_file():
+        return False
+    digest = hashlib.sha256((specs / key / SPEC_FILE).read_bytes()).hexdigest()
+    expected = "".join(f"# {line}\n" for line in header_lines(spec_display(key), digest))
+    with init.open("rb") as handle:
+        return handle.read(len(expected.encode())) == expected.encode()
+
+
+def generate(key: str, specs: Path, out: Path, *, force: bool = False) -> Report:
+    from .write import write_tree
+
+    start = time.perf_counter()
+    if not force and _is_current(key, specs, out):
+        return Report(key, 0, 0, 0, time.perf_counter() - start, skipped=True)
+    files = render_api(key, specs)
+    outcome = write_tree(out / naming.package_name(key), files)
+    return Report(
+        key,
+        len(outcome.written),
+        len(outcome.unchanged),
+        len(outcome.removed),
+        time.perf_counter() - start,
+    )
+
+
+def check(key: str, specs: Path, out: Path) -> list[str]:
+    """What `generate` would change (always renders: a hand edit must not hide behind a hash)."""
+    from .write import diff_tree
+
+    return diff_tree(out / naming.package_name(key), render_api(key, specs))

@@ -1,0 +1,178 @@
+"""IR -> package files, through the Jinja templates (one template per output file)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .ir import Api, AuthScheme, Credential, Operation, Parameter
+
+TEMPLATES = Path(__file__).parent / "templates"
+RUNTIME = Path(__file__).parent / "runtime"
+# Runtime modules every package gets; signers are added per API.
+RUNTIME_CORE = ("__init__.py", "errors.py", "settings.py", "transport.py")
+_PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["pyrepr"] = repr
+    env.filters["pytuple"] = lambda values: repr(tuple(values))
+    env.filters["docstring"] = _docstring
+    env.filters["dunder_all"] = _dunder_all
+    env.globals.update(
+        construct=_construct,
+        scheme_has_env=_scheme_has_env,
+        keyword_count=_keyword_count,
+        path_expression=_path_expression,
+        query_parameters=lambda op: _located(op, "query"),
+        header_parameters=lambda op: _located(op, "header"),
+        argument=_argument,
+    )
+    return env
+
+
+def _docstring(text: str) -> str:
+    # Docstrings come from spec prose: keep it from closing the string or escaping.
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
+
+
+def _dunder_all(names: list[str]) -> str:
+    """`__all__` in the order linters expect: CONSTANTS, Classes, functions."""
+    def key(name: str) -> tuple[int, str]:
+        return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
+
+    return "[" + ", ".join(f'"{n}"' for n in sorted(names, key=key)) + "]"
+
+
+def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
+    """`from ._runtime.<module> import <names>` lines, sorted as isort would."""
+    imports: dict[str, list[str]] = {"": ["settings"]}
+    if api.lifecycle:
+        imports["errors"] = ["JobFailedError"]
+    for signer in api.signers:
+        imports[signer.module] = [signer.class_name]
+    transport = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncTransport", "Auth", "Call", "Core", "ErrorShape", "SyncTransport", "drop_none", "json_body", "path_segment", "text_params"]
+    if api.lifecycle:
+        transport.append("JobPoller")
+    if any(s.header for s in api.auth):
+        transport.append("TokenAuth")
+    imports["transport"] = sorted(transport, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))
+    return sorted(imports.items())
+
+
+def _credentials(api: Api) -> list[Credential]:
+    return [cred for scheme in api.auth for cred in scheme.credentials]
+
+
+def _scheme_has_env(scheme: AuthScheme) -> bool:
+    return all(c.env for c in scheme.credentials if not c.optional)
+
+
+def _construct(scheme: AuthScheme, source: str) -> str:
+    """The expression building `scheme`'s auth from arguments or from the environment."""
+    if scheme.header is not None:
+        (cred,) = scheme.credentials
+        value = cred.name if source == "arg" else f"settings.env({cred.env!r})"
+        return f"TokenAuth(header={scheme.header!r}, token=settings.require({cred.name!r}, {value}, 'pass {cred.name}='))"
+    assert scheme.signer is not None
+    required = [c.name for c in scheme.credentials if not c.optional]
+    hint = "pass " + " and ".join(f"{n}=" for n in required) + " together"
+    args = []
+    for cred in scheme.credentials:
+        value = cred.name if source == "arg" else (f"settings.env({cred.env!r})" if cred.env else "None")
+        if not cred.optional:
+            value = f"settings.require({cred.name!r}, {value}, {hint!r})"
+        args.append(f"{cred.name}={value}")
+    args += [f"{name}={name}" for name in scheme.signer.client_parameters]
+    return f"{scheme.signer.class_name}({', '.join(args)})"
+
+
+def _no_credentials_message(api: Api) -> str:
+    explicit = " or ".join(
+        " and ".join(f"{c.name}=" for c in s.credentials if not c.optional) for s in api.auth
+    )
+    from_env = " or ".join(
+        " and ".join(str(c.env) for c in s.credentials if not c.optional)
+        for s in api.auth
+        if _scheme_has_env(s)
+    )
+    return f"no credentials: pass {explicit}" + (f"; or set {from_env}" if from_env else "")
+
+
+def _keyword_count(op: Operation) -> int:
+    return len(op.body_fields) + sum(1 for p in op.method_parameters if p.location != "path")
+
+
+def _located(op: Operation, location: str) -> list[Parameter]:
+    return [p for p in op.parameters if p.location == location]
+
+
+def _argument(param: Parameter) -> str:
+    return f"self._{param.name}" if param.client_level else param.name
+
+
+def _path_expression(op: Operation) -> str:
+    """The path as a concatenation of literals and encoded parameters."""
+    by_wire = {p.wire_name: p for p in op.parameters if p.location == "path"}
+    parts = []
+    last = 0
+    for match in _PATH_PARAMETER.finditer(op.path):
+        if match.start() > last:
+            parts.append(repr(op.path[last : match.start()]))
+        param = by_wire[match.group(1)]
+        parts.append(f"path_segment({param.name!r}, {_argument(param)})")
+        last = match.end()
+    if last < len(op.path):
+        parts.append(repr(op.path[last:]))
+    return " + ".join(parts)
+
+
+def _context(api: Api) -> dict[str, Any]:
+    annotations = [f.annotation for op in api.operations for f in op.body_fields]
+    annotations += [p.annotation for op in api.operations for p in op.parameters]
+    signer_params = sorted({n for s in api.signers for n in s.client_parameters})
+    client_models = {op.response.name for op in api.operations}
+    client_models |= {op.body.name for op in api.operations if op.body}
+    client_models |= {cb.model.name for cb in api.callbacks}
+    client_models |= {
+        a for a in annotations if a in {m.name for m in api.models}
+    }
+    return {
+        "api": api,
+        "credentials": _credentials(api),
+        "signer_client_parameters": signer_params,
+        "runtime_imports": _runtime_imports(api),
+        "uses_literal": any("Literal[" in a for a in annotations),
+        "client_models": sorted(client_models),
+        "no_credentials_message": _no_credentials_message(api),
+    }
+
+
+def render_package(api: Api) -> dict[str, str]:
+    """Every templated file of the package, by path relative to the package root."""
+    env = _environment()
+    context = _context(api)
+    files = {}
+    for template in sorted(TEMPLATES.glob("*.jinja")):
+        output = template.name.removesuffix(".jinja")
+        files[output] = env.get_template(template.name).render(context)
+    return files
+
+
+def runtime_files(api: Api) -> dict[str, str]:
+    """The hand-written runtime modules this package needs, copied verbatim."""
+    names = list(RUNTIME_CORE) + [f"{s.module}.py" for s in api.signers]
+    return {f"_runtime/{name}": (RUNTIME / name).read_text(encoding="utf-8") for name in names}

@@ -1,0 +1,138 @@
+"""Errors raised by generated clients.
+
+Every error carries what a caller needs to act on it or report it to the vendor (status,
+vendor error code, message, request id, raw body) and never a credential: request headers
+are not kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class APIError(Exception):
+    """Base class of every error a generated client raises for a call it made."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class APIConnectionError(APIError):
+    """The server could not be reached, or the connection broke before a response arrived."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+
+class APIStatusError(APIError):
+    """The server answered with an error: an HTTP error status, or a 2xx carrying an error body."""
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        code: str | None,
+        message: str,
+        request_id: str | None,
+        body: bytes,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.code = code
+        self.request_id = request_id
+        self.body = body
+
+    def __str__(self) -> str:
+        code = f" {self.code}" if self.code else ""
+        request_id = f" (request id {self.request_id})" if self.request_id else ""
+        return f"HTTP {self.status_code}{code}: {self.message}{request_id}"
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400: the vendor rejected a parameter."""
+
+
+class AuthenticationError(APIStatusError):
+    """HTTP 401: credentials missing, wrong or expired."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403: the credentials may not call this operation."""
+
+
+class NotFoundError(APIStatusError):
+    """HTTP 404: no such resource (for example an unknown job id)."""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429: too many requests."""
+
+
+class InternalServerError(APIStatusError):
+    """HTTP 5xx: the vendor failed."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The most specific error class for an HTTP status."""
+    if status_code >= 500:
+        return InternalServerError
+    return _BY_STATUS.get(status_code, APIStatusError)
+
+
+class APIResponseValidationError(APIError):
+    """A successful response whose body does not match the API's schema.
+
+    The raw body is kept, so nothing the vendor sent is lost.
+    """
+
+    def __init__(
+        self, message: str, *, status_code: int, request_id: str | None, body: bytes
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body = body
+
+
+class JobFailedError(APIError):
+    """`wait_for_job` saw the job reach a failed state."""
+
+    def __init__(
+        self,
+        *,
+        job_id: str,
+        state: str,
+        code: str | None,
+        message: str | None,
+        result: Any,
+    ) -> None:
+        detail = f": {code or ''} {message or ''}".rstrip() if code or message else ""
+        super().__init__(f"job {job_id} ended in state {state}{detail}")
+        self.job_id = job_id
+        self.state = state
+        self.code = code
+        self.vendor_message = message
+        self.result = result
+
+
+class JobTimeoutError(APIError):
+    """`wait_for_job` gave up before the job reached a final state."""
+
+    def __init__(self, *, job_id: str, state: str, timeout: float) -> None:
+        super().__init__(
+            f"job {job_id} still in state {state} after waiting {timeout:g} s"
+        )
+        self.job_id = job_id
+        self.state = state
+        self.timeout = timeout

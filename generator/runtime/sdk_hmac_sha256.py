@@ -1,0 +1,236 @@
+"""Huawei Cloud APIG AK/SK request signing ("SDK-HMAC-SHA256").
+
+Standard library only, so generated SDKs can vendor this file without
+pulling in extra dependencies.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+from collections.abc import Mapping
+from urllib.parse import quote, unquote, urlsplit
+
+__all__ = ["SdkHmacSha256Signer", "canonical_request", "string_to_sign"]
+
+_ALGORITHM = "SDK-HMAC-SHA256"
+_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _encode(text: str) -> str:
+    # safe="" so "/" and "=" inside a segment or parameter get escaped; quote()
+    # already leaves exactly the RFC 3986 unreserved set (incl. "~") alone.
+    return quote(text, safe="")
+
+
+def _canonical_uri(path: str) -> str:
+    # Decode first so a caller who pre-encoded a segment ("a%20b") and one who
+    # did not ("a b") produce the same canonical form instead of "%2520".
+    uri = "/".join(_encode(unquote(segment)) for segment in path.split("/"))
+    if not uri.startswith("/"):
+        uri = "/" + uri
+    # The gateway's canonical form always carries a trailing slash, even for
+    # paths that are sent without one.
+    if not uri.endswith("/"):
+        uri += "/"
+    return uri
+
+
+def _canonical_query(query: str) -> str:
+    pairs: list[tuple[str, str]] = []
+    for item in query.split("&"):
+        if not item:
+            continue
+        key, _, value = item.partition("=")
+        # unquote, not unquote_plus: RFC 3986 gives "+" no special meaning, so
+        # a literal "+" is signed as "%2B" rather than silently becoming a space.
+        pairs.append((_encode(unquote(key)), _encode(unquote(value))))
+    # Sorting the encoded forms keeps the order independent of how the caller
+    # happened to escape the URL.
+    pairs.sort()
+    return "&".join(f"{key}={value}" for key, value in pairs)
+
+
+def _normalised_headers(headers: Mapping[str, str]) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for name, value in headers.items():
+        lower = name.strip().lower()
+        if lower in seen:
+            # Two spellings of one header would give the server and us
+            # different ideas of its value; refuse rather than guess.
+            raise ValueError(
+                f"header {lower!r} given more than once (names are case-insensitive)"
+            )
+        seen[lower] = value.strip()
+    return sorted(seen.items())
+
+
+def _signed_header_names(normalised: list[tuple[str, str]]) -> str:
+    return ";".join(name for name, _ in normalised)
+
+
+def canonical_request(
+    method: str, url: str, headers: Mapping[str, str], body: bytes
+) -> str:
+    """Build the canonical request text.
+
+    `headers` must be exactly the headers to sign, Host included.
+    """
+    parts = urlsplit(url)
+    normalised = _normalised_headers(headers)
+    header_block = "".join(f"{name}:{value}\n" for name, value in normalised)
+    return "\n".join(
+        [
+            method.upper(),
+            _canonical_uri(parts.path),
+            _canonical_query(parts.query),
+            header_block,
+            _signed_header_names(normalised),
+            hashlib.sha256(body).hexdigest(),
+        ]
+    )
+
+
+def string_to_sign(canonical: str, sdk_date: str) -> str:
+    """Build the string that is HMAC'd with the SK."""
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return f"{_ALGORITHM}\n{sdk_date}\n{digest}"
+
+
+def _host_from_url(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host:
+        raise ValueError("url has no host; pass a Host header or an absolute URL")
+    if ":" in host:
+        # urlsplit strips IPv6 brackets, but the Host header needs them back.
+        host = f"[{host}]"
+    port = parts.port
+    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    return host
+
+
+def _format_sdk_date(now: datetime.datetime | None) -> str:
+    if now is None:
+        now = datetime.datetime.now(datetime.timezone.utc)
+    elif now.tzinfo is None or now.utcoffset() is None:
+        # A naive value would be read as local time and produce a date the
+        # gateway rejects as skewed, which is hard to debug; make it explicit.
+        raise ValueError("now must be timezone-aware")
+    return now.astimezone(datetime.timezone.utc).strftime(_DATE_FORMAT)
+
+
+def _check_credential(name: str, value: str) -> None:
+    # Messages name the argument only: the value may be a secret.
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string")
+    if any(ch in value for ch in "\r\n\0"):
+        # These values end up in header lines; a line break would let them
+        # inject extra headers.
+        raise ValueError(f"{name} must not contain CR, LF or NUL characters")
+
+
+def _mask_ak(ak: str) -> str:
+    # Short keys are masked completely, since 4 visible characters of a
+    # very short key would reveal most of it.
+    return ak[:4] + "****" if len(ak) > 8 else "****"
+
+
+class SdkHmacSha256Signer:
+    """Signs requests with Huawei Cloud AK/SK (SDK-HMAC-SHA256)."""
+
+    def __init__(
+        self,
+        *,
+        ak: str,
+        sk: str,
+        security_token: str | None = None,
+        project_id: str | None = None,
+    ) -> None:
+        _check_credential("ak", ak)
+        _check_credential("sk", sk)
+        if security_token is not None:
+            _check_credential("security_token", security_token)
+        if project_id is not None:
+            _check_credential("project_id", project_id)
+        self._ak = ak
+        self._sk = sk
+        self._security_token = security_token
+        self._project_id = project_id
+
+    def __repr__(self) -> str:
+        fields = [f"ak={_mask_ak(self._ak)!r}", "sk=***"]
+        if self._security_token is not None:
+            fields.append("security_token=***")
+        if self._project_id is not None:
+            fields.append(f"project_id={self._project_id!r}")
+        return f"{type(self).__name__}({', '.join(fields)})"
+
+    def sign(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        now: datetime.datetime | None = None,
+    ) -> dict[str, str]:
+        """Return the headers to add to the request.
+
+        These are X-Sdk-Date, X-Project-Id (if set), X-Security-Token (if
+        set) and Authorization.
+
+        `headers` are the request's own headers that must be signed (e.g.
+        Content-Type, X-App-UserId); Host is added from the URL if absent.
+        If `headers` already contains X-Sdk-Date, that value is used instead
+        of `now` (this is how the vendor example is reproduced).
+        """
+        to_sign = dict(_normalised_headers(headers))
+        # Authorization carries the signature, so it cannot be part of it; a
+        # stale one from a retried request is simply replaced.
+        to_sign.pop("authorization", None)
+        to_sign.setdefault("host", _host_from_url(url))
+
+        sdk_date = to_sign.get("x-sdk-date")
+        if sdk_date is None:
+            sdk_date = _format_sdk_date(now)
+            to_sign["x-sdk-date"] = sdk_date
+        added = {"X-Sdk-Date": sdk_date}
+
+        if self._project_id is not None:
+            self._add_own_header(
+                to_sign, "X-Project-Id", self._project_id, "project_id"
+            )
+            added["X-Project-Id"] = self._project_id
+        if self._security_token is not None:
+            self._add_own_header(
+                to_sign, "X-Security-Token", self._security_token, "security_token"
+            )
+            added["X-Security-Token"] = self._security_token
+
+        canonical = canonical_request(method, url, to_sign, body)
+        signature = hmac.new(
+            self._sk.encode("utf-8"),
+            string_to_sign(canonical, sdk_date).encode("utf-8"),
+            hashlib.sha256,
+        ).hexdigest()
+        signed_headers = _signed_header_names(sorted(to_sign.items()))
+        added["Authorization"] = (
+            f"{_ALGORITHM} Access={self._ak}, "
+            f"SignedHeaders={signed_headers}, Signature={signature}"
+        )
+        return added
+
+    @staticmethod
+    def _add_own_header(
+        to_sign: dict[str, str], name: str, value: str, argument: str
+    ) -> None:
+        existing = to_sign.get(name.lower())
+        if existing is not None and existing != value:
+            # The request would carry two different values and the gateway
+            # would check only one of them; fail loudly instead.
+            raise ValueError(f"{name} header conflicts with the configured {argument}")
+        to_sign[name.lower()] = value

@@ -1,0 +1,388 @@
+"""HTTP transport shared by every generated client.
+
+`Core` holds everything both clients share: URL building, signing, the retry decision and
+response parsing. `SyncTransport` and `AsyncTransport` only add the I/O and the sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from .errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    JobTimeoutError,
+    status_error_class,
+)
+
+logger = logging.getLogger(__name__.rsplit(".", 2)[0])
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 2
+
+
+class Auth(Protocol):
+    """Adds credentials to a request: returns the headers to set, given what will be sent."""
+
+    def sign(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes
+    ) -> dict[str, str]: ...
+
+
+class TokenAuth:
+    """Sends a bearer-style token in one header."""
+
+    def __init__(self, *, header: str, token: str) -> None:
+        if not token:
+            raise ValueError("token must not be empty")
+        self._header = header
+        self._token = token
+
+    def sign(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes
+    ) -> dict[str, str]:
+        return {self._header: self._token}
+
+    def __repr__(self) -> str:
+        return f"TokenAuth(header={self._header!r}, token=***)"
+
+
+@dataclass(frozen=True)
+class ErrorShape:
+    """Where an API puts the parts of its error bodies (JSON pointers) and its request id."""
+
+    code: str
+    message: str
+    request_id: str | None = None
+    request_id_header: str | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request, fully described before anything is sent."""
+
+    method: str
+    path: str
+    query: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    # Safe to send twice: the server cannot have acted on a failed first attempt in a way
+    # that matters (reads). Submits are not: a duplicate job is billed twice.
+    idempotent: bool = False
+
+
+def path_segment(name: str, value: str) -> str:
+    """Encode one path parameter, refusing values that would change the path's shape."""
+    if not value:
+        raise ValueError(f"{name} must not be empty")
+    return quote(value, safe="")
+
+
+def json_body(model: BaseModel) -> bytes:
+    """Serialise a request model as the vendor expects it: wire names, only what was given."""
+    return model.model_dump_json(by_alias=True, exclude_unset=True).encode()
+
+
+def drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Arguments left at None are not sent, so the server applies its own defaults."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def text_params(values: Mapping[str, object]) -> dict[str, str]:
+    """Query or header values as the wire carries them; None means not sent."""
+    return {
+        key: ("true" if value else "false") if isinstance(value, bool) else str(value)
+        for key, value in values.items()
+        if value is not None
+    }
+
+
+def json_pointer(document: Any, pointer: str) -> Any:
+    """Resolve an RFC 6901 pointer, or return None where the document has no such place."""
+    node = document
+    for raw in pointer.split("/")[1:]:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter; `Retry-After` wins when it is reasonable."""
+
+    max_retries: int = DEFAULT_MAX_RETRIES
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+
+    def delay(self, attempt: int, response: httpx.Response | None) -> float:
+        retry_after = _retry_after(response) if response is not None else None
+        if retry_after is not None and 0 <= retry_after <= self.max_retry_after:
+            return retry_after
+        backoff = min(self.initial_delay * 2.0**attempt, self.max_delay)
+        # Jitter spreads out clients that failed together, so they do not retry together.
+        return backoff * (1 - 0.25 * random.random())
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return moment.timestamp() - time.time()
+
+
+# Failures where the request provably never reached the server: always safe to retry.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class Core:
+    """Everything about a call that is the same whether the I/O is sync or async."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth: Auth,
+        errors: ErrorShape,
+        timeout: float | httpx.Timeout,
+        max_retries: int,
+        retry_submits: bool,
+        user_agent: str,
+    ) -> None:
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth
+        self.errors = errors
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.retry = RetryPolicy(max_retries=max_retries)
+        self.retry_submits = retry_submits
+        self.user_agent = user_agent
+
+    def __repr__(self) -> str:
+        return f"Core(base_url={self.base_url!r}, auth={self.auth!r})"
+
+    def build(self, client: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+        """Build and sign the request; called per attempt so each carries a fresh signature date."""
+        url = httpx.URL(self.base_url + call.path, params=dict(call.query) or None)
+        body = call.body or b""
+        headers = dict(call.headers)
+        if call.body is not None:
+            headers["Content-Type"] = "application/json"
+        headers.update(self.auth.sign(call.method, str(url), headers, body))
+        headers["User-Agent"] = self.user_agent
+        return client.build_request(
+            call.method, url, headers=headers, content=body, timeout=self.timeout
+        )
+
+    def retry_delay(
+        self,
+        call: Call,
+        attempt: int,
+        *,
+        response: httpx.Response | None = None,
+        error: Exception | None = None,
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or None when this one is final."""
+        if attempt >= self.retry.max_retries:
+            return None
+        may_repeat = call.idempotent or self.retry_submits
+        if error is not None:
+            retry = isinstance(error, _NOT_SENT) or (
+                may_repeat and isinstance(error, httpx.TransportError)
+            )
+        elif response is not None:
+            # A 429 is refused before any work is done, so even a submit may be repeated.
+            retry = response.status_code == 429 or (
+                may_repeat and (response.status_code >= 500 or response.status_code == 408)
+            )
+        else:
+            retry = False
+        return self.retry.delay(attempt, response) if retry else None
+
+    def connection_error(self, call: Call, error: httpx.TransportError) -> APIConnectionError:
+        where = f"{call.method} {self.base_url}{call.path}"
+        if isinstance(error, httpx.TimeoutException):
+            return APITimeoutError(f"{where} timed out ({type(error).__name__})")
+        return APIConnectionError(f"{where} failed: {type(error).__name__}: {error}")
+
+    def parse(self, response: httpx.Response, model: type[ModelT]) -> ModelT:
+        """Turn a response into `model`, or raise the typed error it stands for."""
+        body = response.content
+        try:
+            data: Any = json.loads(body) if body.strip() else None
+        except ValueError:
+            data = None
+            decoded = False
+        else:
+            decoded = True
+        request_id = _text(
+            json_pointer(data, self.errors.request_id) if self.errors.request_id else None
+        )
+        if request_id is None and self.errors.request_id_header:
+            request_id = response.headers.get(self.errors.request_id_header)
+        code = _text(json_pointer(data, self.errors.code))
+        if not response.is_success or code is not None:
+            message = _text(json_pointer(data, self.errors.message))
+            if message is None:
+                message = response.reason_phrase or "error"
+                if not decoded and body:
+                    message += f": {body[:200].decode(errors='replace')}"
+            raise status_error_class(response.status_code)(
+                status_code=response.status_code,
+                code=code,
+                message=message,
+                request_id=request_id,
+                body=body,
+            )
+        if not decoded:
+            raise APIResponseValidationError(
+                f"HTTP {response.status_code}: response body is not JSON",
+                status_code=response.status_code,
+                request_id=request_id,
+                body=body,
+            )
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            raise APIResponseValidationError(
+                f"HTTP {response.status_code}: response does not match "
+                f"{model.__name__}: {error}",
+                status_code=response.status_code,
+                request_id=request_id,
+                body=body,
+            ) from error
+
+
+def _log_retry(call: Call, attempt: int, delay: float, reason: str) -> None:
+    logger.info(
+        "retrying %s %s in %.2f s (retry %d): %s", call.method, call.path, delay, attempt + 1, reason
+    )
+
+
+def _reason(response: httpx.Response | None, error: Exception | None) -> str:
+    if response is not None:
+        return f"HTTP {response.status_code}"
+    return type(error).__name__
+
+
+class SyncTransport:
+    """Blocking I/O for `Core`."""
+
+    def __init__(self, core: Core, client: httpx.Client | None) -> None:
+        self.core = core
+        self._owns_client = client is None
+        self.client = client if client is not None else httpx.Client()
+
+    def send(self, call: Call, model: type[ModelT]) -> ModelT:
+        attempt = 0
+        while True:
+            response: httpx.Response | None = None
+            try:
+                response = self.client.send(self.core.build(self.client, call))
+            except httpx.TransportError as error:
+                delay = self.core.retry_delay(call, attempt, error=error)
+                if delay is None:
+                    raise self.core.connection_error(call, error) from error
+                _log_retry(call, attempt, delay, _reason(None, error))
+            else:
+                logger.debug("%s %s -> %d", call.method, call.path, response.status_code)
+                delay = self.core.retry_delay(call, attempt, response=response)
+                if delay is None:
+                    return self.core.parse(response, model)
+                _log_retry(call, attempt, delay, _reason(response, None))
+            time.sleep(delay)
+            attempt += 1
+
+    def close(self) -> None:
+        if self._owns_client:
+            self.client.close()
+
+
+class AsyncTransport:
+    """Non-blocking I/O for `Core`."""
+
+    def __init__(self, core: Core, client: httpx.AsyncClient | None) -> None:
+        self.core = core
+        self._owns_client = client is None
+        self.client = client if client is not None else httpx.AsyncClient()
+
+    async def send(self, call: Call, model: type[ModelT]) -> ModelT:
+        attempt = 0
+        while True:
+            response: httpx.Response | None = None
+            try:
+                response = await self.client.send(self.core.build(self.client, call))
+            except httpx.TransportError as error:
+                delay = self.core.retry_delay(call, attempt, error=error)
+                if delay is None:
+                    raise self.core.connection_error(call, error) from error
+                _log_retry(call, attempt, delay, _reason(None, error))
+            else:
+                logger.debug("%s %s -> %d", call.method, call.path, response.status_code)
+                delay = self.core.retry_delay(call, attempt, response=response)
+                if delay is None:
+                    return self.core.parse(response, model)
+                _log_retry(call, attempt, delay, _reason(response, None))
+            await asyncio.sleep(delay)
+            attempt += 1
+
+    async def close(self) -> None:
+        if self._owns_client:
+            await self.client.aclose()
+
+
+class JobPoller:
+    """The waiting side of `wait_for_job`: growing intervals, bounded by a deadline."""
+
+    def __init__(self, *, job_id: str, timeout: float, interval: float, max_interval: float) -> None:
+        if timeout < 0 or interval <= 0 or max_interval < interval:
+            raise ValueError("need timeout >= 0 and 0 < poll_interval <= max_poll_interval")
+        self.job_id = job_id
+        self.timeout = timeout
+        self._deadline = time.monotonic() + timeout
+        self._interval = interval
+        self._max_interval = max_interval
+
+    def next_delay(self, state: str) -> float:
+        """Seconds to sleep before the next poll; raises JobTimeoutError when time is up."""
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise JobTimeoutError(job_id=self.job_id, state=state, timeout=self.timeout)
+        delay = min(self._interval, remaining)
+        self._interval = min(self._interval * 1.5, self._max_interval)
+        return delay

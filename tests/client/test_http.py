@@ -1,0 +1,247 @@
+"""The generated Huawei client against real HTTP on loopback: retries, timeouts, polling, signing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from urllib.parse import urlsplit
+
+import pytest
+from tts_huawei_metastudio import AsyncClient, Client
+from tts_huawei_metastudio.errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    BadRequestError,
+    InternalServerError,
+    JobFailedError,
+    JobTimeoutError,
+    RateLimitError,
+)
+
+from generator.runtime.sdk_hmac_sha256 import canonical_request, string_to_sign
+from tests.support.server import Reply, ScriptedServer, serve
+
+PROJECT = "3f0924078d1b471c884a5383d4dec9fa"
+JOB = "26f06524-4f75-4b3a-a853-b649a21aaf66"
+JOB_PATH = f"/v1/{PROJECT}/ttsc/async-jobs/{JOB}"
+AK, SK = "QTWAOYTTINDUT2QVKYUC", "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc"
+TOKEN = "MIIZ-secret-iam-token"
+SUCCEED = {"state": "SUCCEED", "code": "0", "message": "ok", "audio_file_url": "https://obs/a.mp3"}
+UNAVAILABLE = Reply(503, {"error_code": "MSS.000000002", "error_msg": "busy", "request_id": "r-503"})
+
+
+def client(server: ScriptedServer, **options: object) -> Client:
+    return Client(token=TOKEN, project_id=PROJECT, base_url=server.url, **options)  # type: ignore[arg-type]
+
+
+def async_client(server: ScriptedServer, **options: object) -> AsyncClient:
+    return AsyncClient(token=TOKEN, project_id=PROJECT, base_url=server.url, **options)  # type: ignore[arg-type]
+
+
+def test_get_is_retried_after_503_and_then_parsed() -> None:
+    with serve(UNAVAILABLE, Reply(200, SUCCEED)) as server, client(server) as api:
+        result = api.show_async_tts_job(JOB)
+    assert result.state == "SUCCEED"
+    assert result.audio_file_url == "https://obs/a.mp3"
+    assert [(r.method, r.path) for r in server.received] == [("GET", JOB_PATH)] * 2
+    assert all(r.headers["x-auth-token"] == TOKEN for r in server.received)
+
+
+def test_retry_after_is_honoured() -> None:
+    limited = Reply(429, {"error_code": "APIG.0308", "error_msg": "throttled"}, {"Retry-After": "1"})
+    with serve(limited, Reply(200, SUCCEED)) as server, client(server) as api:
+        api.show_async_tts_job(JOB)
+    first, second = server.received
+    # Without Retry-After the first backoff is at most 0.5 s.
+    assert second.at - first.at >= 0.95
+
+
+def test_retries_stop_at_max_retries_with_the_typed_error() -> None:
+    with serve(UNAVAILABLE) as server, client(server, max_retries=1) as api:
+        with pytest.raises(InternalServerError) as caught:
+            api.show_async_tts_job(JOB)
+    assert len(server.received) == 2
+    error = caught.value
+    assert (error.status_code, error.code, error.message, error.request_id) == (
+        503,
+        "MSS.000000002",
+        "busy",
+        "r-503",
+    )
+    assert json.loads(error.body)["error_msg"] == "busy"
+
+
+def test_submit_is_not_retried_after_it_reached_the_server() -> None:
+    with serve(UNAVAILABLE, Reply(200, {"job_id": JOB})) as server, client(server) as api:
+        with pytest.raises(InternalServerError):
+            api.create_async_tts_job(text="Hello", voice_asset_id="v")
+    assert len(server.received) == 1
+
+
+def test_submit_is_retried_when_the_user_opts_in() -> None:
+    with serve(UNAVAILABLE, Reply(200, {"job_id": JOB})) as server:
+        with client(server, retry_submits=True) as api:
+            job = api.create_async_tts_job(text="Hello", voice_asset_id="v")
+    assert job.job_id == JOB
+    assert len(server.received) == 2
+    assert server.received[0].body == server.received[1].body
+
+
+def test_submit_is_retried_on_429_which_the_server_refused_unprocessed() -> None:
+    limited = Reply(429, {"error_code": "APIG.0308", "error_msg": "throttled"}, {"Retry-After": "0"})
+    with serve(limited, Reply(200, {"job_id": JOB})) as server, client(server) as api:
+        assert api.create_async_tts_job(text="Hello", voice_asset_id="v").job_id == JOB
+    assert len(server.received) == 2
+
+
+def test_429_after_the_last_retry_raises_rate_limit_error() -> None:
+    limited = Reply(429, {"error_code": "APIG.0308", "error_msg": "throttled"}, {"Retry-After": "0"})
+    with serve(limited) as server, client(server, max_retries=2) as api:
+        with pytest.raises(RateLimitError) as caught:
+            api.show_async_tts_job(JOB)
+    assert caught.value.code == "APIG.0308"
+    assert len(server.received) == 3
+
+
+def test_400_is_not_retried_and_carries_the_vendor_fields() -> None:
+    bad = Reply(
+        400,
+        {"error_code": "MSS.000000003", "error_msg": "invalid voice", "request_id": "r-400"},
+    )
+    with serve(bad) as server, client(server) as api, pytest.raises(BadRequestError) as caught:
+        api.create_async_tts_job(text="Hello", voice_asset_id="nope")
+    assert len(server.received) == 1
+    assert str(caught.value) == "HTTP 400 MSS.000000003: invalid voice (request id r-400)"
+
+
+def test_request_id_falls_back_to_the_response_header() -> None:
+    gateway = Reply(401, {"error_code": "APIG.0301", "error_msg": "auth failed"}, {"X-Request-Id": "hdr-1"})
+    with serve(gateway) as server, client(server) as api:
+        with pytest.raises(APIStatusError) as caught:
+            api.show_async_tts_job(JOB)
+    assert (caught.value.status_code, caught.value.request_id) == (401, "hdr-1")
+
+
+def test_slow_server_raises_the_timeout_error() -> None:
+    with serve(Reply(200, SUCCEED, delay=2.0)) as server:
+        with client(server, timeout=0.2, max_retries=1) as api, pytest.raises(APITimeoutError):
+            api.show_async_tts_job(JOB)
+    # A read timeout on a GET is retried once, then reported.
+    assert len(server.received) == 2
+
+
+def test_unreachable_server_raises_the_connection_error() -> None:
+    with serve(Reply()) as server:
+        url = server.url
+    api = Client(token=TOKEN, project_id=PROJECT, base_url=url, max_retries=0)
+    with pytest.raises(APIConnectionError) as caught:
+        api.show_async_tts_job(JOB)
+    assert not isinstance(caught.value, APITimeoutError)
+    assert TOKEN not in str(caught.value)
+
+
+def test_a_200_that_is_not_json_keeps_the_body() -> None:
+    with serve(Reply(200, b"<html>gateway</html>")) as server, client(server) as api:
+        with pytest.raises(APIResponseValidationError) as caught:
+            api.show_async_tts_job(JOB)
+    assert caught.value.body == b"<html>gateway</html>"
+
+
+def test_wait_for_job_polls_until_succeed() -> None:
+    replies = [Reply(200, {"state": "WAITING"}), Reply(200, {"state": "PROCESSING"}), Reply(200, SUCCEED)]
+    with serve(*replies) as server, client(server) as api:
+        done = api.wait_for_job(JOB, timeout=10, poll_interval=0.01)
+    assert done.state == "SUCCEED"
+    assert done.audio_file_url == "https://obs/a.mp3"
+    assert [r.path for r in server.received] == [JOB_PATH] * 3
+
+
+def test_wait_for_job_raises_job_failed_with_the_vendor_code() -> None:
+    failed = Reply(200, {"state": "FAILED", "code": "MSS.000000001", "message": "voice offline"})
+    with serve(Reply(200, {"state": "WAITING"}), failed) as server, client(server) as api:
+        with pytest.raises(JobFailedError) as caught:
+            api.wait_for_job(JOB, poll_interval=0.01)
+    error = caught.value
+    assert (error.job_id, error.state, error.code, error.vendor_message) == (
+        JOB,
+        "FAILED",
+        "MSS.000000001",
+        "voice offline",
+    )
+
+
+def test_wait_for_job_gives_up_at_its_timeout() -> None:
+    with serve(Reply(200, {"state": "PROCESSING"})) as server, client(server) as api:
+        with pytest.raises(JobTimeoutError) as caught:
+            api.wait_for_job(JOB, timeout=0.2, poll_interval=0.05)
+    assert caught.value.state == "PROCESSING"
+    assert 2 <= len(server.received) <= 10
+
+
+def test_async_client_retries_and_waits() -> None:
+    async def scenario(server: ScriptedServer) -> tuple[str, str]:
+        async with async_client(server) as api:
+            job = await api.create_async_tts_job(text="Hello", voice_asset_id="v", speed=120)
+            done = await api.wait_for_job(job.job_id, poll_interval=0.01)
+            return job.job_id, done.state
+
+    replies = [Reply(200, {"job_id": JOB}), UNAVAILABLE, Reply(200, {"state": "WAITING"}), Reply(200, SUCCEED)]
+    with serve(*replies) as server:
+        assert asyncio.run(scenario(server)) == (JOB, "SUCCEED")
+    assert [r.method for r in server.received] == ["POST", "GET", "GET", "GET"]
+    assert json.loads(server.received[0].body) == {"text": "Hello", "voice_asset_id": "v", "speed": 120}
+
+
+def test_async_submit_is_not_retried() -> None:
+    async def scenario(server: ScriptedServer) -> None:
+        async with async_client(server) as api:
+            await api.create_async_tts_job(text="Hello", voice_asset_id="v")
+
+    with serve(UNAVAILABLE) as server, pytest.raises(InternalServerError):
+        asyncio.run(scenario(server))
+    assert len(server.received) == 1
+
+
+def test_ak_sk_requests_carry_a_signature_the_server_can_verify() -> None:
+    with serve(Reply(200, {"job_id": JOB})) as server:
+        with Client(ak=AK, sk=SK, security_token="sts-token", project_id=PROJECT, base_url=server.url) as api:
+            api.create_async_tts_job(text="Hello", voice_asset_id="v", x_app_user_id="user-7")
+    (request,) = server.received
+    authorization = request.headers["authorization"]
+    assert authorization.startswith(f"SDK-HMAC-SHA256 Access={AK}, SignedHeaders=")
+    signed = authorization.split("SignedHeaders=")[1].split(",")[0].split(";")
+    assert signed == ["content-type", "host", "x-app-userid", "x-project-id", "x-sdk-date", "x-security-token"]
+    assert request.headers["x-project-id"] == PROJECT
+    assert request.headers["x-security-token"] == "sts-token"
+    # Recompute the signature from what arrived, as the gateway does.
+    url = server.url + request.path
+    canonical = canonical_request(
+        request.method, url, {name: request.headers[name] for name in signed}, request.body
+    )
+    import hashlib
+    import hmac
+
+    expected = hmac.new(
+        SK.encode(), string_to_sign(canonical, request.headers["x-sdk-date"]).encode(), hashlib.sha256
+    ).hexdigest()
+    assert authorization.endswith(f"Signature={expected}")
+    assert urlsplit(url).path == f"/v1/{PROJECT}/ttsc/async-jobs"
+
+
+def test_credentials_appear_in_no_repr_error_or_log(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    with serve(UNAVAILABLE) as server:
+        signed = Client(ak=AK, sk=SK, security_token="sts-secret", project_id=PROJECT, base_url=server.url, max_retries=1)
+        with client(server, max_retries=1) as api, pytest.raises(InternalServerError) as caught:
+            api.show_async_tts_job(JOB)
+        with pytest.raises(InternalServerError) as caught_signed:
+            signed.show_async_tts_job(JOB)
+    seen = " ".join(
+        [repr(api), repr(signed), str(caught.value), repr(caught.value), str(caught_signed.value), caplog.text]
+    )
+    assert "retrying GET" in caplog.text  # the log did record the calls
+    for secret in (TOKEN, SK, "sts-secret", AK):
+        assert secret not in seen

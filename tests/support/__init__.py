@@ -1,0 +1,1 @@
+"""Test helpers: a scripted loopback HTTP server and cassette matchers."""
