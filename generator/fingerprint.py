@@ -28,16 +28,19 @@ def generator_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def header_lines(spec_path: str, spec_sha256: str) -> tuple[str, str]:
-    return (
-        f"{MARKER} from {spec_path}. Do not edit: run `make generate`.",
-        f"spec sha256 {spec_sha256}, generator {generator_fingerprint()}",
-    )
+def stamp(spec_sha256: str, files: int) -> str:
+    """The header line that says which inputs made a package (and how many files carry it)."""
+    return f"spec sha256 {spec_sha256}, generator {generator_fingerprint()}, {files} files"
 
 
-def with_header(path: str, content: str, spec_path: str, spec_sha256: str) -> str:
+def has_header(path: str) -> bool:
+    return path.endswith((".py", ".toml", ".md"))
+
+
+def with_header(path: str, content: str, spec_path: str, stamp: str) -> str:
     """`content` under the header, in the comment syntax of the file's type."""
-    first, second = header_lines(spec_path, spec_sha256)
+    first = f"{MARKER} from {spec_path}. Do not edit: run `make generate`."
+    second = stamp
     if path.endswith((".py", ".toml")):
         return f"# {first}\n# {second}\n\n{content}"
     if path.endswith(".md"):

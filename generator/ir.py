@@ -145,6 +145,8 @@ class JobLifecycle:
     failed: tuple[str, ...]
     failure_code_field: Field | None
     failure_message_field: Field | None
+    # What a succeeded job produced (e.g. the audio URL): shown in generated usage.
+    result_field: Field | None
     poll_interval: float
     max_poll_interval: float
 

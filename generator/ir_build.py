@@ -541,6 +541,10 @@ def _lifecycle(ctx: _Context, ops: tuple[Operation, ...]) -> JobLifecycle | None
     states = {key: tuple(str(s) for s in spec.get(key, ())) for key in ("running", "succeeded", "failed")}
     if not states["succeeded"] or not states["failed"]:
         raise ctx.error(where, "'succeeded' and 'failed' states are needed")
+
+    def optional(key: str) -> Field | None:
+        return _response_field(ctx, query, spec[key], where + (key,)) if key in spec else None
+
     return JobLifecycle(
         submit=submit,
         query=query,
@@ -550,8 +554,9 @@ def _lifecycle(ctx: _Context, ops: tuple[Operation, ...]) -> JobLifecycle | None
         running=states["running"],
         succeeded=states["succeeded"],
         failed=states["failed"],
-        failure_code_field=_response_field(ctx, query, spec["failure-code"], where + ("failure-code",)) if "failure-code" in spec else None,
-        failure_message_field=_response_field(ctx, query, spec["failure-message"], where + ("failure-message",)) if "failure-message" in spec else None,
+        failure_code_field=optional("failure-code"),
+        failure_message_field=optional("failure-message"),
+        result_field=optional("result"),
         poll_interval=float(spec.get("poll-interval", 3)),
         max_poll_interval=float(spec.get("max-poll-interval", 30)),
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import naming
-from .fingerprint import header_lines, with_header
+from .fingerprint import has_header, stamp, with_header
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC_FILE = "openapi.yaml"
@@ -70,23 +70,27 @@ def render_api(key: str, specs: Path) -> dict[str, bytes]:
     sources = render_package(api)
     sources["models.py"] = render_models(api)
     sources.update(runtime_files(api))
+    inputs = stamp(digest, sum(1 for rel in sources if has_header(rel)))
     files = {}
     for rel, source in sorted(sources.items()):
         if rel.endswith(".py") and not rel.startswith("_runtime/"):
             source = format_python(source, rel)
-        files[rel] = with_header(rel, source, api.spec_path, digest).encode()
+        files[rel] = with_header(rel, source, api.spec_path, inputs).encode()
     return files
 
 
 def _is_current(key: str, specs: Path, out: Path) -> bool:
-    """Whether the package's header names this spec's and this generator's hashes."""
-    init = out / naming.package_name(key) / "__init__.py"
-    if not init.is_file():
-        return False
+    """Whether every generated file's header names this spec's and this generator's hashes,
+    and none is missing: a cheap test that lets a no-op run skip rendering."""
+    from .write import generated_headers
+
     digest = hashlib.sha256((specs / key / SPEC_FILE).read_bytes()).hexdigest()
-    expected = "".join(f"# {line}\n" for line in header_lines(spec_display(key), digest))
-    with init.open("rb") as handle:
-        return handle.read(len(expected.encode())) == expected.encode()
+    headers = generated_headers(out / naming.package_name(key))
+    if not headers:
+        return False
+    count = len(headers)
+    expected = stamp(digest, count).encode()
+    return all(expected in head for head in headers.values())
 
 
 def generate(key: str, specs: Path, out: Path, *, force: bool = False) -> Report:

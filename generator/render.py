@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["pyrepr"] = repr
+    env.filters["pyliteral"] = _literal
     env.filters["pytuple"] = lambda values: repr(tuple(values))
     env.filters["docstring"] = _docstring
     env.filters["dunder_all"] = _dunder_all
@@ -40,8 +42,16 @@ def _environment() -> jinja2.Environment:
         query_parameters=lambda op: _located(op, "query"),
         header_parameters=lambda op: _located(op, "header"),
         argument=_argument,
+        result_expression=_result_expression,
     )
     return env
+
+
+def _literal(value: Any) -> str:
+    """A Python literal in the style black would format it (double quotes), for docs."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
 
 
 def _docstring(text: str) -> str:
@@ -110,6 +120,12 @@ def _no_credentials_message(api: Api) -> str:
         if _scheme_has_env(s)
     )
     return f"no credentials: pass {explicit}" + (f"; or set {from_env}" if from_env else "")
+
+
+def _result_expression(api: Api, variable: str) -> str:
+    lifecycle = api.lifecycle
+    field = lifecycle and (lifecycle.result_field or lifecycle.state_field)
+    return f"{variable}.{field.name}" if field else variable
 
 
 def _keyword_count(op: Operation) -> int:

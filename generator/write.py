@@ -31,10 +31,20 @@ def _existing(root: Path) -> Iterator[str]:
             yield rel.as_posix()
 
 
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(400)
+
+
 def _is_ours(path: Path) -> bool:
     # Only files carrying our header are ever deleted: never a user's stray file.
-    with path.open("rb") as handle:
-        return MARKER.encode() in handle.read(200)
+    return MARKER.encode() in _head(path)
+
+
+def generated_headers(root: Path) -> dict[str, bytes]:
+    """The first bytes of every file in `root` that carries our header."""
+    heads = {rel: _head(root / rel) for rel in _existing(root)}
+    return {rel: head for rel, head in heads.items() if MARKER.encode() in head}
 
 
 def write_tree(root: Path, files: Mapping[str, bytes]) -> Outcome:
