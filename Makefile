@@ -12,7 +12,8 @@ DEPS = $(shell $(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.to
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(DEPS)
+	@echo "installing the pinned dependencies of pyproject.toml into $(VENV)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check $(DEPS)
 	@rm -f $(VENV)/.installed-* && touch $@
 
 generate: $(STAMP)

@@ -370,13 +370,14 @@ class JobPoller:
     """The waiting side of `wait_for_job`: growing intervals, bounded by a deadline."""
 
     def __init__(self, *, job_id: str, timeout: float, interval: float, max_interval: float) -> None:
-        if timeout < 0 or interval <= 0 or max_interval < interval:
-            raise ValueError("need timeout >= 0 and 0 < poll_interval <= max_poll_interval")
+        if timeout < 0 or interval <= 0:
+            raise ValueError("need timeout >= 0 and poll_interval > 0")
         self.job_id = job_id
         self.timeout = timeout
         self._deadline = time.monotonic() + timeout
         self._interval = interval
-        self._max_interval = max_interval
+        # A caller who asks for a longer first interval than the cap gets a steady one.
+        self._max_interval = max(max_interval, interval)
 
     def next_delay(self, state: str) -> float:
         """Seconds to sleep before the next poll; raises JobTimeoutError when time is up."""
