@@ -209,13 +209,12 @@ class Core:
             call.method, url, headers=headers, content=body, timeout=self.timeout
         )
 
-    def retry_delay(
+    def _retry_delay(
         self,
         call: Call,
         attempt: int,
-        *,
-        response: httpx.Response | None = None,
-        error: Exception | None = None,
+        response: httpx.Response | None,
+        error: Exception | None,
     ) -> float | None:
         """Seconds to wait before the next attempt, or None when this one is final."""
         if attempt >= self.retry.max_retries:
@@ -232,13 +231,34 @@ class Core:
             )
         else:
             retry = False
-        return self.retry.delay(attempt, response) if retry else None
+        if not retry:
+            return None
+        delay = self.retry.delay(attempt, response)
+        reason = f"HTTP {response.status_code}" if response is not None else type(error).__name__
+        logger.info(
+            "retrying %s %s in %.2f s (retry %d): %s",
+            call.method,
+            call.path,
+            delay,
+            attempt + 1,
+            reason,
+        )
+        return delay
 
-    def connection_error(self, call: Call, error: httpx.TransportError) -> APIConnectionError:
+    def on_error(self, call: Call, attempt: int, error: httpx.TransportError) -> float:
+        """Seconds to wait before retrying after `error`; raises the typed error when final."""
+        delay = self._retry_delay(call, attempt, None, error)
+        if delay is not None:
+            return delay
         where = f"{call.method} {self.base_url}{call.path}"
         if isinstance(error, httpx.TimeoutException):
-            return APITimeoutError(f"{where} timed out ({type(error).__name__})")
-        return APIConnectionError(f"{where} failed: {type(error).__name__}: {error}")
+            raise APITimeoutError(f"{where} timed out ({type(error).__name__})") from error
+        raise APIConnectionError(f"{where} failed: {type(error).__name__}: {error}") from error
+
+    def on_response(self, call: Call, attempt: int, response: httpx.Response) -> float | None:
+        """Seconds to wait before retrying after `response`, or None to parse it."""
+        logger.debug("%s %s -> %d", call.method, call.path, response.status_code)
+        return self._retry_delay(call, attempt, response, None)
 
     def parse(self, response: httpx.Response, model: type[ModelT]) -> ModelT:
         """Turn a response into `model`, or raise the typed error it stands for."""
@@ -288,18 +308,6 @@ class Core:
             ) from error
 
 
-def _log_retry(call: Call, attempt: int, delay: float, reason: str) -> None:
-    logger.info(
-        "retrying %s %s in %.2f s (retry %d): %s", call.method, call.path, delay, attempt + 1, reason
-    )
-
-
-def _reason(response: httpx.Response | None, error: Exception | None) -> str:
-    if response is not None:
-        return f"HTTP {response.status_code}"
-    return type(error).__name__
-
-
 class SyncTransport:
     """Blocking I/O for `Core`."""
 
@@ -311,20 +319,15 @@ class SyncTransport:
     def send(self, call: Call, model: type[ModelT]) -> ModelT:
         attempt = 0
         while True:
-            response: httpx.Response | None = None
             try:
                 response = self.client.send(self.core.build(self.client, call))
             except httpx.TransportError as error:
-                delay = self.core.retry_delay(call, attempt, error=error)
-                if delay is None:
-                    raise self.core.connection_error(call, error) from error
-                _log_retry(call, attempt, delay, _reason(None, error))
+                delay = self.core.on_error(call, attempt, error)
             else:
-                logger.debug("%s %s -> %d", call.method, call.path, response.status_code)
-                delay = self.core.retry_delay(call, attempt, response=response)
-                if delay is None:
+                next_delay = self.core.on_response(call, attempt, response)
+                if next_delay is None:
                     return self.core.parse(response, model)
-                _log_retry(call, attempt, delay, _reason(response, None))
+                delay = next_delay
             time.sleep(delay)
             attempt += 1
 
@@ -344,20 +347,15 @@ class AsyncTransport:
     async def send(self, call: Call, model: type[ModelT]) -> ModelT:
         attempt = 0
         while True:
-            response: httpx.Response | None = None
             try:
                 response = await self.client.send(self.core.build(self.client, call))
             except httpx.TransportError as error:
-                delay = self.core.retry_delay(call, attempt, error=error)
-                if delay is None:
-                    raise self.core.connection_error(call, error) from error
-                _log_retry(call, attempt, delay, _reason(None, error))
+                delay = self.core.on_error(call, attempt, error)
             else:
-                logger.debug("%s %s -> %d", call.method, call.path, response.status_code)
-                delay = self.core.retry_delay(call, attempt, response=response)
-                if delay is None:
+                next_delay = self.core.on_response(call, attempt, response)
+                if next_delay is None:
                     return self.core.parse(response, model)
-                _log_retry(call, attempt, delay, _reason(response, None))
+                delay = next_delay
             await asyncio.sleep(delay)
             attempt += 1
 
