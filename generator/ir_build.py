@@ -258,9 +258,16 @@ def _operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[st
                 yield path, method, item[method]
 
 
-def build(document: Mapping[str, Any], api_key: str, file: str, sha256: str) -> Api:
-    """The IR of one API. `file` names the spec in errors and headers."""
-    ctx = _Context(document, file)
+def build(
+    document: Mapping[str, Any],
+    api_key: str,
+    spec_path: str,
+    sha256: str,
+    source: str | None = None,
+) -> Api:
+    """The IR of one API. `spec_path` names the spec in generated headers (the same on every
+    machine); `source` names the file that was read, in errors (default: `spec_path`)."""
+    ctx = _Context(document, source or spec_path)
     models = _Models(ctx)
     request_roots: set[str] = set()
     response_roots: set[str] = set()
@@ -357,7 +364,7 @@ def build(document: Mapping[str, Any], api_key: str, file: str, sha256: str) -> 
     info = document.get("info", {})
     return Api(
         key=api_key,
-        spec_path=file,
+        spec_path=spec_path,
         spec_sha256=sha256,
         package=naming.package_name(api_key),
         distribution=_ext(info, "distribution", naming.distribution_name(api_key)),

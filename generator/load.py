@@ -20,9 +20,12 @@ def load_openapi(path: Path, display: str) -> dict[str, Any]:
     try:
         document = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
+        mark, context = error.problem_mark, error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise SpecError(display, where, f"YAML syntax error: {error.problem}") from None
+        message = f"YAML syntax error: {error.problem}"
+        if error.context and context:
+            message += f" ({error.context} at line {context.line + 1}, column {context.column + 1})"
+        raise SpecError(display, where, message) from None
     except yaml.YAMLError as error:
         raise SpecError(display, "", f"YAML error: {error}") from None
     if not isinstance(document, dict):

@@ -48,6 +48,8 @@ def _aliases(models: tuple[Model, ...]) -> dict[str, str]:
 def _check_names(source: str, models: tuple[Model, ...]) -> None:
     # dcg renames some fields on its own (e.g. builtins); the IR must have made the same choice.
     for model in models:
+        if f"\nclass {model.name}(" not in source:
+            raise AssertionError(f"model {model.name} missing from dcg output")
         for field in model.fields:
             if f"\n    {field.name}: " not in source:
                 raise AssertionError(f"model field {model.name}.{field.name} missing from dcg output")

@@ -29,8 +29,22 @@ _PYDANTIC_ATTRIBUTES = frozenset(
     }
 )  # fmt: skip
 
-# Names generated methods use for themselves.
-_METHOD_RESERVED = frozenset({"self"})
+# Names a generated method's body uses besides its arguments (and `settings`, used where
+# credentials are arguments): an argument of the same name would shadow them.
+_METHOD_RESERVED = frozenset(
+    {"self", "settings", "drop_none", "json_body", "path_segment", "text_params"}
+)
+
+# Names models.py and client.py import or define next to the models: a class must not take them.
+_CLASS_RESERVED = frozenset(
+    {"Annotated", "Any", "AsyncClient", "BaseModel", "Call", "Client", "ConfigDict", "Core"}
+    | {"ErrorShape", "Field", "Generic", "JobPoller", "Literal", "RootModel", "TokenAuth"}
+    | {"TypeVar", "SyncTransport", "AsyncTransport", "Auth", "TracebackType"}
+)
+
+# Fixed rather than `keyword.softkwlist`, which grows with the Python running the generator
+# (3.12 added `type`): names must not depend on it.
+_SOFT_KEYWORDS = frozenset({"_", "case", "match", "type"})
 
 
 def words(name: str) -> list[str]:
@@ -53,7 +67,7 @@ def _escape(name: str, reserved: Iterable[str] = ()) -> str:
         name = "value"
     if name[0].isdigit():
         name = "n" + name
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in set(reserved):
+    if keyword.iskeyword(name) or name in _SOFT_KEYWORDS or name in set(reserved):
         return name + "_"
     return name
 
@@ -64,7 +78,8 @@ def field_name(wire_name: str) -> str:
     if name.startswith("model_"):
         # pydantic reserves the model_ namespace for itself.
         return name + "_"
-    return _escape(name, _ANNOTATION_NAMES | _PYDANTIC_ATTRIBUTES)
+    # Body fields are also method arguments: avoid the method's own names too.
+    return _escape(name, _ANNOTATION_NAMES | _PYDANTIC_ATTRIBUTES | _METHOD_RESERVED)
 
 
 def argument_name(wire_name: str) -> str:
@@ -77,7 +92,9 @@ def method_name(operation_id: str) -> str:
 
 
 def class_name(schema_name: str) -> str:
-    return _escape(pascal_case(schema_name))
+    name = _escape(pascal_case(schema_name))
+    # The suffix datamodel-code-generator would pick itself, now chosen here.
+    return name + "Model" if name in _CLASS_RESERVED else name
 
 
 def package_name(api_key: str) -> str:

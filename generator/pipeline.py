@@ -65,8 +65,9 @@ def render_api(key: str, specs: Path) -> dict[str, bytes]:
     path = specs / key / SPEC_FILE
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
-    document = load_openapi(path, _error_display(path))
-    api = build(document, key, spec_display(key), digest)
+    source = _error_display(path)
+    document = load_openapi(path, source)
+    api = build(document, key, spec_display(key), digest, source)
     sources = render_package(api)
     sources["models.py"] = render_models(api)
     sources.update(runtime_files(api))
@@ -85,8 +86,10 @@ def _is_current(key: str, specs: Path, out: Path) -> bool:
     from .write import generated_headers
 
     digest = hashlib.sha256((specs / key / SPEC_FILE).read_bytes()).hexdigest()
-    headers = generated_headers(out / naming.package_name(key))
-    if not headers:
+    package = out / naming.package_name(key)
+    headers = generated_headers(package)
+    # py.typed is the one file with no room for a header.
+    if not headers or not (package / "py.typed").is_file():
         return False
     count = len(headers)
     expected = stamp(digest, count).encode()
