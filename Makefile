@@ -23,6 +23,7 @@ test: lint typecheck golden pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check generator tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

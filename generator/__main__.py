@@ -14,11 +14,25 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     gen = commands.add_parser("generate", help="regenerate generated/ from specs/")
-    gen.add_argument("apis", nargs="*", metavar="API", help="API folders under specs/ (default: all)")
-    gen.add_argument("--check", action="store_true", help="write nothing; exit 1 if generated/ is stale")
-    gen.add_argument("--force", action="store_true", help="render even when the hashes say nothing changed")
-    gen.add_argument("--specs", type=Path, default=pipeline.REPO / "specs", help=argparse.SUPPRESS)
-    gen.add_argument("--out", type=Path, default=pipeline.REPO / "generated", help=argparse.SUPPRESS)
+    gen.add_argument(
+        "apis", nargs="*", metavar="API", help="API folders under specs/ (default: all)"
+    )
+    gen.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if generated/ is stale",
+    )
+    gen.add_argument(
+        "--force",
+        action="store_true",
+        help="render even when the hashes say nothing changed",
+    )
+    gen.add_argument(
+        "--specs", type=Path, default=pipeline.REPO / "specs", help=argparse.SUPPRESS
+    )
+    gen.add_argument(
+        "--out", type=Path, default=pipeline.REPO / "generated", help=argparse.SUPPRESS
+    )
     return parser
 
 
@@ -28,7 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     apis = args.apis or known
     unknown = sorted(set(apis) - set(known))
     if unknown:
-        print(f"error: unknown API {', '.join(unknown)}; known: {', '.join(known)}", file=sys.stderr)
+        print(
+            f"error: unknown API {', '.join(unknown)}; known: {', '.join(known)}",
+            file=sys.stderr,
+        )
         return 2
     stale = []
     try:
@@ -38,14 +55,21 @@ def main(argv: list[str] | None = None) -> int:
                 stale += differences
                 print(f"{api}: {'stale' if differences else 'up to date'}")
             else:
-                print(pipeline.generate(api, args.specs, args.out, force=args.force).line())
+                print(
+                    pipeline.generate(
+                        api, args.specs, args.out, force=args.force
+                    ).line()
+                )
     except SpecError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if stale:
         for line in stale:
             print(f"  {line}", file=sys.stderr)
-        print("generated/ is stale: run `make generate` and commit the result", file=sys.stderr)
+        print(
+            "generated/ is stale: run `make generate` and commit the result",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

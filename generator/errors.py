@@ -15,6 +15,4 @@ class SpecError(Exception):
 
 def pointer(*parts: object) -> str:
     """An RFC 6901 JSON pointer from path parts."""
-    return "".join(
-        "/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts
-    )
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)

@@ -30,7 +30,9 @@ def generator_fingerprint() -> str:
 
 def stamp(spec_sha256: str, files: int) -> str:
     """The header line that says which inputs made a package (and how many files carry it)."""
-    return f"spec sha256 {spec_sha256}, generator {generator_fingerprint()}, {files} files"
+    return (
+        f"spec sha256 {spec_sha256}, generator {generator_fingerprint()}, {files} files"
+    )
 
 
 def has_header(path: str) -> bool:

@@ -18,4 +18,6 @@ def format_python(source: str, path: str) -> str:
     try:
         return black.format_str(source, mode=mode)
     except InvalidInput as error:  # pragma: no cover - a generator bug, not user input
-        raise AssertionError(f"generated {path} is not valid Python: {error}") from error
+        raise AssertionError(
+            f"generated {path} is not valid Python: {error}"
+        ) from error

@@ -7,6 +7,7 @@ problem is reported as a `SpecError` naming the JSON pointer of the offending no
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from . import naming
@@ -53,7 +54,8 @@ class _Context:
         """Follow `$ref`s (already proven to resolve) to the node and its location."""
         while isinstance(node, dict) and "$ref" in node:
             parts = tuple(
-                p.replace("~1", "/").replace("~0", "~") for p in node["$ref"][2:].split("/")
+                p.replace("~1", "/").replace("~0", "~")
+                for p in node["$ref"][2:].split("/")
             )
             target: Any = self.document
             for part in parts:
@@ -88,12 +90,15 @@ class _Models:
 
     def _add(self, name: str, schema: Any, where: tuple[Any, ...]) -> str:
         if not _is_object(schema):
-            raise self.ctx.error(where, "a model must be an object schema with properties")
+            raise self.ctx.error(
+                where, "a model must be an object schema with properties"
+            )
         if name in self.schemas:
             if self.where[name] == where:
                 return name
             raise self.ctx.error(
-                where, f"model name {name!r} is already used by {pointer(*self.where[name])}"
+                where,
+                f"model name {name!r} is already used by {pointer(*self.where[name])}",
             )
         self.schemas[name] = {}  # reserve the name before recursing (self-references)
         self.where[name] = where
@@ -109,7 +114,9 @@ class _Models:
         ref = node.get("$ref")
         if isinstance(ref, str):
             if not ref.startswith(_COMPONENT_SCHEMA):
-                raise self.ctx.error(where + ("$ref",), "schemas may only refer to components/schemas")
+                raise self.ctx.error(
+                    where + ("$ref",), "schemas may only refer to components/schemas"
+                )
             target = self.component(ref.removeprefix(_COMPONENT_SCHEMA))
             self.refs[owner].add(target)
             return {"$ref": _COMPONENT_SCHEMA + target}
@@ -131,7 +138,9 @@ class _Models:
                 out[key] = self._rewrite(value, where + (key,), owner)
         return out
 
-    def _property(self, schema: Any, where: tuple[Any, ...], owner: str, prop: str) -> Any:
+    def _property(
+        self, schema: Any, where: tuple[Any, ...], owner: str, prop: str
+    ) -> Any:
         if _is_object(schema) and "$ref" not in schema:
             target = self._add(owner + naming.pascal_case(prop), schema, where)
             self.refs[owner].add(target)
@@ -177,7 +186,11 @@ def annotation(schema: Mapping[str, Any]) -> str:
         text = f"list[{annotation(items)}]" if isinstance(items, dict) else "list[Any]"
     elif types == "object":
         extra = schema.get("additionalProperties")
-        text = f"dict[str, {annotation(extra)}]" if isinstance(extra, dict) else "dict[str, Any]"
+        text = (
+            f"dict[str, {annotation(extra)}]"
+            if isinstance(extra, dict)
+            else "dict[str, Any]"
+        )
     else:
         text = "Any"
     return f"{text} | None" if nullable and text != "Any" else text
@@ -210,7 +223,9 @@ def _fields(
                 # A reference without its own description borrows its model's.
                 description=_clean(
                     prop.get("description")
-                    or descriptions.get(str(prop.get("$ref", "")).removeprefix(_COMPONENT_SCHEMA), "")
+                    or descriptions.get(
+                        str(prop.get("$ref", "")).removeprefix(_COMPONENT_SCHEMA), ""
+                    )
                 ),
                 default=prop.get("default"),
                 has_default="default" in prop,
@@ -251,11 +266,134 @@ def _ext(node: Mapping[str, Any], name: str, default: Any = None) -> Any:
     return node.get(f"x-sdkgen-{name}", default)
 
 
-def _operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def _operations(
+    document: Mapping[str, Any],
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for path, item in document.get("paths", {}).items():
         for method in _HTTP_METHODS:
             if method in item:
                 yield path, method, item[method]
+
+
+@dataclass(frozen=True)
+class _Read:
+    """An operation as first read: its models are known by name, not yet built."""
+
+    path: str
+    method: str
+    spec: Mapping[str, Any]
+    where: tuple[Any, ...]
+    body: str | None
+    response: str
+    example: Mapping[str, Any] | None
+    callbacks: tuple[tuple[str, str, str], ...]  # (callback name, model, summary)
+
+
+def _json_schema(
+    ctx: _Context, node: Any, where: tuple[Any, ...], what: str
+) -> tuple[Any, Any, tuple[Any, ...]]:
+    """The application/json media object of a request body or response, and where it is."""
+    node, where = ctx.deref(node, where)
+    media = (node or {}).get("content", {}).get("application/json")
+    if media is None or "schema" not in media:
+        raise ctx.error(where, f"{what} needs an application/json schema")
+    return media, media["schema"], where + ("content", "application/json", "schema")
+
+
+def _read_operation(
+    ctx: _Context, models: _Models, path: str, method: str, op: Mapping[str, Any]
+) -> _Read:
+    where: tuple[Any, ...] = ("paths", path, method)
+    op_id = op.get("operationId")
+    if not op_id:
+        raise ctx.error(where, "every operation needs an operationId")
+    body = example = None
+    if "requestBody" in op:
+        media, schema, swhere = _json_schema(
+            ctx, op["requestBody"], where + ("requestBody",), "a request body"
+        )
+        body = models.named(schema, op_id + "Request", swhere)
+        example = media.get("example")
+    schema, swhere = _success_response(ctx, op, where)
+    response = models.named(schema, op_id + "Response", swhere)
+    callbacks = []
+    for name, callback in op.get("callbacks", {}).items():
+        for expression, item in callback.items():
+            for cb_method in (m for m in _HTTP_METHODS if m in item):
+                cwhere = where + (
+                    "callbacks",
+                    name,
+                    expression,
+                    cb_method,
+                    "requestBody",
+                )
+                _, schema, swhere = _json_schema(
+                    ctx, item[cb_method].get("requestBody"), cwhere, "a callback"
+                )
+                model = models.named(
+                    schema, naming.pascal_case(name) + "Callback", swhere
+                )
+                callbacks.append(
+                    (name, model, _clean(item[cb_method].get("summary", "")))
+                )
+    return _Read(path, method, op, where, body, response, example, tuple(callbacks))
+
+
+def _build_models(
+    ctx: _Context, models: _Models, reads: list[_Read]
+) -> dict[str, Model]:
+    for name in sorted(ctx.document.get("components", {}).get("schemas", {})):
+        models.component(name)
+    # Strictness is a property of how a model is used, known only once all are collected.
+    in_requests = models.reachable({r.body for r in reads if r.body})
+    in_responses = models.reachable(
+        {r.response for r in reads}
+        | {model for r in reads for _, model, _ in r.callbacks}
+    )
+    descriptions = {
+        n: _clean(s.get("description", "")) for n, s in models.schemas.items()
+    }
+    built = {}
+    for name, schema in sorted(models.schemas.items()):
+        strict = name in in_requests and name not in in_responses
+        built[name] = Model(
+            name=name,
+            description=descriptions[name],
+            fields=_fields(ctx, name, schema, models.where[name], descriptions),
+            schema={**schema, "additionalProperties": not strict},
+            strict=strict,
+        )
+    return built
+
+
+def _operation(
+    ctx: _Context,
+    read: _Read,
+    built: Mapping[str, Model],
+    client_params: dict[str, ClientParameter],
+) -> Operation:
+    body = built[read.body] if read.body else None
+    # Required arguments first, each group in the spec's order.
+    body_fields = (
+        tuple(sorted(body.fields, key=lambda f: not f.required)) if body else ()
+    )
+    op_id = read.spec["operationId"]
+    return Operation(
+        operation_id=op_id,
+        method_name=naming.method_name(op_id),
+        http_method=read.method.upper(),
+        path=read.path,
+        summary=_clean(read.spec.get("summary", "")),
+        description=_clean(read.spec.get("description", "")),
+        parameters=_parameters(
+            ctx, read.spec, read.where, client_params, {f.name for f in body_fields}
+        ),
+        body=body,
+        body_fields=body_fields,
+        response=built[read.response],
+        idempotent=read.method.upper() in _IDEMPOTENT,
+        example=read.example,
+    )
 
 
 def build(
@@ -269,98 +407,16 @@ def build(
     machine); `source` names the file that was read, in errors (default: `spec_path`)."""
     ctx = _Context(document, source or spec_path)
     models = _Models(ctx)
-    request_roots: set[str] = set()
-    response_roots: set[str] = set()
+    reads = [
+        _read_operation(ctx, models, path, method, op)
+        for path, method, op in _operations(document)
+    ]
+    built = _build_models(ctx, models, reads)
     client_params: dict[str, ClientParameter] = {}
-    operations = []
-    callback_models: list[tuple[str, str, str]] = []
-
-    for path, method, op in _operations(document):
-        where: tuple[Any, ...] = ("paths", path, method)
-        op_id = op.get("operationId")
-        if not op_id:
-            raise ctx.error(where, "every operation needs an operationId")
-        body_model = None
-        body_fields: tuple[Field, ...] = ()
-        example = None
-        if "requestBody" in op:
-            request, rwhere = ctx.deref(op["requestBody"], where + ("requestBody",))
-            media = request.get("content", {}).get("application/json")
-            if media is None:
-                raise ctx.error(rwhere + ("content",), "only application/json bodies are supported")
-            body_model = models.named(media.get("schema"), op_id + "Request", rwhere + ("content", "application/json", "schema"))
-            request_roots.add(body_model)
-            example = media.get("example")
-        response = _success_response(ctx, op, where)
-        response_model = models.named(response[0], op_id + "Response", response[1])
-        response_roots.add(response_model)
-        for cb_name, cb in op.get("callbacks", {}).items():
-            for expression, item in cb.items():
-                for cb_method in _HTTP_METHODS:
-                    if cb_method not in item:
-                        continue
-                    cwhere = where + ("callbacks", cb_name, expression, cb_method, "requestBody")
-                    cb_body, cwhere = ctx.deref(item[cb_method].get("requestBody"), cwhere)
-                    media = (cb_body or {}).get("content", {}).get("application/json")
-                    if media is None:
-                        raise ctx.error(cwhere, "a callback needs an application/json request body")
-                    cb_model = models.named(media.get("schema"), naming.pascal_case(cb_name) + "Callback", cwhere + ("content", "application/json", "schema"))
-                    response_roots.add(cb_model)
-                    callback_models.append((cb_name, cb_model, _clean(item[cb_method].get("summary", ""))))
-        operations.append((path, method, op, where, body_model, response_model, example))
-
-    # Strictness is a property of how a model is used, known only once all are collected.
-    in_requests = models.reachable(request_roots)
-    in_responses = models.reachable(response_roots)
-    for name in sorted(set(document.get("components", {}).get("schemas", {}))):
-        models.component(name)
-    built: dict[str, Model] = {}
-    descriptions = {n: _clean(s.get("description", "")) for n, s in models.schemas.items()}
-    for name, schema in models.schemas.items():
-        strict = name in in_requests and name not in in_responses
-        final = dict(schema)
-        final["additionalProperties"] = not strict
-        built[name] = Model(
-            name=name,
-            description=_clean(schema.get("description", "")),
-            fields=_fields(ctx, name, schema, models.where[name], descriptions),
-            schema=final,
-            strict=strict,
-        )
-
-    ops: list[Operation] = []
-    for path, method, op, where, body_model, response_model, example in operations:
-        body = built[body_model] if body_model else None
-        body_fields = tuple(sorted(body.fields, key=lambda f: not f.required)) if body else ()
-        params = _parameters(ctx, op, where, client_params, {f.name for f in body_fields})
-        ops.append(
-            Operation(
-                operation_id=op["operationId"],
-                method_name=naming.method_name(op["operationId"]),
-                http_method=method.upper(),
-                path=path,
-                summary=_clean(op.get("summary", "")),
-                description=_clean(op.get("description", "")),
-                parameters=params,
-                body=body,
-                body_fields=body_fields,
-                response=built[response_model],
-                idempotent=method.upper() in _IDEMPOTENT,
-                example=example,
-            )
-        )
-    names = naming.dedupe(o.method_name for o in ops)
-    if names != [o.method_name for o in ops]:
+    operations = tuple(_operation(ctx, read, built, client_params) for read in reads)
+    if len({o.method_name for o in operations}) != len(operations):
         raise ctx.error(("paths",), "two operationIds map to the same method name")
-
-    callbacks = tuple(
-        Callback(
-            function_name="parse_callback" if len(callback_models) == 1 else f"parse_{naming.snake_case(cb)}_callback",
-            model=built[model],
-            description=summary,
-        )
-        for cb, model, summary in callback_models
-    )
+    callbacks = [cb for read in reads for cb in read.callbacks]
     info = document.get("info", {})
     return Api(
         key=api_key,
@@ -376,22 +432,34 @@ def build(
         client_parameters=tuple(client_params.values()),
         auth=_auth(ctx, set(client_params)),
         errors=_errors(ctx),
-        operations=tuple(ops),
-        models=tuple(built[n] for n in sorted(built)),
-        lifecycle=_lifecycle(ctx, tuple(ops)),
-        callbacks=callbacks,
+        operations=operations,
+        models=tuple(built.values()),
+        lifecycle=_lifecycle(ctx, operations),
+        callbacks=tuple(
+            Callback(
+                function_name=(
+                    "parse_callback"
+                    if len(callbacks) == 1
+                    else f"parse_{naming.snake_case(name)}_callback"
+                ),
+                model=built[model],
+                description=summary,
+            )
+            for name, model, summary in callbacks
+        ),
     )
 
 
-def _success_response(ctx: _Context, op: Mapping[str, Any], where: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...]]:
+def _success_response(
+    ctx: _Context, op: Mapping[str, Any], where: tuple[Any, ...]
+) -> tuple[Any, tuple[Any, ...]]:
+    """The schema of the first 2xx response, and where it is."""
     for status, response in sorted(op.get("responses", {}).items()):
         if str(status).startswith("2"):
-            rwhere: tuple[Any, ...] = where + ("responses", status)
-            response, rwhere = ctx.deref(response, rwhere)
-            media = response.get("content", {}).get("application/json")
-            if media is None or "schema" not in media:
-                raise ctx.error(rwhere, "the success response needs an application/json schema")
-            return media["schema"], rwhere + ("content", "application/json", "schema")
+            _, schema, swhere = _json_schema(
+                ctx, response, where + ("responses", status), "the success response"
+            )
+            return schema, swhere
     raise ctx.error(where + ("responses",), "no 2xx response")
 
 
@@ -403,7 +471,10 @@ def _parameters(
     taken: set[str],
 ) -> tuple[Parameter, ...]:
     result = []
-    raw = [ctx.deref(p, where + ("parameters", i)) for i, p in enumerate(op.get("parameters", ()))]
+    raw = [
+        ctx.deref(p, where + ("parameters", i))
+        for i, p in enumerate(op.get("parameters", ()))
+    ]
     method_names = naming.dedupe(
         (naming.argument_name(p["name"]) for p, _ in raw), taken=taken | {"self"}
     )
@@ -417,7 +488,11 @@ def _parameters(
             name = naming.argument_name(param["name"])
             client_params.setdefault(
                 name,
-                ClientParameter(name=name, env=client.get("env"), description=_clean(param.get("description", ""))),
+                ClientParameter(
+                    name=name,
+                    env=client.get("env"),
+                    description=_clean(param.get("description", "")),
+                ),
             )
         result.append(
             Parameter(
@@ -451,7 +526,10 @@ def _server(ctx: _Context) -> Server:
     region = server.get("variables", {}).get("region")
     others = set(server.get("variables", {})) - {"region"}
     if others:
-        raise ctx.error(("servers", 0, "variables"), f"only a 'region' variable is supported, not {sorted(others)}")
+        raise ctx.error(
+            ("servers", 0, "variables"),
+            f"only a 'region' variable is supported, not {sorted(others)}",
+        )
     return Server(
         url=server["url"],
         region_default=str(region["default"]) if region else "",
@@ -461,7 +539,9 @@ def _server(ctx: _Context) -> Server:
 
 def _auth(ctx: _Context, client_params: set[str]) -> tuple[AuthScheme, ...]:
     schemes = ctx.document.get("components", {}).get("securitySchemes", {})
-    order = [key for requirement in ctx.document.get("security", []) for key in requirement]
+    order = [
+        key for requirement in ctx.document.get("security", []) for key in requirement
+    ]
     if not order:
         raise ctx.error(("security",), "at least one security requirement is needed")
     result = []
@@ -474,7 +554,10 @@ def _auth(ctx: _Context, client_params: set[str]) -> tuple[AuthScheme, ...]:
         creds = []
         for cname, spec in (_ext(scheme, "credentials") or {}).items():
             if not cname.isidentifier() or cname in seen:
-                raise ctx.error(where + ("x-sdkgen-credentials", cname), "credential names must be unique identifiers")
+                raise ctx.error(
+                    where + ("x-sdkgen-credentials", cname),
+                    "credential names must be unique identifiers",
+                )
             seen.add(cname)
             creds.append(
                 Credential(
@@ -486,25 +569,52 @@ def _auth(ctx: _Context, client_params: set[str]) -> tuple[AuthScheme, ...]:
                 )
             )
         if not creds:
-            raise ctx.error(where, "x-sdkgen-credentials names the client arguments this scheme takes")
+            raise ctx.error(
+                where,
+                "x-sdkgen-credentials names the client arguments this scheme takes",
+            )
         signer_name = _ext(scheme, "signer")
         signer = None
         header = None
         if signer_name is not None:
             if signer_name not in SIGNERS:
-                raise ctx.error(where + ("x-sdkgen-signer",), f"unknown signer {signer_name!r}; known: {sorted(SIGNERS)}")
+                raise ctx.error(
+                    where + ("x-sdkgen-signer",),
+                    f"unknown signer {signer_name!r}; known: {sorted(SIGNERS)}",
+                )
             extra = tuple(_ext(scheme, "signer-client-parameters", ()))
             for p in extra:
                 if p not in client_params:
-                    raise ctx.error(where + ("x-sdkgen-signer-client-parameters",), f"{p!r} is not a client parameter")
+                    raise ctx.error(
+                        where + ("x-sdkgen-signer-client-parameters",),
+                        f"{p!r} is not a client parameter",
+                    )
             module, cls = SIGNERS[signer_name]
-            signer = Signer(scheme=signer_name, module=module, class_name=cls, client_parameters=extra)
-        elif scheme.get("type") == "apiKey" and scheme.get("in") == "header" and len(creds) == 1:
+            signer = Signer(
+                scheme=signer_name,
+                module=module,
+                class_name=cls,
+                client_parameters=extra,
+            )
+        elif (
+            scheme.get("type") == "apiKey"
+            and scheme.get("in") == "header"
+            and len(creds) == 1
+        ):
             header = scheme["name"]
         else:
-            raise ctx.error(where, "expected x-sdkgen-signer, or an apiKey header with one credential")
+            raise ctx.error(
+                where,
+                "expected x-sdkgen-signer, or an apiKey header with one credential",
+            )
         result.append(
-            AuthScheme(key=key, description=_clean(scheme.get("description", "")), credentials=tuple(creds), header=header, signer=signer)
+            AuthScheme(
+                key=key,
+                description=_clean(scheme.get("description", "")),
+                credentials=tuple(creds),
+                header=header,
+                signer=signer,
+            )
         )
     return tuple(result)
 
@@ -512,7 +622,10 @@ def _auth(ctx: _Context, client_params: set[str]) -> tuple[AuthScheme, ...]:
 def _errors(ctx: _Context) -> ErrorShape:
     spec = _ext(ctx.document, "errors")
     if not isinstance(spec, dict) or "code" not in spec or "message" not in spec:
-        raise ctx.error(("x-sdkgen-errors",), "needs JSON pointers 'code' and 'message' into error bodies")
+        raise ctx.error(
+            ("x-sdkgen-errors",),
+            "needs JSON pointers 'code' and 'message' into error bodies",
+        )
     return ErrorShape(
         code=spec["code"],
         message=spec["message"],
@@ -521,9 +634,13 @@ def _errors(ctx: _Context) -> ErrorShape:
     )
 
 
-def _response_field(ctx: _Context, op: Operation, ptr: Any, where: tuple[Any, ...]) -> Field:
+def _response_field(
+    ctx: _Context, op: Operation, ptr: Any, where: tuple[Any, ...]
+) -> Field:
     if not isinstance(ptr, str) or not ptr.startswith("/") or ptr.count("/") != 1:
-        raise ctx.error(where, "expected a pointer to a top-level response field, like /job_id")
+        raise ctx.error(
+            where, "expected a pointer to a top-level response field, like /job_id"
+        )
     wire = ptr[1:]
     for f in op.response.fields:
         if f.wire_name == wire:
@@ -541,21 +658,40 @@ def _lifecycle(ctx: _Context, ops: tuple[Operation, ...]) -> JobLifecycle | None
         if spec.get(key) not in by_id:
             raise ctx.error(where + (key,), f"no operation {spec.get(key)!r}")
     submit, query = by_id[spec["submit"]], by_id[spec["query"]]
-    param = next((p for p in query.method_parameters if p.wire_name == spec.get("query-parameter")), None)
+    param = next(
+        (
+            p
+            for p in query.method_parameters
+            if p.wire_name == spec.get("query-parameter")
+        ),
+        None,
+    )
     if param is None:
-        raise ctx.error(where + ("query-parameter",), f"{query.operation_id} has no parameter {spec.get('query-parameter')!r}")
+        raise ctx.error(
+            where + ("query-parameter",),
+            f"{query.operation_id} has no parameter {spec.get('query-parameter')!r}",
+        )
     state = _response_field(ctx, query, spec.get("state"), where + ("state",))
-    states = {key: tuple(str(s) for s in spec.get(key, ())) for key in ("running", "succeeded", "failed")}
+    states = {
+        key: tuple(str(s) for s in spec.get(key, ()))
+        for key in ("running", "succeeded", "failed")
+    }
     if not states["succeeded"] or not states["failed"]:
         raise ctx.error(where, "'succeeded' and 'failed' states are needed")
 
     def optional(key: str) -> Field | None:
-        return _response_field(ctx, query, spec[key], where + (key,)) if key in spec else None
+        return (
+            _response_field(ctx, query, spec[key], where + (key,))
+            if key in spec
+            else None
+        )
 
     return JobLifecycle(
         submit=submit,
         query=query,
-        job_id_field=_response_field(ctx, submit, spec.get("job-id"), where + ("job-id",)),
+        job_id_field=_response_field(
+            ctx, submit, spec.get("job-id"), where + ("job-id",)
+        ),
         query_parameter=param,
         state_field=state,
         running=states["running"],
@@ -567,4 +703,3 @@ def _lifecycle(ctx: _Context, ops: tuple[Operation, ...]) -> JobLifecycle | None
         poll_interval=float(spec.get("poll-interval", 3)),
         max_poll_interval=float(spec.get("max-poll-interval", 30)),
     )
-

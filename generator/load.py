@@ -35,7 +35,9 @@ def load_openapi(path: Path, display: str) -> dict[str, Any]:
     return document
 
 
-def _walk_refs(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+def _walk_refs(
+    node: Any, path: tuple[Any, ...]
+) -> Iterator[tuple[tuple[Any, ...], str]]:
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str):
@@ -63,7 +65,9 @@ def _check_refs(document: dict[str, Any], display: str) -> None:
     # local references are supported: check both here, with the reference's own location.
     for path, ref in _walk_refs(document, ()):
         if not ref.startswith("#"):
-            raise SpecError(display, pointer(*path), f"only local references are supported: {ref!r}")
+            raise SpecError(
+                display, pointer(*path), f"only local references are supported: {ref!r}"
+            )
         if not _resolves(document, ref):
             raise SpecError(display, pointer(*path), f"dangling reference {ref!r}")
 

@@ -52,7 +52,9 @@ def _check_names(source: str, models: tuple[Model, ...]) -> None:
             raise AssertionError(f"model {model.name} missing from dcg output")
         for field in model.fields:
             if f"\n    {field.name}: " not in source:
-                raise AssertionError(f"model field {model.name}.{field.name} missing from dcg output")
+                raise AssertionError(
+                    f"model field {model.name}.{field.name} missing from dcg output"
+                )
 
 
 def _without_banner(source: str) -> str:
@@ -76,12 +78,16 @@ def render_models(api: Api) -> str:
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules for one")
     _check_names(source, api.models)
-    return '"""Request, response and callback models."""\n\n' + _sorted_imports(_without_banner(source))
+    return '"""Request, response and callback models."""\n\n' + _sorted_imports(
+        _without_banner(source)
+    )
 
 
 def _sorted_imports(source: str) -> str:
     import isort
 
     # No src_paths: which names count as first-party must not depend on the working directory.
-    config = isort.Config(profile="black", src_paths=frozenset(), known_third_party=["pydantic"])
+    config = isort.Config(
+        profile="black", src_paths=frozenset(), known_third_party=["pydantic"]
+    )
     return isort.code(source, config=config)

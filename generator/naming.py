@@ -17,7 +17,19 @@ _WORD_BOUNDARY = re.compile(
 
 # Names an annotation may use (dcg emits them bare), so a field must not shadow them.
 _ANNOTATION_NAMES = frozenset(
-    {"bool", "bytes", "date", "datetime", "dict", "float", "int", "list", "set", "str", "type"}
+    {
+        "bool",
+        "bytes",
+        "date",
+        "datetime",
+        "dict",
+        "float",
+        "int",
+        "list",
+        "set",
+        "str",
+        "type",
+    }
     | {"Annotated", "Any", "Field", "Literal", "None"}
 )
 
@@ -37,8 +49,25 @@ _METHOD_RESERVED = frozenset(
 
 # Names models.py and client.py import or define next to the models: a class must not take them.
 _CLASS_RESERVED = frozenset(
-    {"Annotated", "Any", "AsyncClient", "BaseModel", "Call", "Client", "ConfigDict", "Core"}
-    | {"ErrorShape", "Field", "Generic", "JobPoller", "Literal", "RootModel", "TokenAuth"}
+    {
+        "Annotated",
+        "Any",
+        "AsyncClient",
+        "BaseModel",
+        "Call",
+        "Client",
+        "ConfigDict",
+        "Core",
+    }
+    | {
+        "ErrorShape",
+        "Field",
+        "Generic",
+        "JobPoller",
+        "Literal",
+        "RootModel",
+        "TokenAuth",
+    }
     | {"TypeVar", "SyncTransport", "AsyncTransport", "Auth", "TracebackType"}
 )
 

@@ -61,6 +61,7 @@ def _docstring(text: str) -> str:
 
 def _dunder_all(names: list[str]) -> str:
     """`__all__` in the order linters expect: CONSTANTS, Classes, functions."""
+
     def key(name: str) -> tuple[int, str]:
         return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
 
@@ -74,12 +75,27 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         imports["errors"] = ["JobFailedError"]
     for signer in api.signers:
         imports[signer.module] = [signer.class_name]
-    transport = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncTransport", "Auth", "Call", "Core", "ErrorShape", "SyncTransport", "drop_none", "json_body", "path_segment", "text_params"]
+    transport = [
+        "DEFAULT_MAX_RETRIES",
+        "DEFAULT_TIMEOUT",
+        "AsyncTransport",
+        "Auth",
+        "Call",
+        "Core",
+        "ErrorShape",
+        "SyncTransport",
+        "drop_none",
+        "json_body",
+        "path_segment",
+        "text_params",
+    ]
     if api.lifecycle:
         transport.append("JobPoller")
     if any(s.header for s in api.auth):
         transport.append("TokenAuth")
-    imports["transport"] = sorted(transport, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))
+    imports["transport"] = sorted(
+        transport, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n)
+    )
     return sorted(imports.items())
 
 
@@ -102,7 +118,11 @@ def _construct(scheme: AuthScheme, source: str) -> str:
     hint = "pass " + " and ".join(f"{n}=" for n in required) + " together"
     args = []
     for cred in scheme.credentials:
-        value = cred.name if source == "arg" else (f"settings.env({cred.env!r})" if cred.env else "None")
+        value = (
+            cred.name
+            if source == "arg"
+            else (f"settings.env({cred.env!r})" if cred.env else "None")
+        )
         if not cred.optional:
             value = f"settings.require({cred.name!r}, {value}, {hint!r})"
         args.append(f"{cred.name}={value}")
@@ -112,14 +132,17 @@ def _construct(scheme: AuthScheme, source: str) -> str:
 
 def _no_credentials_message(api: Api) -> str:
     explicit = " or ".join(
-        " and ".join(f"{c.name}=" for c in s.credentials if not c.optional) for s in api.auth
+        " and ".join(f"{c.name}=" for c in s.credentials if not c.optional)
+        for s in api.auth
     )
     from_env = " or ".join(
         " and ".join(str(c.env) for c in s.credentials if not c.optional)
         for s in api.auth
         if _scheme_has_env(s)
     )
-    return f"no credentials: pass {explicit}" + (f"; or set {from_env}" if from_env else "")
+    return f"no credentials: pass {explicit}" + (
+        f"; or set {from_env}" if from_env else ""
+    )
 
 
 def _result_expression(api: Api, variable: str) -> str:
@@ -129,7 +152,9 @@ def _result_expression(api: Api, variable: str) -> str:
 
 
 def _keyword_count(op: Operation) -> int:
-    return len(op.body_fields) + sum(1 for p in op.method_parameters if p.location != "path")
+    return len(op.body_fields) + sum(
+        1 for p in op.method_parameters if p.location != "path"
+    )
 
 
 def _located(op: Operation, location: str) -> list[Parameter]:
@@ -163,9 +188,7 @@ def _context(api: Api) -> dict[str, Any]:
     client_models = {op.response.name for op in api.operations}
     client_models |= {op.body.name for op in api.operations if op.body}
     client_models |= {cb.model.name for cb in api.callbacks}
-    client_models |= {
-        a for a in annotations if a in {m.name for m in api.models}
-    }
+    client_models |= {a for a in annotations if a in {m.name for m in api.models}}
     return {
         "api": api,
         "credentials": _credentials(api),
@@ -191,4 +214,7 @@ def render_package(api: Api) -> dict[str, str]:
 def runtime_files(api: Api) -> dict[str, str]:
     """The hand-written runtime modules this package needs, copied verbatim."""
     names = list(RUNTIME_CORE) + [f"{s.module}.py" for s in api.signers]
-    return {f"_runtime/{name}": (RUNTIME / name).read_text(encoding="utf-8") for name in names}
+    return {
+        f"_runtime/{name}": (RUNTIME / name).read_text(encoding="utf-8")
+        for name in names
+    }

@@ -10,7 +10,9 @@ from pathlib import Path
 from .fingerprint import MARKER
 
 # Build and cache output a user's `pip install` or test run may leave in a package folder.
-_IGNORED_DIRS = frozenset({"__pycache__", "build", "dist", ".mypy_cache", ".ruff_cache"})
+_IGNORED_DIRS = frozenset(
+    {"__pycache__", "build", "dist", ".mypy_cache", ".ruff_cache"}
+)
 
 
 @dataclass
@@ -77,7 +79,9 @@ def diff_tree(root: Path, files: Mapping[str, bytes]) -> list[str]:
             old = target.read_bytes().decode(errors="replace").splitlines()
             new = content.decode().splitlines()
             diff = list(difflib.unified_diff(old, new, lineterm="", n=0))
-            added = sum(1 for d in diff if d.startswith("+") and not d.startswith("+++"))
+            added = sum(
+                1 for d in diff if d.startswith("+") and not d.startswith("+++")
+            )
             gone = sum(1 for d in diff if d.startswith("-") and not d.startswith("---"))
             lines.append(f"{root / rel}: differs (+{added} -{gone} lines)")
     for rel in _existing(root):

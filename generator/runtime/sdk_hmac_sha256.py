@@ -219,8 +219,7 @@ class SdkHmacSha256Signer:
         ).hexdigest()
         signed_headers = _signed_header_names(sorted(to_sign.items()))
         added["Authorization"] = (
-            f"{_ALGORITHM} Access={self._ak}, "
-            f"SignedHeaders={signed_headers}, Signature={signature}"
+            f"{_ALGORITHM} Access={self._ak}, SignedHeaders={signed_headers}, Signature={signature}"
         )
         return added
 

@@ -28,7 +28,9 @@ def base_url(
     """The endpoint: `base_url` when given, else the vendor's URL for `region`."""
     if base_url is not None:
         if not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must start with http:// or https://, not {base_url!r}")
+            raise ValueError(
+                f"base_url must start with http:// or https://, not {base_url!r}"
+            )
         return base_url
     chosen = region or default_region
     if regions and chosen not in regions:

@@ -188,7 +188,9 @@ class Core:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.errors = errors
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.timeout = (
+            timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        )
         self.retry = RetryPolicy(max_retries=max_retries)
         self.retry_submits = retry_submits
         self.user_agent = user_agent
@@ -196,7 +198,9 @@ class Core:
     def __repr__(self) -> str:
         return f"Core(base_url={self.base_url!r}, auth={self.auth!r})"
 
-    def build(self, client: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+    def build(
+        self, client: httpx.Client | httpx.AsyncClient, call: Call
+    ) -> httpx.Request:
         """Build and sign the request; called per attempt so each carries a fresh signature date."""
         url = httpx.URL(self.base_url + call.path, params=dict(call.query) or None)
         body = call.body or b""
@@ -227,14 +231,19 @@ class Core:
         elif response is not None:
             # A 429 is refused before any work is done, so even a submit may be repeated.
             retry = response.status_code == 429 or (
-                may_repeat and (response.status_code >= 500 or response.status_code == 408)
+                may_repeat
+                and (response.status_code >= 500 or response.status_code == 408)
             )
         else:
             retry = False
         if not retry:
             return None
         delay = self.retry.delay(attempt, response)
-        reason = f"HTTP {response.status_code}" if response is not None else type(error).__name__
+        reason = (
+            f"HTTP {response.status_code}"
+            if response is not None
+            else type(error).__name__
+        )
         logger.info(
             "retrying %s %s in %.2f s (retry %d): %s",
             call.method,
@@ -252,10 +261,16 @@ class Core:
             return delay
         where = f"{call.method} {self.base_url}{call.path}"
         if isinstance(error, httpx.TimeoutException):
-            raise APITimeoutError(f"{where} timed out ({type(error).__name__})") from error
-        raise APIConnectionError(f"{where} failed: {type(error).__name__}: {error}") from error
+            raise APITimeoutError(
+                f"{where} timed out ({type(error).__name__})"
+            ) from error
+        raise APIConnectionError(
+            f"{where} failed: {type(error).__name__}: {error}"
+        ) from error
 
-    def on_response(self, call: Call, attempt: int, response: httpx.Response) -> float | None:
+    def on_response(
+        self, call: Call, attempt: int, response: httpx.Response
+    ) -> float | None:
         """Seconds to wait before retrying after `response`, or None to parse it."""
         logger.debug("%s %s -> %d", call.method, call.path, response.status_code)
         return self._retry_delay(call, attempt, response, None)
@@ -271,7 +286,9 @@ class Core:
         else:
             decoded = True
         request_id = _text(
-            json_pointer(data, self.errors.request_id) if self.errors.request_id else None
+            json_pointer(data, self.errors.request_id)
+            if self.errors.request_id
+            else None
         )
         if request_id is None and self.errors.request_id_header:
             request_id = response.headers.get(self.errors.request_id_header)
@@ -300,8 +317,7 @@ class Core:
             return model.model_validate(data)
         except ValidationError as error:
             raise APIResponseValidationError(
-                f"HTTP {response.status_code}: response does not match "
-                f"{model.__name__}: {error}",
+                f"HTTP {response.status_code}: response does not match {model.__name__}: {error}",
                 status_code=response.status_code,
                 request_id=request_id,
                 body=body,
@@ -367,7 +383,9 @@ class AsyncTransport:
 class JobPoller:
     """The waiting side of `wait_for_job`: growing intervals, bounded by a deadline."""
 
-    def __init__(self, *, job_id: str, timeout: float, interval: float, max_interval: float) -> None:
+    def __init__(
+        self, *, job_id: str, timeout: float, interval: float, max_interval: float
+    ) -> None:
         if timeout < 0 or interval <= 0:
             raise ValueError("need timeout >= 0 and poll_interval > 0")
         self.job_id = job_id

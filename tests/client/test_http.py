@@ -29,8 +29,15 @@ JOB = "26f06524-4f75-4b3a-a853-b649a21aaf66"
 JOB_PATH = f"/v1/{PROJECT}/ttsc/async-jobs/{JOB}"
 AK, SK = "QTWAOYTTINDUT2QVKYUC", "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc"
 TOKEN = "MIIZ-secret-iam-token"
-SUCCEED = {"state": "SUCCEED", "code": "0", "message": "ok", "audio_file_url": "https://obs/a.mp3"}
-UNAVAILABLE = Reply(503, {"error_code": "MSS.000000002", "error_msg": "busy", "request_id": "r-503"})
+SUCCEED = {
+    "state": "SUCCEED",
+    "code": "0",
+    "message": "ok",
+    "audio_file_url": "https://obs/a.mp3",
+}
+UNAVAILABLE = Reply(
+    503, {"error_code": "MSS.000000002", "error_msg": "busy", "request_id": "r-503"}
+)
 
 
 def client(server: ScriptedServer, **options: object) -> Client:
@@ -51,7 +58,9 @@ def test_get_is_retried_after_503_and_then_parsed() -> None:
 
 
 def test_retry_after_is_honoured() -> None:
-    limited = Reply(429, {"error_code": "APIG.0308", "error_msg": "throttled"}, {"Retry-After": "1"})
+    limited = Reply(
+        429, {"error_code": "APIG.0308", "error_msg": "throttled"}, {"Retry-After": "1"}
+    )
     with serve(limited, Reply(200, SUCCEED)) as server, client(server) as api:
         api.show_async_tts_job(JOB)
     first, second = server.received
@@ -75,7 +84,10 @@ def test_retries_stop_at_max_retries_with_the_typed_error() -> None:
 
 
 def test_submit_is_not_retried_after_it_reached_the_server() -> None:
-    with serve(UNAVAILABLE, Reply(200, {"job_id": JOB})) as server, client(server) as api:
+    with (
+        serve(UNAVAILABLE, Reply(200, {"job_id": JOB})) as server,
+        client(server) as api,
+    ):
         with pytest.raises(InternalServerError):
             api.create_async_tts_job(text="Hello", voice_asset_id="v")
     assert len(server.received) == 1
@@ -91,14 +103,18 @@ def test_submit_is_retried_when_the_user_opts_in() -> None:
 
 
 def test_submit_is_retried_on_429_which_the_server_refused_unprocessed() -> None:
-    limited = Reply(429, {"error_code": "APIG.0308", "error_msg": "throttled"}, {"Retry-After": "0"})
+    limited = Reply(
+        429, {"error_code": "APIG.0308", "error_msg": "throttled"}, {"Retry-After": "0"}
+    )
     with serve(limited, Reply(200, {"job_id": JOB})) as server, client(server) as api:
         assert api.create_async_tts_job(text="Hello", voice_asset_id="v").job_id == JOB
     assert len(server.received) == 2
 
 
 def test_429_after_the_last_retry_raises_rate_limit_error() -> None:
-    limited = Reply(429, {"error_code": "APIG.0308", "error_msg": "throttled"}, {"Retry-After": "0"})
+    limited = Reply(
+        429, {"error_code": "APIG.0308", "error_msg": "throttled"}, {"Retry-After": "0"}
+    )
     with serve(limited) as server, client(server, max_retries=2) as api:
         with pytest.raises(RateLimitError) as caught:
             api.show_async_tts_job(JOB)
@@ -109,16 +125,30 @@ def test_429_after_the_last_retry_raises_rate_limit_error() -> None:
 def test_400_is_not_retried_and_carries_the_vendor_fields() -> None:
     bad = Reply(
         400,
-        {"error_code": "MSS.000000003", "error_msg": "invalid voice", "request_id": "r-400"},
+        {
+            "error_code": "MSS.000000003",
+            "error_msg": "invalid voice",
+            "request_id": "r-400",
+        },
     )
-    with serve(bad) as server, client(server) as api, pytest.raises(BadRequestError) as caught:
+    with (
+        serve(bad) as server,
+        client(server) as api,
+        pytest.raises(BadRequestError) as caught,
+    ):
         api.create_async_tts_job(text="Hello", voice_asset_id="nope")
     assert len(server.received) == 1
-    assert str(caught.value) == "HTTP 400 MSS.000000003: invalid voice (request id r-400)"
+    assert (
+        str(caught.value) == "HTTP 400 MSS.000000003: invalid voice (request id r-400)"
+    )
 
 
 def test_request_id_falls_back_to_the_response_header() -> None:
-    gateway = Reply(401, {"error_code": "APIG.0301", "error_msg": "auth failed"}, {"X-Request-Id": "hdr-1"})
+    gateway = Reply(
+        401,
+        {"error_code": "APIG.0301", "error_msg": "auth failed"},
+        {"X-Request-Id": "hdr-1"},
+    )
     with serve(gateway) as server, client(server) as api:
         with pytest.raises(APIStatusError) as caught:
             api.show_async_tts_job(JOB)
@@ -127,7 +157,10 @@ def test_request_id_falls_back_to_the_response_header() -> None:
 
 def test_slow_server_raises_the_timeout_error() -> None:
     with serve(Reply(200, SUCCEED, delay=2.0)) as server:
-        with client(server, timeout=0.2, max_retries=1) as api, pytest.raises(APITimeoutError):
+        with (
+            client(server, timeout=0.2, max_retries=1) as api,
+            pytest.raises(APITimeoutError),
+        ):
             api.show_async_tts_job(JOB)
     # A read timeout on a GET is retried once, then reported.
     assert len(server.received) == 2
@@ -151,7 +184,11 @@ def test_a_200_that_is_not_json_keeps_the_body() -> None:
 
 
 def test_wait_for_job_polls_until_succeed() -> None:
-    replies = [Reply(200, {"state": "WAITING"}), Reply(200, {"state": "PROCESSING"}), Reply(200, SUCCEED)]
+    replies = [
+        Reply(200, {"state": "WAITING"}),
+        Reply(200, {"state": "PROCESSING"}),
+        Reply(200, SUCCEED),
+    ]
     with serve(*replies) as server, client(server) as api:
         done = api.wait_for_job(JOB, timeout=10, poll_interval=0.01)
     assert done.state == "SUCCEED"
@@ -160,8 +197,13 @@ def test_wait_for_job_polls_until_succeed() -> None:
 
 
 def test_wait_for_job_raises_job_failed_with_the_vendor_code() -> None:
-    failed = Reply(200, {"state": "FAILED", "code": "MSS.000000001", "message": "voice offline"})
-    with serve(Reply(200, {"state": "WAITING"}), failed) as server, client(server) as api:
+    failed = Reply(
+        200, {"state": "FAILED", "code": "MSS.000000001", "message": "voice offline"}
+    )
+    with (
+        serve(Reply(200, {"state": "WAITING"}), failed) as server,
+        client(server) as api,
+    ):
         with pytest.raises(JobFailedError) as caught:
             api.wait_for_job(JOB, poll_interval=0.01)
     error = caught.value
@@ -184,15 +226,26 @@ def test_wait_for_job_gives_up_at_its_timeout() -> None:
 def test_async_client_retries_and_waits() -> None:
     async def scenario(server: ScriptedServer) -> tuple[str, str]:
         async with async_client(server) as api:
-            job = await api.create_async_tts_job(text="Hello", voice_asset_id="v", speed=120)
+            job = await api.create_async_tts_job(
+                text="Hello", voice_asset_id="v", speed=120
+            )
             done = await api.wait_for_job(job.job_id, poll_interval=0.01)
             return job.job_id, done.state
 
-    replies = [Reply(200, {"job_id": JOB}), UNAVAILABLE, Reply(200, {"state": "WAITING"}), Reply(200, SUCCEED)]
+    replies = [
+        Reply(200, {"job_id": JOB}),
+        UNAVAILABLE,
+        Reply(200, {"state": "WAITING"}),
+        Reply(200, SUCCEED),
+    ]
     with serve(*replies) as server:
         assert asyncio.run(scenario(server)) == (JOB, "SUCCEED")
     assert [r.method for r in server.received] == ["POST", "GET", "GET", "GET"]
-    assert json.loads(server.received[0].body) == {"text": "Hello", "voice_asset_id": "v", "speed": 120}
+    assert json.loads(server.received[0].body) == {
+        "text": "Hello",
+        "voice_asset_id": "v",
+        "speed": 120,
+    }
 
 
 def test_async_submit_is_not_retried() -> None:
@@ -207,40 +260,79 @@ def test_async_submit_is_not_retried() -> None:
 
 def test_ak_sk_requests_carry_a_signature_the_server_can_verify() -> None:
     with serve(Reply(200, {"job_id": JOB})) as server:
-        with Client(ak=AK, sk=SK, security_token="sts-token", project_id=PROJECT, base_url=server.url) as api:
-            api.create_async_tts_job(text="Hello", voice_asset_id="v", x_app_user_id="user-7")
+        with Client(
+            ak=AK,
+            sk=SK,
+            security_token="sts-token",
+            project_id=PROJECT,
+            base_url=server.url,
+        ) as api:
+            api.create_async_tts_job(
+                text="Hello", voice_asset_id="v", x_app_user_id="user-7"
+            )
     (request,) = server.received
     authorization = request.headers["authorization"]
     assert authorization.startswith(f"SDK-HMAC-SHA256 Access={AK}, SignedHeaders=")
     signed = authorization.split("SignedHeaders=")[1].split(",")[0].split(";")
-    assert signed == ["content-type", "host", "x-app-userid", "x-project-id", "x-sdk-date", "x-security-token"]
+    assert signed == [
+        "content-type",
+        "host",
+        "x-app-userid",
+        "x-project-id",
+        "x-sdk-date",
+        "x-security-token",
+    ]
     assert request.headers["x-project-id"] == PROJECT
     assert request.headers["x-security-token"] == "sts-token"
     # Recompute the signature from what arrived, as the gateway does.
     url = server.url + request.path
     canonical = canonical_request(
-        request.method, url, {name: request.headers[name] for name in signed}, request.body
+        request.method,
+        url,
+        {name: request.headers[name] for name in signed},
+        request.body,
     )
     import hashlib
     import hmac
 
     expected = hmac.new(
-        SK.encode(), string_to_sign(canonical, request.headers["x-sdk-date"]).encode(), hashlib.sha256
+        SK.encode(),
+        string_to_sign(canonical, request.headers["x-sdk-date"]).encode(),
+        hashlib.sha256,
     ).hexdigest()
     assert authorization.endswith(f"Signature={expected}")
     assert urlsplit(url).path == f"/v1/{PROJECT}/ttsc/async-jobs"
 
 
-def test_credentials_appear_in_no_repr_error_or_log(caplog: pytest.LogCaptureFixture) -> None:
+def test_credentials_appear_in_no_repr_error_or_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG)
     with serve(UNAVAILABLE) as server:
-        signed = Client(ak=AK, sk=SK, security_token="sts-secret", project_id=PROJECT, base_url=server.url, max_retries=1)
-        with client(server, max_retries=1) as api, pytest.raises(InternalServerError) as caught:
+        signed = Client(
+            ak=AK,
+            sk=SK,
+            security_token="sts-secret",
+            project_id=PROJECT,
+            base_url=server.url,
+            max_retries=1,
+        )
+        with (
+            client(server, max_retries=1) as api,
+            pytest.raises(InternalServerError) as caught,
+        ):
             api.show_async_tts_job(JOB)
         with pytest.raises(InternalServerError) as caught_signed:
             signed.show_async_tts_job(JOB)
     seen = " ".join(
-        [repr(api), repr(signed), str(caught.value), repr(caught.value), str(caught_signed.value), caplog.text]
+        [
+            repr(api),
+            repr(signed),
+            str(caught.value),
+            repr(caught.value),
+            str(caught_signed.value),
+            caplog.text,
+        ]
     )
     assert "retrying GET" in caplog.text  # the log did record the calls
     for secret in (TOKEN, SK, "sts-secret", AK):

@@ -93,6 +93,9 @@ def test_pip_install_offline_and_import(tmp_path: Path) -> None:
         p.relative_to(SOURCE).as_posix()
         for p in SOURCE.rglob("*")
         if (p.suffix == ".py" or p.name == "py.typed" or p.is_dir())
-        and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(SOURCE).parts)
+        and not any(
+            part.startswith((".", "__pycache__"))
+            for part in p.relative_to(SOURCE).parts
+        )
     )
     assert found["files"] == expected

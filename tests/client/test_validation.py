@@ -42,7 +42,9 @@ class Recorder:
         self.requests.append(request)
         if request.method == "POST":
             return httpx.Response(200, json={"job_id": JOB})
-        return httpx.Response(200, json={"state": "SUCCEED", "code": "0", "message": "ok"})
+        return httpx.Response(
+            200, json={"state": "SUCCEED", "code": "0", "message": "ok"}
+        )
 
     def http(self) -> httpx.Client:
         return httpx.Client(transport=httpx.MockTransport(self))
@@ -64,7 +66,10 @@ def recorder() -> Recorder:
 
 @pytest.fixture
 def api(recorder: Recorder) -> Iterator[Client]:
-    with recorder.http() as http, Client(ak=AK, sk=SK, project_id=PROJECT, http_client=http) as client:
+    with (
+        recorder.http() as http,
+        Client(ak=AK, sk=SK, project_id=PROJECT, http_client=http) as client,
+    ):
         yield client
 
 
@@ -120,7 +125,9 @@ def test_channels_zero(api: Client, recorder: Recorder) -> None:
 def test_empty_callback_url(api: Client, recorder: Recorder) -> None:
     with pytest.raises(pydantic.ValidationError) as caught:
         api.create_async_tts_job(
-            text="Hello", voice_asset_id=VOICE, callback_config=TtsCallBackConfig(callback_url="")
+            text="Hello",
+            voice_asset_id=VOICE,
+            callback_config=TtsCallBackConfig(callback_url=""),
         )
     assert error_fields(caught.value) == {"callback_url"}
     assert recorder.requests == []
@@ -155,7 +162,9 @@ def test_async_client_refuses_too(recorder: Recorder) -> None:
         async with recorder.async_http() as http:
             client = AsyncClient(ak=AK, sk=SK, project_id=PROJECT, http_client=http)
             with pytest.raises(pydantic.ValidationError) as caught:
-                await client.create_async_tts_job(text="Hello", voice_asset_id=VOICE, speed=300)
+                await client.create_async_tts_job(
+                    text="Hello", voice_asset_id=VOICE, speed=300
+                )
             assert error_fields(caught.value) == {"speed"}
             with pytest.raises(ValueError, match="job_id"):
                 await client.show_async_tts_job("")
@@ -190,7 +199,9 @@ def test_response_model_keeps_unknown_fields() -> None:
 
 
 def test_only_the_given_fields_are_sent(api: Client, recorder: Recorder) -> None:
-    job = api.create_async_tts_job(text="Hello", voice_asset_id=VOICE, speed=120, audio_format="MP3")
+    job = api.create_async_tts_job(
+        text="Hello", voice_asset_id=VOICE, speed=120, audio_format="MP3"
+    )
     assert job.job_id == JOB
     (request,) = recorder.requests
     assert request.method == "POST"
@@ -205,7 +216,9 @@ def test_only_the_given_fields_are_sent(api: Client, recorder: Recorder) -> None
     }
 
 
-def test_explicit_values_equal_to_defaults_are_sent(api: Client, recorder: Recorder) -> None:
+def test_explicit_values_equal_to_defaults_are_sent(
+    api: Client, recorder: Recorder
+) -> None:
     api.create_async_tts_job(
         text="Hello",
         voice_asset_id=VOICE,
@@ -271,7 +284,9 @@ def test_credentials_and_project_from_the_environment(
     with recorder.http() as http, Client(http_client=http) as client:
         client.show_async_tts_job(JOB)
     (request,) = recorder.requests
-    assert request.headers["authorization"].startswith("SDK-HMAC-SHA256 Access=ENVAKENVAKENVAK,")
+    assert request.headers["authorization"].startswith(
+        "SDK-HMAC-SHA256 Access=ENVAKENVAKENVAK,"
+    )
     assert request.url.path == f"/v1/envproject0001/ttsc/async-jobs/{JOB}"
     assert request.url.host == "metastudio.cn-north-4.myhuaweicloud.com"
     assert request.headers["x-project-id"] == "envproject0001"
@@ -285,7 +300,10 @@ def test_security_token_from_the_environment(
     monkeypatch.setenv("HUAWEICLOUD_SDK_AK", "ENVAKENVAKENVAK")
     monkeypatch.setenv("HUAWEICLOUD_SDK_SK", "env-secret")
     monkeypatch.setenv("HUAWEICLOUD_SDK_SECURITY_TOKEN", "env-security-token")
-    with recorder.http() as http, Client(project_id=PROJECT, http_client=http) as client:
+    with (
+        recorder.http() as http,
+        Client(project_id=PROJECT, http_client=http) as client,
+    ):
         client.show_async_tts_job(JOB)
     (request,) = recorder.requests
     assert request.headers["x-security-token"] == "env-security-token"
@@ -298,7 +316,10 @@ def test_arguments_win_over_the_environment(
     monkeypatch.setenv("HUAWEICLOUD_SDK_AK", "ENVAKENVAKENVAK")
     monkeypatch.setenv("HUAWEICLOUD_SDK_SK", "env-secret")
     monkeypatch.setenv("HUAWEICLOUD_SDK_PROJECT_ID", "envproject0001")
-    with recorder.http() as http, Client(ak=AK, sk=SK, project_id=PROJECT, http_client=http) as client:
+    with (
+        recorder.http() as http,
+        Client(ak=AK, sk=SK, project_id=PROJECT, http_client=http) as client,
+    ):
         client.show_async_tts_job(JOB)
     (request,) = recorder.requests
     assert request.headers["authorization"].startswith(f"SDK-HMAC-SHA256 Access={AK},")
@@ -306,7 +327,10 @@ def test_arguments_win_over_the_environment(
 
 
 def test_token_is_sent_in_its_header(recorder: Recorder) -> None:
-    with recorder.http() as http, Client(token="iam-token", project_id=PROJECT, http_client=http) as client:
+    with (
+        recorder.http() as http,
+        Client(token="iam-token", project_id=PROJECT, http_client=http) as client,
+    ):
         client.show_async_tts_job(JOB)
     (request,) = recorder.requests
     assert request.headers["x-auth-token"] == "iam-token"
@@ -314,23 +338,39 @@ def test_token_is_sent_in_its_header(recorder: Recorder) -> None:
 
 
 def test_base_url(recorder: Recorder) -> None:
-    with recorder.http() as http, Client(
-        token="t", project_id=PROJECT, base_url="https://proxy.example.com:8443/metastudio/", http_client=http
-    ) as client:
+    with (
+        recorder.http() as http,
+        Client(
+            token="t",
+            project_id=PROJECT,
+            base_url="https://proxy.example.com:8443/metastudio/",
+            http_client=http,
+        ) as client,
+    ):
         assert client.base_url == "https://proxy.example.com:8443/metastudio"
         client.show_async_tts_job(JOB)
     (request,) = recorder.requests
-    assert (request.url.scheme, request.url.host, request.url.port) == ("https", "proxy.example.com", 8443)
+    assert (request.url.scheme, request.url.host, request.url.port) == (
+        "https",
+        "proxy.example.com",
+        8443,
+    )
     assert request.url.path == f"/metastudio/v1/{PROJECT}/ttsc/async-jobs/{JOB}"
 
 
 def test_region(recorder: Recorder) -> None:
-    with recorder.http() as http, Client(
-        token="t", project_id=PROJECT, region="cn-east-3", http_client=http
-    ) as client:
+    with (
+        recorder.http() as http,
+        Client(
+            token="t", project_id=PROJECT, region="cn-east-3", http_client=http
+        ) as client,
+    ):
         client.show_async_tts_job(JOB)
     (request,) = recorder.requests
-    assert str(request.url) == f"https://metastudio.cn-east-3.myhuaweicloud.com/v1/{PROJECT}/ttsc/async-jobs/{JOB}"
+    assert (
+        str(request.url)
+        == f"https://metastudio.cn-east-3.myhuaweicloud.com/v1/{PROJECT}/ttsc/async-jobs/{JOB}"
+    )
 
 
 def test_base_url_needs_a_scheme() -> None:
@@ -342,7 +382,9 @@ def test_base_url_needs_a_scheme() -> None:
 
 
 def test_parse_callback_gives_typed_values() -> None:
-    event = parse_callback(b'{"status":"FINISHED","job_id":"j","audio_duration":"12.5","extra":1}')
+    event = parse_callback(
+        b'{"status":"FINISHED","job_id":"j","audio_duration":"12.5","extra":1}'
+    )
     assert isinstance(event, TtsCallbackEvent)
     assert event.status == "FINISHED"
     assert event.job_id == "j"
@@ -361,7 +403,10 @@ def test_parse_callback_accepts_text() -> None:
     [
         (b'{"status":"DONE","job_id":"j"}', "status"),
         (b'{"status":"FINISHED"}', "job_id"),
-        (b'{"status":"FINISHED","job_id":"j","audio_duration":"long"}', "audio_duration"),
+        (
+            b'{"status":"FINISHED","job_id":"j","audio_duration":"long"}',
+            "audio_duration",
+        ),
     ],
 )
 def test_parse_callback_refuses_a_bad_body(body: bytes, field_name: str) -> None:

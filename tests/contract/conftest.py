@@ -62,7 +62,14 @@ _SIGNED_VALUE_BYTES = re.compile(_SIGNED_VALUE.encode(), re.IGNORECASE)
 # Request headers whose value differs between runs (or is httpx's business, not the
 # client's): a recorded one must be sent, with any value.
 VOLATILE_HEADERS = frozenset(
-    {"accept", "accept-encoding", "connection", "content-length", "user-agent", "x-sdk-date"}
+    {
+        "accept",
+        "accept-encoding",
+        "connection",
+        "content-length",
+        "user-agent",
+        "x-sdk-date",
+    }
 )
 # Covered by the host and port matchers.
 SKIPPED_HEADERS = frozenset({"host"})
@@ -140,7 +147,9 @@ def same_json(left: Any, right: Any) -> bool:
     if type(left) is not type(right):
         return False
     if isinstance(left, dict):
-        return left.keys() == right.keys() and all(same_json(left[k], right[k]) for k in left)
+        return left.keys() == right.keys() and all(
+            same_json(left[k], right[k]) for k in left
+        )
     if isinstance(left, list):
         return len(left) == len(right) and all(map(same_json, left, right))
     return bool(left == right)
@@ -178,7 +187,9 @@ def recorded_headers(new: Any, recorded: Any) -> None:
         elif key not in VOLATILE_HEADERS and value != REDACTED and sent[key] != value:
             problems.append(f"{name} is {sent[key]!r}, recorded {value!r}")
     if problems:
-        raise AssertionError("headers differ from the recording: " + "; ".join(problems))
+        raise AssertionError(
+            "headers differ from the recording: " + "; ".join(problems)
+        )
 
 
 def scrub_request(request: Any) -> Any:
@@ -315,6 +326,8 @@ def recorded(
             return [_recorded_response(response) for response in vcr.responses]
         path = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
         interactions = load_cassette(path)["interactions"]
-        return [_recorded_response(interaction["response"]) for interaction in interactions]
+        return [
+            _recorded_response(interaction["response"]) for interaction in interactions
+        ]
 
     return responses

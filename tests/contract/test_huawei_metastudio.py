@@ -20,7 +20,10 @@ import httpx
 import pytest
 from pydantic import BaseModel
 from tts_huawei_metastudio import AsyncClient, Client, ShowAsyncTtsJobResponse
-from tts_huawei_metastudio._runtime.sdk_hmac_sha256 import canonical_request, string_to_sign
+from tts_huawei_metastudio._runtime.sdk_hmac_sha256 import (
+    canonical_request,
+    string_to_sign,
+)
 from tts_huawei_metastudio.errors import (
     APIStatusError,
     BadRequestError,
@@ -71,7 +74,8 @@ CASSETTE_NAMES = {
 # a gateway fault) or that replay another test's cassette: under `make record` they would
 # send real, possibly billable, requests and overwrite a cassette with something else.
 playback_only = pytest.mark.skipif(
-    RECORDING, reason="plays a fixed scenario or another test's cassette; not re-recordable"
+    RECORDING,
+    reason="plays a fixed scenario or another test's cassette; not re-recordable",
 )
 
 
@@ -84,7 +88,9 @@ def assert_matches_recording(result: BaseModel, recorded: Mapping[str, Any]) -> 
     assert set(result.model_dump(exclude_unset=True)) == set(recorded)
     for name, value in recorded.items():
         actual = getattr(result, name)
-        assert (scrub_text(actual) if isinstance(actual, str) else actual) == value, name
+        assert (scrub_text(actual) if isinstance(actual, str) else actual) == value, (
+            name
+        )
 
 
 def only(recorded: Recorded) -> RecordedResponse:
@@ -137,7 +143,9 @@ def test_create_aksk(recorded: Recorded) -> None:
         if RECORDING:  # the environment's AK/SK and project
             api = Client(http_client=http)
         else:
-            api = Client(ak=AK, sk=SK, project_id=PROJECT_ID, base_url=BASE_URL, http_client=http)
+            api = Client(
+                ak=AK, sk=SK, project_id=PROJECT_ID, base_url=BASE_URL, http_client=http
+            )
         with api:
             job = api.create_async_tts_job(text=TEXT, voice_asset_id=VOICE)
 
@@ -181,7 +189,9 @@ def test_create_aksk(recorded: Recorded) -> None:
 @pytest.mark.default_cassette("create_200")
 def test_a_different_body_is_not_played(client: Client, vcr: Any) -> None:
     with pytest.raises(CannotOverwriteExistingCassetteException) as caught:
-        client.create_async_tts_job(text="Hello, everyone. I'm Tom.", voice_asset_id=VOICE)
+        client.create_async_tts_job(
+            text="Hello, everyone. I'm Tom.", voice_asset_id=VOICE
+        )
 
     assert caught.value.reason == "no_match"
     (_request, _succeeded, failed), *_ = caught.value.similar_requests
@@ -207,7 +217,9 @@ def test_a_missing_recorded_header_is_not_played(vcr: Any) -> None:
 # --- show -----------------------------------------------------------------------------------
 
 
-def show(client: Client, recorded: Recorded) -> tuple[ShowAsyncTtsJobResponse, dict[str, Any]]:
+def show(
+    client: Client, recorded: Recorded
+) -> tuple[ShowAsyncTtsJobResponse, dict[str, Any]]:
     result = client.show_async_tts_job(JOB_ID)
     response = only(recorded)
     assert response.status == 200
@@ -245,7 +257,9 @@ def test_show_succeed(client: Client, recorded: Recorded) -> None:
     ]
     for url in urls:
         assert url is not None
-        assert url.startswith("https://metastudio-tts.obs.cn-north-4.myhuaweicloud.com/")
+        assert url.startswith(
+            "https://metastudio-tts.obs.cn-north-4.myhuaweicloud.com/"
+        )
         assert f"/{JOB_ID}/" in url
         assert "?AccessKeyId=REDACTED&Expires=1764000000&Signature=REDACTED" in url
 
@@ -299,7 +313,9 @@ def test_wait_for_job(client: Client, recorded: Recorded, vcr: Any) -> None:
 @playback_only
 @pytest.mark.vcr
 @pytest.mark.default_cassette("show_failed")
-def test_wait_for_job_raises_job_failed(client: Client, recorded: Recorded, vcr: Any) -> None:
+def test_wait_for_job_raises_job_failed(
+    client: Client, recorded: Recorded, vcr: Any
+) -> None:
     with pytest.raises(JobFailedError) as caught:
         client.wait_for_job(JOB_ID, poll_interval=0.001)
 
@@ -318,7 +334,9 @@ def test_wait_for_job_raises_job_failed(client: Client, recorded: Recorded, vcr:
 @playback_only
 @pytest.mark.vcr
 @pytest.mark.default_cassette("create_200")
-def test_create_200_async(client_options: ClientOptions, recorded: Recorded, vcr: Any) -> None:
+def test_create_200_async(
+    client_options: ClientOptions, recorded: Recorded, vcr: Any
+) -> None:
     async def create() -> BaseModel:
         async with AsyncClient(**client_options) as api:
             return await api.create_async_tts_job(text=TEXT, voice_asset_id=VOICE)
@@ -333,7 +351,9 @@ def test_create_200_async(client_options: ClientOptions, recorded: Recorded, vcr
 @playback_only
 @pytest.mark.vcr
 @pytest.mark.default_cassette("show_succeed")
-def test_show_succeed_async(client_options: ClientOptions, recorded: Recorded, vcr: Any) -> None:
+def test_show_succeed_async(
+    client_options: ClientOptions, recorded: Recorded, vcr: Any
+) -> None:
     async def query() -> ShowAsyncTtsJobResponse:
         async with AsyncClient(**client_options) as api:
             return await api.show_async_tts_job(JOB_ID)
@@ -348,7 +368,9 @@ def test_show_succeed_async(client_options: ClientOptions, recorded: Recorded, v
 @playback_only
 @pytest.mark.vcr
 @pytest.mark.default_cassette("wait_for_job")
-def test_wait_for_job_async(client_options: ClientOptions, recorded: Recorded, vcr: Any) -> None:
+def test_wait_for_job_async(
+    client_options: ClientOptions, recorded: Recorded, vcr: Any
+) -> None:
     async def wait() -> ShowAsyncTtsJobResponse:
         async with AsyncClient(**client_options) as api:
             return await api.wait_for_job(JOB_ID, poll_interval=0.001)
@@ -377,20 +399,32 @@ def test_cassettes_hold_no_secret() -> None:
             assert secret not in text, path.name
         for interaction in load_cassette(path)["interactions"]:
             for name, values in interaction["request"]["headers"].items():
-                if name.lower() in {"authorization", "x-auth-token", "x-security-token"}:
+                if name.lower() in {
+                    "authorization",
+                    "x-auth-token",
+                    "x-security-token",
+                }:
                     assert values == [REDACTED], (path.name, name)
             body = interaction["response"]["body"]["string"]
-            assert scrub_text(body) == body, f"{path.name}: unredacted signed-URL credentials"
+            assert scrub_text(body) == body, (
+                f"{path.name}: unredacted signed-URL credentials"
+            )
 
 
 # --- the scrubber ---------------------------------------------------------------------------
 
 
-def response_with(body: str | bytes, content_length: str | None = None) -> dict[str, Any]:
+def response_with(
+    body: str | bytes, content_length: str | None = None
+) -> dict[str, Any]:
     headers: dict[str, list[str]] = {"Content-Type": ["application/json"]}
     if content_length is not None:
         headers["Content-Length"] = [content_length]
-    return {"status": {"code": 200, "message": "OK"}, "headers": headers, "body": {"string": body}}
+    return {
+        "status": {"code": 200, "message": "OK"},
+        "headers": headers,
+        "body": {"string": body},
+    }
 
 
 def test_scrubber_redacts_obs_signed_urls_in_json() -> None:
@@ -441,7 +475,9 @@ def test_scrubber_keeps_bytes_bodies_and_content_length_in_step() -> None:
     scrubbed = scrub_response(response)
 
     assert scrubbed["body"]["string"] == b'{"url": "https://h/o?Signature=REDACTED"}'
-    assert scrubbed["headers"]["Content-Length"] == [str(len(scrubbed["body"]["string"]))]
+    assert scrubbed["headers"]["Content-Length"] == [
+        str(len(scrubbed["body"]["string"]))
+    ]
     assert response["headers"]["Content-Length"] == [str(len(body))]
     plain = response_with('{"job_id": "1"}', "15")
     assert scrub_response(plain) == plain
@@ -491,7 +527,9 @@ def test_recorded_headers_must_be_sent() -> None:
             }
         ),
     )
-    with pytest.raises(AssertionError, match="Content-Type is 'application/json', recorded"):
+    with pytest.raises(
+        AssertionError, match="Content-Type is 'application/json', recorded"
+    ):
         recorded_headers(sent, request(**{"Content-Type": "text/plain"}))
     with pytest.raises(AssertionError, match="X-Sdk-Date is not sent"):
         recorded_headers(sent, request(**{"X-Sdk-Date": "20251124T150000Z"}))

@@ -86,13 +86,24 @@ class Outcome:
 
 def run_generator(case: Breakage, tmp_path: Path) -> Outcome:
     text = HUAWEI_SPEC.read_text(encoding="utf-8")
-    assert text.count(case.old) == 1, f"the Huawei spec changed: {case.old!r} is not there once"
+    assert text.count(case.old) == 1, (
+        f"the Huawei spec changed: {case.old!r} is not there once"
+    )
     specs, out = tmp_path / "specs", tmp_path / "out"
     spec = specs / case.name / "openapi.yaml"
     spec.parent.mkdir(parents=True)
     spec.write_text(text.replace(case.old, case.new), encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--specs", str(specs), "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            "--specs",
+            str(specs),
+            "--out",
+            str(out),
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -102,7 +113,9 @@ def run_generator(case: Breakage, tmp_path: Path) -> Outcome:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_bad_spec_is_one_error_line_and_writes_nothing(case: Breakage, tmp_path: Path) -> None:
+def test_bad_spec_is_one_error_line_and_writes_nothing(
+    case: Breakage, tmp_path: Path
+) -> None:
     outcome = run_generator(case, tmp_path)
     assert outcome.returncode == 2, outcome.stderr
     assert "Traceback" not in outcome.stderr
@@ -115,7 +128,9 @@ def test_bad_spec_is_one_error_line_and_writes_nothing(case: Breakage, tmp_path:
         assert expected in rest, line
     assert not outcome.out.exists() or list(outcome.out.iterdir()) == []
     # `error: FILE: WHERE: WHAT`: FILE, taken from the working directory, is the spec read.
-    assert (REPO / file).resolve() == outcome.spec.resolve(), f"{file!r} is not {outcome.spec}"
+    assert (REPO / file).resolve() == outcome.spec.resolve(), (
+        f"{file!r} is not {outcome.spec}"
+    )
 
 
 def test_yaml_error_names_line_and_column(tmp_path: Path) -> None:

@@ -26,10 +26,14 @@ API = "huawei-metastudio"
 PACKAGE = naming.package_name(API)
 # Build and tool caches a `pip install`, pytest, mypy or ruff may leave in a package folder
 # (ruff writes a .ruff_cache beside each package's own pyproject.toml); not generator output.
-IGNORED_DIRS = frozenset({"__pycache__", "build", "dist", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
+IGNORED_DIRS = frozenset(
+    {"__pycache__", "build", "dist", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+)
 # A moment long past: files the generator leaves alone keep it as their mtime.
 OLD_NS = 1_000_000_000 * 10**9
-REPORT = re.compile(r"(?P<api>\S+): (?P<written>\d+) written, (?P<unchanged>\d+) unchanged, (?P<removed>\d+) removed \(\d+\.\d{3} s\)")
+REPORT = re.compile(
+    r"(?P<api>\S+): (?P<written>\d+) written, (?P<unchanged>\d+) unchanged, (?P<removed>\d+) removed \(\d+\.\d{3} s\)"
+)
 UP_TO_DATE = re.compile(r"(?P<api>\S+): up to date \(\d+\.\d{3} s\)")
 
 
@@ -62,11 +66,16 @@ def files(root: Path) -> list[Path]:
 
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under `root` by relative path."""
-    return {path.relative_to(root).as_posix(): path.read_bytes() for path in files(root)}
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes() for path in files(root)
+    }
 
 
 def mtimes(root: Path) -> dict[str, int]:
-    return {path.relative_to(root).as_posix(): path.stat().st_mtime_ns for path in files(root)}
+    return {
+        path.relative_to(root).as_posix(): path.stat().st_mtime_ns
+        for path in files(root)
+    }
 
 
 def age(root: Path) -> None:
@@ -79,12 +88,16 @@ def copy_specs(target: Path) -> Path:
     """A copy of every API's spec file (not their docs) under `target`."""
     for key in pipeline.discover(SPECS):
         (target / key).mkdir(parents=True)
-        shutil.copyfile(SPECS / key / pipeline.SPEC_FILE, target / key / pipeline.SPEC_FILE)
+        shutil.copyfile(
+            SPECS / key / pipeline.SPEC_FILE, target / key / pipeline.SPEC_FILE
+        )
     return target
 
 
 def differing(left: dict[str, bytes], right: dict[str, bytes]) -> list[str]:
-    return sorted(rel for rel in left.keys() | right.keys() if left.get(rel) != right.get(rel))
+    return sorted(
+        rel for rel in left.keys() | right.keys() if left.get(rel) != right.get(rel)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +111,11 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for line, api in zip(run.out.splitlines(), apis, strict=True):
         match = REPORT.fullmatch(line)
         assert match is not None, line
-        assert match["api"] == api and match["unchanged"] == "0" and match["removed"] == "0"
+        assert (
+            match["api"] == api
+            and match["unchanged"] == "0"
+            and match["removed"] == "0"
+        )
         written = snapshot(out / naming.package_name(api))
         assert int(match["written"]) == len(written) > 0
     return out
@@ -118,7 +135,9 @@ def tree(fresh: Path, tmp_path: Path) -> Path:
 
 def test_generated_matches_what_the_specs_generate(fresh: Path) -> None:
     expected, actual = snapshot(GENERATED), snapshot(fresh)
-    assert sorted(actual) == sorted(expected), "a file is missing from, or extra in, generated/"
+    assert sorted(actual) == sorted(expected), (
+        "a file is missing from, or extra in, generated/"
+    )
     assert differing(actual, expected) == [], "generated/ differs: run `make generate`"
 
 
@@ -186,7 +205,9 @@ def test_a_second_generate_is_skipped_and_writes_nothing(tree: Path) -> None:
     run = generate("--out", tree)
     assert (run.code, run.err) == (0, "")
     lines = run.out.splitlines()
-    assert [UP_TO_DATE.fullmatch(line) is not None for line in lines] == [True] * len(lines)
+    assert [UP_TO_DATE.fullmatch(line) is not None for line in lines] == [True] * len(
+        lines
+    )
     assert len(lines) == len(pipeline.discover(SPECS))
     assert mtimes(tree) == times
     assert snapshot(tree) == before
@@ -241,7 +262,9 @@ def test_a_deleted_file_is_generated_again(tree: Path, deleted: str) -> None:
 # --- changed-only writes and stale files -----------------------------------------------------
 
 
-def test_force_rewrites_only_changed_files_and_removes_only_stale_ones(tree: Path) -> None:
+def test_force_rewrites_only_changed_files_and_removes_only_stale_ones(
+    tree: Path,
+) -> None:
     package = tree / PACKAGE
     expected = snapshot(package)
     edited = package / "client.py"
@@ -255,7 +278,9 @@ def test_force_rewrites_only_changed_files_and_removes_only_stale_ones(tree: Pat
     run = generate("--force", "--out", tree, API)
 
     assert (run.code, run.err) == (0, "")
-    assert run.out.startswith(f"{API}: 1 written, {len(expected) - 1} unchanged, 1 removed (")
+    assert run.out.startswith(
+        f"{API}: 1 written, {len(expected) - 1} unchanged, 1 removed ("
+    )
     assert not stale.exists()
     assert stray.read_text() == "my own notes, not generated\n"
     after = snapshot(package)
@@ -272,7 +297,9 @@ def test_check_passes_on_a_fresh_tree_and_writes_nothing(tree: Path) -> None:
     before, times = snapshot(tree), mtimes(tree)
     run = generate("--check", "--out", tree)
     assert (run.code, run.err) == (0, "")
-    assert run.out.splitlines() == [f"{key}: up to date" for key in pipeline.discover(SPECS)]
+    assert run.out.splitlines() == [
+        f"{key}: up to date" for key in pipeline.discover(SPECS)
+    ]
     assert snapshot(tree) == before and mtimes(tree) == times
 
 

@@ -75,12 +75,17 @@ def test_auth_schemes_in_spec_order(api: Api) -> None:
     assert ak_sk.header is None
     assert ak_sk.signer is not None
     assert ak_sk.signer.scheme == "sdk-hmac-sha256"
-    assert (ak_sk.signer.module, ak_sk.signer.class_name) == ("sdk_hmac_sha256", "SdkHmacSha256Signer")
+    assert (ak_sk.signer.module, ak_sk.signer.class_name) == (
+        "sdk_hmac_sha256",
+        "SdkHmacSha256Signer",
+    )
     assert ak_sk.signer.client_parameters == ("project_id",)
     assert token.key == "token"
     assert token.header == "X-Auth-Token"
     assert token.signer is None
-    assert [(c.name, c.env, c.secret) for c in token.credentials] == [("token", None, True)]
+    assert [(c.name, c.env, c.secret) for c in token.credentials] == [
+        ("token", None, True)
+    ]
     assert api.signers == (ak_sk.signer,)
 
 
@@ -88,8 +93,15 @@ def test_auth_schemes_in_spec_order(api: Api) -> None:
 
 
 def test_operations_and_method_names(api: Api) -> None:
-    assert [(o.operation_id, o.method_name, o.http_method, o.path) for o in api.operations] == [
-        ("CreateAsyncTtsJob", "create_async_tts_job", "POST", "/v1/{project_id}/ttsc/async-jobs"),
+    assert [
+        (o.operation_id, o.method_name, o.http_method, o.path) for o in api.operations
+    ] == [
+        (
+            "CreateAsyncTtsJob",
+            "create_async_tts_job",
+            "POST",
+            "/v1/{project_id}/ttsc/async-jobs",
+        ),
         (
             "ShowAsyncTtsJob",
             "show_async_tts_job",
@@ -105,8 +117,13 @@ def test_only_reads_are_idempotent(api: Api) -> None:
 
 
 def test_bodies_and_responses(api: Api) -> None:
-    create, show = operation(api, "CreateAsyncTtsJob"), operation(api, "ShowAsyncTtsJob")
-    assert create.body is not None and create.body.name == "CreateAsyncTtsJobRequestBody"
+    create, show = (
+        operation(api, "CreateAsyncTtsJob"),
+        operation(api, "ShowAsyncTtsJob"),
+    )
+    assert (
+        create.body is not None and create.body.name == "CreateAsyncTtsJobRequestBody"
+    )
     assert create.response.name == "CreateAsyncTtsJobResponse"
     assert create.example == {
         "text": "Hello, everyone. I'm Sarah.",
@@ -126,8 +143,15 @@ def test_body_fields_are_required_first_then_in_spec_order(
     optional = [p for p in spec_order if p not in schema["required"]]
     assert required == ["text", "voice_asset_id"]
     assert [f.wire_name for f in create.body_fields] == required + optional
-    assert [f.name for f in create.body_fields][:4] == ["text", "voice_asset_id", "tts_text", "speed"]
-    assert [f.required for f in create.body_fields] == [True] * 2 + [False] * len(optional)
+    assert [f.name for f in create.body_fields][:4] == [
+        "text",
+        "voice_asset_id",
+        "tts_text",
+        "speed",
+    ]
+    assert [f.required for f in create.body_fields] == [True] * 2 + [False] * len(
+        optional
+    )
     # The model itself keeps the spec's order (tts_text comes before voice_asset_id there).
     assert create.body is not None
     assert [f.wire_name for f in create.body.fields] == spec_order
@@ -145,13 +169,25 @@ def test_project_id_is_a_client_level_parameter(api: Api) -> None:
 
 
 def test_method_parameters(api: Api) -> None:
-    create, show = operation(api, "CreateAsyncTtsJob"), operation(api, "ShowAsyncTtsJob")
+    create, show = (
+        operation(api, "CreateAsyncTtsJob"),
+        operation(api, "ShowAsyncTtsJob"),
+    )
     (user,) = create.method_parameters
-    assert (user.name, user.wire_name, user.location) == ("x_app_user_id", "X-App-UserId", "header")
+    assert (user.name, user.wire_name, user.location) == (
+        "x_app_user_id",
+        "X-App-UserId",
+        "header",
+    )
     assert (user.required, user.annotation, user.client_level) == (False, "str", False)
     assert create.path_arguments == ()
     (job,) = show.path_arguments
-    assert (job.name, job.wire_name, job.location, job.required) == ("job_id", "job_id", "path", True)
+    assert (job.name, job.wire_name, job.location, job.required) == (
+        "job_id",
+        "job_id",
+        "path",
+        True,
+    )
     assert show.method_parameters == (job,)
 
 
@@ -173,7 +209,9 @@ def test_every_component_schema_is_a_model(api: Api, document: dict[str, Any]) -
         ("ErrorResponse", False),
     ],
 )
-def test_request_models_are_strict_and_others_tolerant(api: Api, model: str, strict: bool) -> None:
+def test_request_models_are_strict_and_others_tolerant(
+    api: Api, model: str, strict: bool
+) -> None:
     (found,) = [m for m in api.models if m.name == model]
     assert found.strict is strict
     assert found.schema["additionalProperties"] is (not strict)
@@ -183,11 +221,20 @@ def test_priority_default_is_5(api: Api, document: dict[str, Any]) -> None:
     body = operation(api, "CreateAsyncTtsJob").body
     assert body is not None
     priority = body.field("priority")
-    assert (priority.default, priority.has_default, priority.required) == (5, True, False)
+    assert (priority.default, priority.has_default, priority.required) == (
+        5,
+        True,
+        False,
+    )
     assert priority.annotation == "int"
     assert priority.notes == "0 to 10. Server default: 5."
     # `$comment` explains the choice in the spec; it must not leak into the model schema.
-    assert "$comment" in document["components"]["schemas"]["CreateAsyncTtsJobRequestBody"]["properties"]["priority"]
+    assert (
+        "$comment"
+        in document["components"]["schemas"]["CreateAsyncTtsJobRequestBody"][
+            "properties"
+        ]["priority"]
+    )
     assert "$comment" not in body.schema["properties"]["priority"]
 
 
@@ -210,7 +257,10 @@ def test_field_annotations(api: Api) -> None:
     assert body.field("need_timestamp").annotation == "bool"
     assert body.field("srt_len").annotation == "int"
     show = operation(api, "ShowAsyncTtsJob").response
-    assert show.field("state").annotation == "Literal['WAITING', 'PROCESSING', 'SUCCEED', 'FAILED']"
+    assert (
+        show.field("state").annotation
+        == "Literal['WAITING', 'PROCESSING', 'SUCCEED', 'FAILED']"
+    )
     (event,) = [m for m in api.models if m.name == "TtsCallbackEvent"]
     assert event.field("audio_duration").annotation == "float"
 
@@ -235,18 +285,30 @@ def test_job_lifecycle(api: Api) -> None:
     assert lifecycle.running == ("WAITING", "PROCESSING")
     assert lifecycle.succeeded == ("SUCCEED",)
     assert lifecycle.failed == ("FAILED",)
-    assert lifecycle.failure_code_field is not None and lifecycle.failure_code_field.name == "code"
+    assert (
+        lifecycle.failure_code_field is not None
+        and lifecycle.failure_code_field.name == "code"
+    )
     assert lifecycle.failure_message_field is not None
     assert lifecycle.failure_message_field.name == "message"
-    assert lifecycle.result_field is not None and lifecycle.result_field.name == "audio_file_url"
+    assert (
+        lifecycle.result_field is not None
+        and lifecycle.result_field.name == "audio_file_url"
+    )
     assert (lifecycle.poll_interval, lifecycle.max_poll_interval) == (3.0, 15.0)
 
 
-def test_lifecycle_states_cover_the_state_enum(api: Api, document: dict[str, Any]) -> None:
+def test_lifecycle_states_cover_the_state_enum(
+    api: Api, document: dict[str, Any]
+) -> None:
     lifecycle = api.lifecycle
     assert lifecycle is not None
-    enum = document["components"]["schemas"]["ShowAsyncTtsJobResponse"]["properties"]["state"]["enum"]
-    assert sorted(lifecycle.running + lifecycle.succeeded + lifecycle.failed) == sorted(enum)
+    enum = document["components"]["schemas"]["ShowAsyncTtsJobResponse"]["properties"][
+        "state"
+    ]["enum"]
+    assert sorted(lifecycle.running + lifecycle.succeeded + lifecycle.failed) == sorted(
+        enum
+    )
 
 
 def test_callback(api: Api) -> None:
@@ -270,15 +332,30 @@ def test_callback(api: Api) -> None:
         ({"type": "string", "enum": ["WAV", "MP3"]}, "Literal['WAV', 'MP3']"),
         ({"type": "integer", "enum": [1, 2]}, "Literal[1, 2]"),
         ({"type": "array", "items": {"type": "string"}}, "list[str]"),
-        ({"type": "array", "items": {"$ref": "#/components/schemas/Voice"}}, "list[Voice]"),
+        (
+            {"type": "array", "items": {"$ref": "#/components/schemas/Voice"}},
+            "list[Voice]",
+        ),
         ({"type": "array"}, "list[Any]"),
-        ({"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}, "list[list[int]]"),
+        (
+            {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+            "list[list[int]]",
+        ),
         ({"$ref": "#/components/schemas/TtsCallBackConfig"}, "TtsCallBackConfig"),
-        ({"type": "object", "additionalProperties": {"type": "integer"}}, "dict[str, int]"),
+        (
+            {"type": "object", "additionalProperties": {"type": "integer"}},
+            "dict[str, int]",
+        ),
         ({"type": "object"}, "dict[str, Any]"),
         ({"type": ["string", "null"]}, "str | None"),
-        ({"type": ["array", "null"], "items": {"type": "number"}}, "list[float] | None"),
-        ({"type": ["string", "null"], "enum": ["a", "b", None]}, "Literal['a', 'b'] | None"),
+        (
+            {"type": ["array", "null"], "items": {"type": "number"}},
+            "list[float] | None",
+        ),
+        (
+            {"type": ["string", "null"], "enum": ["a", "b", None]},
+            "Literal['a', 'b'] | None",
+        ),
         ({"type": ["string", "integer"]}, "Any"),
         ({}, "Any"),
     ],
@@ -290,7 +367,9 @@ def test_annotation(schema: Mapping[str, Any], expected: str) -> None:
 # --- errors while building -------------------------------------------------------------------
 
 
-def test_two_properties_mapping_to_one_python_name_are_refused(document: dict[str, Any]) -> None:
+def test_two_properties_mapping_to_one_python_name_are_refused(
+    document: dict[str, Any],
+) -> None:
     broken = copy.deepcopy(document)
     properties = broken["components"]["schemas"]["TtsCallBackConfig"]["properties"]
     properties["fooBar"] = {"type": "string"}
@@ -304,7 +383,9 @@ def test_two_properties_mapping_to_one_python_name_are_refused(document: dict[st
     assert "'foo_bar'" in error.message.split("map to")[-1]
 
 
-def test_two_operation_ids_mapping_to_one_method_are_refused(document: dict[str, Any]) -> None:
+def test_two_operation_ids_mapping_to_one_method_are_refused(
+    document: dict[str, Any],
+) -> None:
     broken = copy.deepcopy(document)
     item = broken["paths"]["/v1/{project_id}/ttsc/async-jobs/{job_id}"]
     item["delete"] = copy.deepcopy(item["get"])

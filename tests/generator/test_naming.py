@@ -24,7 +24,15 @@ from generator.load import load_openapi
 REPO = Path(__file__).resolve().parents[2]
 HUAWEI_SPEC = REPO / "specs" / "huawei-metastudio" / "openapi.yaml"
 # The pydantic BaseModel attributes a field must not shadow.
-PYDANTIC_ATTRIBUTES = ("json", "dict", "copy", "schema", "validate", "construct", "parse_obj")
+PYDANTIC_ATTRIBUTES = (
+    "json",
+    "dict",
+    "copy",
+    "schema",
+    "validate",
+    "construct",
+    "parse_obj",
+)
 
 
 # --- snake_case, PascalCase -----------------------------------------------------------------
@@ -51,7 +59,13 @@ def test_snake_case(name: str, expected: str) -> None:
 
 def test_words_split_every_convention_alike() -> None:
     expected = ["app", "user", "id"]
-    for spelling in ("AppUserId", "appUserId", "app_user_id", "app-user-id", "App User Id"):
+    for spelling in (
+        "AppUserId",
+        "appUserId",
+        "app_user_id",
+        "app-user-id",
+        "App User Id",
+    ):
         assert naming.words(spelling) == expected, spelling
 
 
@@ -74,7 +88,9 @@ def test_class_names_keep_existing_capitals() -> None:
 # --- escaping -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("word", ["from", "class", "import", "return", "lambda", "async", "global"])
+@pytest.mark.parametrize(
+    "word", ["from", "class", "import", "return", "lambda", "async", "global"]
+)
 def test_keywords_get_a_trailing_underscore(word: str) -> None:
     assert keyword.iskeyword(word)
     assert naming.field_name(word) == word + "_"
@@ -93,7 +109,9 @@ def test_class_name_of_a_keyword_is_escaped() -> None:
     assert naming.class_name("none") == "None_"
 
 
-@pytest.mark.parametrize("word", ["list", "dict", "str", "int", "float", "bool", "bytes", "type"])
+@pytest.mark.parametrize(
+    "word", ["list", "dict", "str", "int", "float", "bool", "bytes", "type"]
+)
 def test_builtins_used_in_annotations_are_escaped_as_fields(word: str) -> None:
     # dcg writes annotations like `list[str]` inside the class body: a field named `list`
     # would shadow the builtin for every annotation after it.
@@ -107,7 +125,9 @@ def test_pydantic_attributes_are_escaped_as_fields(word: str) -> None:
     assert naming.field_name(word) == word + "_"
 
 
-@pytest.mark.parametrize("wire", ["model_config", "modelConfig", "model_fields", "model_dump"])
+@pytest.mark.parametrize(
+    "wire", ["model_config", "modelConfig", "model_fields", "model_dump"]
+)
 def test_pydantics_model_namespace_is_escaped(wire: str) -> None:
     name = naming.field_name(wire)
     assert name == naming.snake_case(wire) + "_"
@@ -116,14 +136,29 @@ def test_pydantics_model_namespace_is_escaped(wire: str) -> None:
 
 def test_names_a_method_body_uses_are_escaped_as_arguments_and_fields() -> None:
     # Body fields are method arguments too, so they avoid the method's own names.
-    for wire in ("self", "settings", "json_body", "text_params", "drop_none", "path_segment"):
+    for wire in (
+        "self",
+        "settings",
+        "json_body",
+        "text_params",
+        "drop_none",
+        "path_segment",
+    ):
         assert naming.argument_name(wire) == wire + "_"
         assert naming.field_name(wire) == wire + "_"
     assert naming.method_name("self") == "self_"
 
 
 def test_ordinary_names_are_left_alone() -> None:
-    for wire in ("text", "voice_asset_id", "speed", "callback_url", "job_id", "listing", "jsonb"):
+    for wire in (
+        "text",
+        "voice_asset_id",
+        "speed",
+        "callback_url",
+        "job_id",
+        "listing",
+        "jsonb",
+    ):
         assert naming.field_name(wire) == wire
         assert naming.argument_name(wire) == wire
 
@@ -199,7 +234,9 @@ def test_every_spec_folder_gives_an_importable_package_name() -> None:
 
 def _spec_with(old: str, new: str) -> str:
     text = HUAWEI_SPEC.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"the Huawei spec changed: {old!r} is not there exactly once"
+    assert text.count(old) == 1, (
+        f"the Huawei spec changed: {old!r} is not there exactly once"
+    )
     return text.replace(old, new)
 
 
@@ -208,7 +245,9 @@ GenerateVariant = Callable[[str, str], Generated]
 
 
 @pytest.fixture
-def generate_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[GenerateVariant]:
+def generate_variant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[GenerateVariant]:
     """Generate a spec text as API `key` and import its package (or return the SpecError)."""
     imported: list[str] = []
 
@@ -235,20 +274,26 @@ def generate_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
             del sys.modules[name]
 
 
-def test_a_schema_named_like_a_pydantic_import_gets_its_own_class(generate_variant: GenerateVariant) -> None:
+def test_a_schema_named_like_a_pydantic_import_gets_its_own_class(
+    generate_variant: GenerateVariant,
+) -> None:
     # models.py imports `Field` from pydantic; a schema named `Field` must not be confused
     # with it (dcg renames the class on its own, but client.py and __init__.py use the IR's
     # name and then export pydantic's `Field` function as the model).
     text = HUAWEI_SPEC.read_text(encoding="utf-8")
     assert text.count("TtsCallBackConfig") >= 2
-    result = generate_variant("field-schema", text.replace("TtsCallBackConfig", "Field"))
+    result = generate_variant(
+        "field-schema", text.replace("TtsCallBackConfig", "Field")
+    )
     if isinstance(result, SpecError):
         assert "Field" in str(result)
         return
     module, api = result
     for model in api.models:
         exported = getattr(module, model.name)
-        assert isinstance(exported, type) and issubclass(exported, BaseModel), model.name
+        assert isinstance(exported, type) and issubclass(exported, BaseModel), (
+            model.name
+        )
         assert exported is getattr(module.models, model.name)
     assert naming.class_name("Field") == "FieldModel"
     assert not hasattr(module, "Field")  # pydantic's Field is not exported as a model
@@ -256,17 +301,24 @@ def test_a_schema_named_like_a_pydantic_import_gets_its_own_class(generate_varia
     assert isinstance(config, BaseModel)
 
 
-def test_a_body_property_named_self_gives_a_valid_method(generate_variant: GenerateVariant) -> None:
+def test_a_body_property_named_self_gives_a_valid_method(
+    generate_variant: GenerateVariant,
+) -> None:
     # Body properties become keyword arguments of a method whose first argument is `self`.
-    result = generate_variant("self-field", _spec_with(
-        "        tts_text:\n          type: string\n",
-        "        self:\n          type: string\n        tts_text:\n          type: string\n",
-    ))
+    result = generate_variant(
+        "self-field",
+        _spec_with(
+            "        tts_text:\n          type: string\n",
+            "        self:\n          type: string\n        tts_text:\n          type: string\n",
+        ),
+    )
     if isinstance(result, SpecError):
         assert "self" in str(result)
         return
     module, api = result
-    (argument,) = [f.name for f in api.operations[0].body_fields if f.wire_name == "self"]
+    (argument,) = [
+        f.name for f in api.operations[0].body_fields if f.wire_name == "self"
+    ]
     sent: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -276,22 +328,33 @@ def test_a_body_property_named_self_gives_a_valid_method(generate_variant: Gener
     with httpx.Client(transport=httpx.MockTransport(handler)) as http:
         client = module.Client(token="t", project_id="p", http_client=http)
         client.create_async_tts_job(text="t", voice_asset_id="v", **{argument: "me"})
-    assert json.loads(sent[0].content) == {"text": "t", "voice_asset_id": "v", "self": "me"}
+    assert json.loads(sent[0].content) == {
+        "text": "t",
+        "voice_asset_id": "v",
+        "self": "me",
+    }
 
 
-def test_a_query_parameter_named_body_is_sent_as_given(generate_variant: GenerateVariant) -> None:
+def test_a_query_parameter_named_body_is_sent_as_given(
+    generate_variant: GenerateVariant,
+) -> None:
     # The generated method keeps the validated request model in a local called `body`; an
     # argument of that name must still carry the caller's value to the wire.
-    result = generate_variant("body-param", _spec_with(
-        "        - name: X-App-UserId\n          in: header\n",
-        "        - name: body\n          in: query\n          schema:\n            type: string\n"
-        "        - name: X-App-UserId\n          in: header\n",
-    ))
+    result = generate_variant(
+        "body-param",
+        _spec_with(
+            "        - name: X-App-UserId\n          in: header\n",
+            "        - name: body\n          in: query\n          schema:\n            type: string\n"
+            "        - name: X-App-UserId\n          in: header\n",
+        ),
+    )
     if isinstance(result, SpecError):
         assert "body" in str(result)
         return
     module, api = result
-    (argument,) = [p.name for p in api.operations[0].parameters if p.wire_name == "body"]
+    (argument,) = [
+        p.name for p in api.operations[0].parameters if p.wire_name == "body"
+    ]
     sent: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:

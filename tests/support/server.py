@@ -57,7 +57,11 @@ class ScriptedServer:
                             time.monotonic(),
                         )
                     )
-                    reply = server.replies.pop(0) if len(server.replies) > 1 else server.replies[0]
+                    reply = (
+                        server.replies.pop(0)
+                        if len(server.replies) > 1
+                        else server.replies[0]
+                    )
                 if reply.delay:
                     time.sleep(reply.delay)
                 payload = reply.payload()
@@ -80,7 +84,9 @@ class ScriptedServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.01},
+            daemon=True,
         )
 
     @property
