@@ -60,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
                         api, args.specs, args.out, force=args.force
                     ).line()
                 )
+        # Only a run over every API knows which packages no spec makes any more.
+        for package in [] if args.apis else pipeline.orphans(args.specs, args.out):
+            if args.check:
+                stale.append(f"{package}: its spec is gone")
+            else:
+                count = pipeline.remove_package(package)
+                print(f"{package.name}: spec gone, {count} files removed")
     except SpecError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -118,3 +118,31 @@ def check(key: str, specs: Path, out: Path) -> list[str]:
     from .write import diff_tree
 
     return diff_tree(out / naming.package_name(key), render_api(key, specs))
+
+
+def orphans(specs: Path, out: Path) -> list[Path]:
+    """Generated packages whose spec is gone."""
+    from .write import generated_headers
+
+    expected = {naming.package_name(key) for key in discover(specs)}
+    if not out.is_dir():
+        return []
+    return [
+        package
+        for package in sorted(out.iterdir())
+        if package.is_dir()
+        and package.name not in expected
+        and "__init__.py" in generated_headers(package)
+    ]
+
+
+def remove_package(package: Path) -> int:
+    """Delete a generated package: our files, py.typed, then folders left empty."""
+    from .write import write_tree
+
+    removed = len(write_tree(package, {}).removed)
+    (package / "py.typed").unlink(missing_ok=True)
+    for folder in sorted(package.rglob("*"), reverse=True) + [package]:
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    return removed + 1

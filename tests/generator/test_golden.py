@@ -357,3 +357,42 @@ def test_one_api_can_be_named(tmp_path: Path) -> None:
     assert run.code == 0, run.err
     assert REPORT.fullmatch(run.out.strip()) is not None
     assert [p.name for p in tmp_path.iterdir()] == [PACKAGE]
+
+
+def test_a_package_whose_spec_is_gone_is_reported_then_removed(tmp_path: Path) -> None:
+    specs, out = tmp_path / "specs", tmp_path / "out"
+    shutil.copytree(SPECS / API, specs / API)
+    assert generate("--specs", specs, "--out", out).code == 0
+    stray = out / PACKAGE / "notes.txt"
+    stray.write_text("mine")
+    shutil.rmtree(specs / API)
+    (specs / "other").mkdir()  # no spec in it: not an API
+
+    check = generate("--check", "--specs", specs, "--out", out)
+    assert check.code == 1
+    assert f"{out / PACKAGE}: its spec is gone" in check.err
+    assert (out / PACKAGE / "client.py").is_file()
+
+    run = generate("--specs", specs, "--out", out)
+    assert run.code == 0
+    assert re.search(rf"{PACKAGE}: spec gone, \d+ files removed", run.out)
+    # Only the stray file the generator did not write is left.
+    assert [p.relative_to(out) for p in out.rglob("*")] == [
+        Path(PACKAGE),
+        Path(PACKAGE, "notes.txt"),
+    ]
+
+
+def test_naming_one_api_leaves_other_packages_alone(tmp_path: Path) -> None:
+    specs, out = tmp_path / "specs", tmp_path / "out"
+    shutil.copytree(SPECS / API, specs / API)
+    shutil.copytree(SPECS / API, specs / "second-api")
+    assert generate("--specs", specs, "--out", out).code == 0
+    second = out / naming.package_name("second-api")
+    before = snapshot(second)
+    shutil.rmtree(specs / "second-api")
+    # A run over named APIs cannot know what else is an orphan: it removes nothing.
+    run = generate(API, "--specs", specs, "--out", out)
+    assert run.code == 0 and "spec gone" not in run.out
+    assert snapshot(second) == before
+    assert generate(API, "--check", "--specs", specs, "--out", out).code == 0
