@@ -6,6 +6,7 @@ problem is reported as a `SpecError` naming the JSON pointer of the offending no
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -178,7 +179,8 @@ def annotation(schema: Mapping[str, Any]) -> str:
         types = rest[0] if len(rest) == 1 else None
     if "enum" in schema:
         values = [v for v in schema["enum"] if v is not None]
-        text = "Literal[" + ", ".join(repr(v) for v in values) + "]"
+        # json.dumps spells strings as black would (double quotes), numbers as Python does.
+        text = "Literal[" + ", ".join(json.dumps(v) for v in values) + "]"
     elif types in _SCALARS:
         text = _SCALARS[str(types)]
     elif types == "array":

@@ -252,14 +252,14 @@ def test_fields_without_default(api: Api) -> None:
 def test_field_annotations(api: Api) -> None:
     body = operation(api, "CreateAsyncTtsJob").body
     assert body is not None
-    assert body.field("audio_format").annotation == "Literal['WAV', 'MP3']"
+    assert body.field("audio_format").annotation == 'Literal["WAV", "MP3"]'
     assert body.field("callback_config").annotation == "TtsCallBackConfig"
     assert body.field("need_timestamp").annotation == "bool"
     assert body.field("srt_len").annotation == "int"
     show = operation(api, "ShowAsyncTtsJob").response
     assert (
         show.field("state").annotation
-        == "Literal['WAITING', 'PROCESSING', 'SUCCEED', 'FAILED']"
+        == 'Literal["WAITING", "PROCESSING", "SUCCEED", "FAILED"]'
     )
     (event,) = [m for m in api.models if m.name == "TtsCallbackEvent"]
     assert event.field("audio_duration").annotation == "float"
@@ -329,7 +329,7 @@ def test_callback(api: Api) -> None:
         ({"type": "integer"}, "int"),
         ({"type": "number"}, "float"),
         ({"type": "boolean"}, "bool"),
-        ({"type": "string", "enum": ["WAV", "MP3"]}, "Literal['WAV', 'MP3']"),
+        ({"type": "string", "enum": ["WAV", "MP3"]}, 'Literal["WAV", "MP3"]'),
         ({"type": "integer", "enum": [1, 2]}, "Literal[1, 2]"),
         ({"type": "array", "items": {"type": "string"}}, "list[str]"),
         (
@@ -354,7 +354,7 @@ def test_callback(api: Api) -> None:
         ),
         (
             {"type": ["string", "null"], "enum": ["a", "b", None]},
-            "Literal['a', 'b'] | None",
+            'Literal["a", "b"] | None',
         ),
         ({"type": ["string", "integer"]}, "Any"),
         ({}, "Any"),
