@@ -286,9 +286,7 @@ def test_a_schema_named_like_a_pydantic_import_gets_its_own_class(
     result = generate_variant(
         "field-schema", text.replace("TtsCallBackConfig", "Field")
     )
-    if isinstance(result, SpecError):
-        assert "Field" in str(result)
-        return
+    assert not isinstance(result, SpecError), result
     module, api = result
     for model in api.models:
         exported = getattr(module, model.name)
