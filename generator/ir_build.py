@@ -35,6 +35,19 @@ SIGNERS: Mapping[str, tuple[str, str]] = {
     "sdk-hmac-sha256": ("sdk_hmac_sha256", "SdkHmacSha256Signer"),
 }
 
+# Every x-sdkgen-* extension this builder reads; any other is a typo to report, not ignore.
+EXTENSIONS = frozenset(
+    {
+        "x-sdkgen-client-parameter",
+        "x-sdkgen-credentials",
+        "x-sdkgen-distribution",
+        "x-sdkgen-errors",
+        "x-sdkgen-job",
+        "x-sdkgen-signer",
+        "x-sdkgen-signer-client-parameters",
+    }
+)
+
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
@@ -408,6 +421,7 @@ def build(
     """The IR of one API. `spec_path` names the spec in generated headers (the same on every
     machine); `source` names the file that was read, in errors (default: `spec_path`)."""
     ctx = _Context(document, source or spec_path)
+    _check_extensions(ctx, document, ())
     models = _Models(ctx)
     reads = [
         _read_operation(ctx, models, path, method, op)
@@ -450,6 +464,22 @@ def build(
             for name, model, summary in callbacks
         ),
     )
+
+
+def _check_extensions(ctx: _Context, node: Any, where: tuple[Any, ...]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if (
+                isinstance(key, str)
+                and key.startswith("x-sdkgen-")
+                and key not in EXTENSIONS
+            ):
+                known = ", ".join(sorted(EXTENSIONS))
+                raise ctx.error(where + (key,), f"unknown extension; known: {known}")
+            _check_extensions(ctx, value, where + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _check_extensions(ctx, value, where + (index,))
 
 
 def _success_response(

@@ -400,3 +400,13 @@ def test_build_does_not_modify_the_document(document: dict[str, Any]) -> None:
     before = copy.deepcopy(document)
     build(document, KEY, DISPLAY, "0")
     assert document == before
+
+
+def test_a_misspelt_extension_is_reported_where_it_stands() -> None:
+    document = load_openapi(SPEC, DISPLAY)
+    document["x-sdkgen-jobs"] = document.pop("x-sdkgen-job")
+    with pytest.raises(SpecError) as caught:
+        build(document, KEY, DISPLAY, "0")
+    assert caught.value.pointer == "/x-sdkgen-jobs"
+    assert "unknown extension" in caught.value.message
+    assert "x-sdkgen-job" in caught.value.message
