@@ -38,6 +38,9 @@ class Model:
     schema: Mapping[str, Any]
     # Request models refuse unknown fields; models a response can carry tolerate them.
     strict: bool
+    # "schema": a model of the spec, exported; "parameters": an operation's non-body
+    # arguments, generated only to check them before anything is sent.
+    role: Literal["schema", "parameters"] = "schema"
 
     def field(self, wire_name: str) -> Field:
         return next(f for f in self.fields if f.wire_name == wire_name)
@@ -51,6 +54,8 @@ class Parameter:
     annotation: str
     required: bool
     description: str
+    # JSON Schema of the value, `$ref`s already naming models.
+    schema: Mapping[str, Any]
     # Taken once by the client (e.g. a project id) rather than by each method.
     client_level: bool = False
     env: str | None = None
@@ -69,6 +74,8 @@ class Operation:
     # Method arguments taken from the body, in signature order (required first).
     body_fields: tuple[Field, ...]
     response: Model
+    # Checks the method's own non-body arguments; None when it has none.
+    parameters_model: Model | None
     idempotent: bool
     example: Mapping[str, Any] | None
 

@@ -386,6 +386,7 @@ def _operation(
     read: _Read,
     built: Mapping[str, Model],
     client_params: dict[str, ClientParameter],
+    renamed: Mapping[str, str],
 ) -> Operation:
     body = built[read.body] if read.body else None
     # Required arguments first, each group in the spec's order.
@@ -393,22 +394,93 @@ def _operation(
         tuple(sorted(body.fields, key=lambda f: not f.required)) if body else ()
     )
     op_id = read.spec["operationId"]
+    method_name = naming.method_name(op_id)
+    parameters = _parameters(
+        ctx,
+        read.spec,
+        read.where,
+        client_params,
+        {f.name for f in body_fields},
+        renamed,
+    )
+    parameters_model = _parameters_model(
+        naming.class_name(op_id + "Parameters"), method_name, parameters
+    )
+    if parameters_model and parameters_model.name in built:
+        raise ctx.error(
+            read.where,
+            f"{parameters_model.name}, the model of its arguments, is also a schema name",
+        )
     return Operation(
         operation_id=op_id,
-        method_name=naming.method_name(op_id),
+        method_name=method_name,
         http_method=read.method.upper(),
         path=read.path,
         summary=_clean(read.spec.get("summary", "")),
         description=_clean(read.spec.get("description", "")),
-        parameters=_parameters(
-            ctx, read.spec, read.where, client_params, {f.name for f in body_fields}
-        ),
+        parameters=parameters,
         body=body,
         body_fields=body_fields,
         response=built[read.response],
+        parameters_model=parameters_model,
         idempotent=read.method.upper() in _IDEMPOTENT,
         example=read.example,
     )
+
+
+def _parameters_model(
+    name: str, method_name: str, parameters: tuple[Parameter, ...]
+) -> Model | None:
+    """A model of the method's own non-body arguments, so their constraints are checked
+    before anything is sent. Keyed by argument name: wire names may repeat across places."""
+    own = [p for p in parameters if not p.client_level]
+    if not own:
+        return None
+    properties = {
+        p.name: {**p.schema, "description": p.description}
+        if p.description
+        else p.schema
+        for p in own
+    }
+    return Model(
+        name=name,
+        description=f"The arguments of `{method_name}` besides its body.",
+        fields=tuple(
+            Field(
+                name=p.name,
+                wire_name=p.name,
+                annotation=p.annotation,
+                required=p.required,
+                description=p.description,
+            )
+            for p in own
+        ),
+        schema={
+            "type": "object",
+            "description": f"The arguments of `{method_name}` besides its body.",
+            "properties": properties,
+            "required": [p.name for p in own if p.required],
+            "additionalProperties": False,
+        },
+        strict=True,
+        role="parameters",
+    )
+
+
+def _rename_refs(node: Any, renamed: Mapping[str, str]) -> Any:
+    """`node` with references to component schemas naming their models instead."""
+    if isinstance(node, list):
+        return [_rename_refs(v, renamed) for v in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith(_COMPONENT_SCHEMA):
+        return {
+            "$ref": _COMPONENT_SCHEMA + renamed[ref.removeprefix(_COMPONENT_SCHEMA)]
+        }
+    return {
+        k: _rename_refs(v, renamed) for k, v in node.items() if not k.startswith("x-")
+    }
 
 
 def build(
@@ -429,7 +501,10 @@ def build(
     ]
     built = _build_models(ctx, models, reads)
     client_params: dict[str, ClientParameter] = {}
-    operations = tuple(_operation(ctx, read, built, client_params) for read in reads)
+    operations = tuple(
+        _operation(ctx, read, built, client_params, models.by_component)
+        for read in reads
+    )
     if len({o.method_name for o in operations}) != len(operations):
         raise ctx.error(("paths",), "two operationIds map to the same method name")
     callbacks = [cb for read in reads for cb in read.callbacks]
@@ -449,7 +524,15 @@ def build(
         auth=_auth(ctx, set(client_params)),
         errors=_errors(ctx),
         operations=operations,
-        models=tuple(built.values()),
+        models=tuple(
+            sorted(
+                [
+                    *built.values(),
+                    *(o.parameters_model for o in operations if o.parameters_model),
+                ],
+                key=lambda m: m.name,
+            )
+        ),
         lifecycle=_lifecycle(ctx, operations),
         callbacks=tuple(
             Callback(
@@ -501,6 +584,7 @@ def _parameters(
     where: tuple[Any, ...],
     client_params: dict[str, ClientParameter],
     taken: set[str],
+    renamed: Mapping[str, str],
 ) -> tuple[Parameter, ...]:
     result = []
     raw = [
@@ -515,7 +599,7 @@ def _parameters(
         if location == "cookie":
             raise ctx.error(pwhere + ("in",), "cookie parameters are not supported")
         client = _ext(param, "client-parameter")
-        schema = param.get("schema", {})
+        schema = _rename_refs(param.get("schema", {}), renamed)
         if client is not None:
             name = naming.argument_name(param["name"])
             client_params.setdefault(
@@ -534,6 +618,7 @@ def _parameters(
                 annotation=annotation(schema),
                 required=bool(param.get("required", False)),
                 description=_clean(param.get("description", "")),
+                schema=schema,
                 client_level=client is not None,
                 env=client.get("env") if client else None,
             )

@@ -112,8 +112,9 @@ def field_name(wire_name: str) -> str:
 
 
 def argument_name(wire_name: str) -> str:
-    """A keyword argument of a generated method."""
-    return _escape(snake_case(wire_name), _METHOD_RESERVED)
+    """A keyword argument of a generated method; the same rules as fields, since every
+    argument is also the field of a model that checks it."""
+    return field_name(wire_name)
 
 
 def method_name(operation_id: str) -> str:

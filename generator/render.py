@@ -162,7 +162,8 @@ def _located(op: Operation, location: str) -> list[Parameter]:
 
 
 def _argument(param: Parameter) -> str:
-    return f"self._{param.name}" if param.client_level else param.name
+    """The checked value of an argument, as the method body reads it."""
+    return f"self._{param.name}" if param.client_level else f"_params.{param.name}"
 
 
 def _path_expression(op: Operation) -> str:
@@ -187,6 +188,9 @@ def _context(api: Api) -> dict[str, Any]:
     signer_params = sorted({n for s in api.signers for n in s.client_parameters})
     client_models = {op.response.name for op in api.operations}
     client_models |= {op.body.name for op in api.operations if op.body}
+    client_models |= {
+        op.parameters_model.name for op in api.operations if op.parameters_model
+    }
     client_models |= {cb.model.name for cb in api.callbacks}
     client_models |= {a for a in annotations if a in {m.name for m in api.models}}
     return {

@@ -32,6 +32,12 @@ def base_url(
                 f"base_url must start with http:// or https://, not {base_url!r}"
             )
         return base_url
+    if "{region}" not in template:
+        if region is not None:
+            raise ValueError(
+                f"this API has no regions; pass base_url= instead of region={region!r}"
+            )
+        return template
     chosen = region or default_region
     if regions and chosen not in regions:
         raise ValueError(

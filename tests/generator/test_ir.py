@@ -195,7 +195,17 @@ def test_method_parameters(api: Api) -> None:
 
 
 def test_every_component_schema_is_a_model(api: Api, document: dict[str, Any]) -> None:
-    assert [m.name for m in api.models] == sorted(document["components"]["schemas"])
+    schemas = [m.name for m in api.models if m.role == "schema"]
+    assert schemas == sorted(document["components"]["schemas"])
+    # Besides them, one model per operation checks its non-body, non-client arguments.
+    assert [(m.name, m.strict) for m in api.models if m.role == "parameters"] == [
+        ("CreateAsyncTtsJobParameters", True),
+        ("ShowAsyncTtsJobParameters", True),
+    ]
+    (show,) = [o for o in api.operations if o.operation_id == "ShowAsyncTtsJob"]
+    assert show.parameters_model is not None
+    assert [f.name for f in show.parameters_model.fields] == ["job_id"]
+    assert show.parameters_model.schema["properties"]["job_id"]["minLength"] == 1
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,157 @@
+"""The generator is not shaped after its first API: an RPC-style spec with no signer, no job
+lifecycle, no callback and no region generates a package that type-checks and works."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from mypy import api as mypy
+
+from generator import pipeline
+
+SPEC = """
+openapi: 3.1.0
+info:
+  title: Example RPC speech API
+  version: 2.0.0
+servers:
+  - url: https://speech.example.test
+security:
+  - apiKey: []
+x-sdkgen-errors:
+  code: /Response/Error/Code
+  message: /Response/Error/Message
+  request-id: /Response/RequestId
+paths:
+  /:
+    get:
+      operationId: DescribeTasks
+      summary: List tasks.
+      parameters:
+        - name: Limit
+          in: query
+          required: true
+          schema: {type: integer, minimum: 1, maximum: 100}
+        - name: WithDetails
+          in: query
+          schema: {type: boolean}
+        - name: class
+          in: query
+          description: A keyword as a wire name.
+          schema: {type: string, enum: [a, b]}
+      responses:
+        '200':
+          description: Tasks.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  Response:
+                    type: object
+                    properties:
+                      RequestId: {type: string}
+                      TaskSet:
+                        type: array
+                        items:
+                          type: object
+                          properties:
+                            TaskId: {type: string}
+                            from: {type: number}
+components:
+  securitySchemes:
+    apiKey:
+      type: apiKey
+      in: header
+      name: X-Api-Key
+      x-sdkgen-credentials:
+        api_key: {env: EXAMPLE_API_KEY, secret: true}
+"""
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("shapes")
+    (root / "specs" / "example-rpc").mkdir(parents=True)
+    (root / "specs" / "example-rpc" / "openapi.yaml").write_text(SPEC)
+    report = pipeline.generate("example-rpc", root / "specs", root / "out")
+    assert report.written > 0
+    sys.path.insert(0, str(root / "out"))
+    yield root / "out" / "tts_example_rpc"
+    sys.path.remove(str(root / "out"))
+    for name in [m for m in sys.modules if m.startswith("tts_example_rpc")]:
+        del sys.modules[name]
+
+
+def test_it_works_against_a_server(package: Path) -> None:
+    module: Any = importlib.import_module("tts_example_rpc")
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        body = {
+            "Response": {"RequestId": "r1", "TaskSet": [{"TaskId": "t1", "from": 1.5}]}
+        }
+        return httpx.Response(200, json=body)
+
+    with httpx.Client(transport=httpx.MockTransport(handler)) as http:
+        client = module.Client(api_key="k", http_client=http)
+        result = client.describe_tasks(limit=10, with_details=True, class_="a")
+    (request,) = sent
+    assert (
+        str(request.url)
+        == "https://speech.example.test/?Limit=10&WithDetails=true&class=a"
+    )
+    assert request.headers["X-Api-Key"] == "k"
+    task = result.response.task_set[0]
+    assert (task.task_id, task.from_) == ("t1", 1.5)
+    assert not hasattr(module.Client, "wait_for_job")
+    assert not hasattr(module, "parse_callback")
+
+
+def test_errors_inside_a_200_use_the_nested_pointers(package: Path) -> None:
+    module: Any = importlib.import_module("tts_example_rpc")
+    body = {
+        "Response": {
+            "Error": {"Code": "AuthFailure", "Message": "bad key"},
+            "RequestId": "r9",
+        }
+    }
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=body))
+    with httpx.Client(transport=transport) as http:
+        client = module.Client(api_key="k", http_client=http)
+        with pytest.raises(module.errors.APIStatusError) as caught:
+            client.describe_tasks(limit=1)
+    assert (caught.value.status_code, caught.value.code, caught.value.request_id) == (
+        200,
+        "AuthFailure",
+        "r9",
+    )
+    with pytest.raises(ValueError, match="limit"):
+        client.describe_tasks(limit=0)
+
+
+def test_it_type_checks_and_its_readme_has_no_holes(package: Path) -> None:
+    out, err, status = mypy.run(
+        [
+            "--strict",
+            "--python-version",
+            "3.10",
+            "--config-file",
+            "",
+            "--no-incremental",
+            str(package),
+        ]
+    )
+    assert status == 0, out + err
+    readme = (package / "README.md").read_text()
+    assert "api_key=" in readme and "EXAMPLE_API_KEY" in readme
+    assert "wait_for_job" not in readme and "region=" not in readme
+    assert json.dumps("tts_example_rpc")[1:-1] in readme
