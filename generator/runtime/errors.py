@@ -106,7 +106,11 @@ class APIResponseValidationError(APIError):
 
 
 class JobFailedError(APIError):
-    """`wait_for_job` saw the job reach a failed state."""
+    """`wait_for_job` saw the job reach a failed state.
+
+    `code` and `message` are the vendor's, as on `APIStatusError`; `result` is the last
+    response, typed.
+    """
 
     def __init__(
         self,
@@ -117,13 +121,17 @@ class JobFailedError(APIError):
         message: str | None,
         result: Any,
     ) -> None:
-        detail = f": {code or ''} {message or ''}".rstrip() if code or message else ""
-        super().__init__(f"job {job_id} ended in state {state}{detail}")
+        super().__init__(message or "")
         self.job_id = job_id
         self.state = state
         self.code = code
-        self.vendor_message = message
         self.result = result
+
+    def __str__(self) -> str:
+        detail = " ".join(part for part in (self.code, self.message) if part)
+        return f"job {self.job_id} ended in state {self.state}" + (
+            f": {detail}" if detail else ""
+        )
 
 
 class JobTimeoutError(APIError):

@@ -207,12 +207,13 @@ def test_wait_for_job_raises_job_failed_with_the_vendor_code() -> None:
         with pytest.raises(JobFailedError) as caught:
             api.wait_for_job(JOB, poll_interval=0.01)
     error = caught.value
-    assert (error.job_id, error.state, error.code, error.vendor_message) == (
+    assert (error.job_id, error.state, error.code, error.message) == (
         JOB,
         "FAILED",
         "MSS.000000001",
         "voice offline",
     )
+    assert str(error) == f"job {JOB} ended in state FAILED: MSS.000000001 voice offline"
 
 
 def test_wait_for_job_gives_up_at_its_timeout() -> None:

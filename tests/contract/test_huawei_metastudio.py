@@ -322,7 +322,7 @@ def test_wait_for_job_raises_job_failed(
     error, data = caught.value, only(recorded).json()
     assert (error.job_id, error.state) == (JOB_ID, "FAILED")
     assert error.code == data["code"] == "MSS.000000001"
-    assert error.vendor_message == data["message"]
+    assert error.message == data["message"]
     assert isinstance(error.result, ShowAsyncTtsJobResponse)
     assert_matches_recording(error.result, data)
     assert vcr.play_count == 1
