@@ -59,13 +59,13 @@ def _docstring(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
 
 
+def _linter_order(name: str) -> tuple[int, str]:
+    """The order isort and ruff give imported and exported names: CONSTANTS, Classes, rest."""
+    return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
+
+
 def _dunder_all(names: list[str]) -> str:
-    """`__all__` in the order linters expect: CONSTANTS, Classes, functions."""
-
-    def key(name: str) -> tuple[int, str]:
-        return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
-
-    return "[" + ", ".join(f'"{n}"' for n in sorted(names, key=key)) + "]"
+    return "[" + ", ".join(f'"{n}"' for n in sorted(names, key=_linter_order)) + "]"
 
 
 def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
@@ -93,9 +93,7 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         transport.append("JobPoller")
     if any(s.header for s in api.auth):
         transport.append("TokenAuth")
-    imports["transport"] = sorted(
-        transport, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n)
-    )
+    imports["transport"] = sorted(transport, key=_linter_order)
     return sorted(imports.items())
 
 
@@ -192,7 +190,9 @@ def _context(api: Api) -> dict[str, Any]:
         op.parameters_model.name for op in api.operations if op.parameters_model
     }
     client_models |= {cb.model.name for cb in api.callbacks}
-    client_models |= {a for a in annotations if a in {m.name for m in api.models}}
+    # Models named inside annotations (`list[X]`, `X | None`) are imported too.
+    names_used = {n for a in annotations for n in re.findall(r"\w+", a)}
+    client_models |= names_used & {m.name for m in api.models}
     return {
         "api": api,
         "credentials": _credentials(api),
