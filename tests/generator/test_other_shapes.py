@@ -65,7 +65,41 @@ paths:
                           properties:
                             TaskId: {type: string}
                             from: {type: number}
+    post:
+      operationId: SubmitBatch
+      summary: Submit several texts.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [Items]
+              properties:
+                Items:
+                  type: array
+                  maxItems: 2
+                  items: {$ref: '#/components/schemas/Item'}
+                Note: {type: [string, 'null']}
+      responses:
+        '200':
+          description: Accepted.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  Response:
+                    type: object
+                    properties:
+                      RequestId: {type: string}
 components:
+  schemas:
+    Item:
+      type: object
+      required: [Text]
+      properties:
+        Text: {type: string, maxLength: 5}
   securitySchemes:
     apiKey:
       type: apiKey
@@ -155,3 +189,28 @@ def test_it_type_checks_and_its_readme_has_no_holes(package: Path) -> None:
     assert "api_key=" in readme and "EXAMPLE_API_KEY" in readme
     assert "wait_for_job" not in readme and "region=" not in readme
     assert json.dumps("tts_example_rpc")[1:-1] in readme
+
+
+def test_a_body_of_model_lists_is_typed_checked_and_sent_by_wire_name(
+    package: Path,
+) -> None:
+    module: Any = importlib.import_module("tts_example_rpc")
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"Response": {"RequestId": "r2"}})
+
+    with httpx.Client(transport=httpx.MockTransport(handler)) as http:
+        client = module.Client(api_key="k", http_client=http)
+        result = client.submit_batch(items=[module.Item(text="hi")], note=None)
+        assert result.response.request_id == "r2"
+        with pytest.raises(ValueError, match="text"):
+            client.submit_batch(items=[module.Item(text="too long")])
+        with pytest.raises(ValueError, match="items"):
+            client.submit_batch(items=[module.Item(text="a")] * 3)
+    (request,) = sent
+    assert (request.method, json.loads(request.content)) == (
+        "POST",
+        {"Items": [{"Text": "hi"}]},
+    )
