@@ -49,17 +49,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     stale = []
     try:
-        for api in apis:
-            if args.check:
-                differences = pipeline.check(api, args.specs, args.out)
+        if args.check:
+            for api, differences in pipeline.check_all(apis, args.specs, args.out):
                 stale += differences
                 print(f"{api}: {'stale' if differences else 'up to date'}")
-            else:
-                print(
-                    pipeline.generate(
-                        api, args.specs, args.out, force=args.force
-                    ).line()
-                )
+        else:
+            for report in pipeline.generate_all(
+                apis, args.specs, args.out, force=args.force
+            ):
+                print(report.line())
         # Only a run over every API knows which packages no spec makes any more.
         for package in [] if args.apis else pipeline.orphans(args.specs, args.out):
             if args.check:

@@ -12,6 +12,10 @@ class SpecError(Exception):
         self.pointer = pointer
         self.message = message
 
+    def __reduce__(self) -> tuple[type[SpecError], tuple[str, str, str]]:
+        # Raised in worker processes: it must cross back intact.
+        return (SpecError, (self.file, self.pointer, self.message))
+
 
 def pointer(*parts: object) -> str:
     """An RFC 6901 JSON pointer from path parts."""

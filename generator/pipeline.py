@@ -7,15 +7,21 @@ only once an API actually needs rendering, so a no-op run costs almost nothing.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from . import naming
 from .fingerprint import has_header, stamp, with_header
 
 REPO = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 SPEC_FILE = "openapi.yaml"
 
 
@@ -118,6 +124,47 @@ def check(key: str, specs: Path, out: Path) -> list[str]:
     from .write import diff_tree
 
     return diff_tree(out / naming.package_name(key), render_api(key, specs))
+
+
+def generate_all(
+    keys: list[str], specs: Path, out: Path, *, force: bool = False
+) -> Iterator[Report]:
+    """`generate` for each key, in order; the APIs that need rendering render in parallel."""
+    todo = [key for key in keys if force or not _is_current(key, specs, out)]
+    rendered = _map(partial(generate, specs=specs, out=out, force=True), todo)
+    done = dict(zip(todo, rendered, strict=True))
+    for key in keys:
+        yield done[key] if key in done else generate(key, specs, out)
+
+
+def check_all(
+    keys: list[str], specs: Path, out: Path
+) -> Iterator[tuple[str, list[str]]]:
+    """`check` for each key, in order, in parallel."""
+    return zip(keys, _map(partial(check, specs=specs, out=out), keys), strict=True)
+
+
+def _map(function: Callable[[str], T], keys: list[str]) -> list[T]:
+    """`function` over `keys`, in worker processes when there are several and cores for them.
+
+    The heavy imports happen once, here, and forked workers inherit them: rendering, not
+    importing, is what is shared out.
+    """
+    workers = min(len(keys), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(key) for key in keys]
+    _preload()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(function, keys))
+
+
+def _preload() -> None:
+    import black  # noqa: F401
+    import datamodel_code_generator.parser.openapi  # noqa: F401
+    import openapi_spec_validator.validation  # noqa: F401
+
+    from . import format, ir_build, load, models, render  # noqa: F401
 
 
 def orphans(specs: Path, out: Path) -> list[Path]:

@@ -396,3 +396,37 @@ def test_naming_one_api_leaves_other_packages_alone(tmp_path: Path) -> None:
     assert run.code == 0 and "spec gone" not in run.out
     assert snapshot(second) == before
     assert generate(API, "--check", "--specs", specs, "--out", out).code == 0
+
+
+def test_several_apis_render_in_parallel_to_the_same_bytes(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    for key in ("api-one", "api-two", "api-three"):
+        shutil.copytree(SPECS / API, specs / key)
+    together = generate("--specs", specs, "--out", tmp_path / "together")
+    assert together.code == 0
+    assert [line.split(":")[0] for line in together.out.splitlines()] == [
+        "api-one",
+        "api-three",
+        "api-two",
+    ]
+    alone = generate("api-two", "--specs", specs, "--out", tmp_path / "alone")
+    assert alone.code == 0
+    package = naming.package_name("api-two")
+    assert snapshot(tmp_path / "together" / package) == snapshot(
+        tmp_path / "alone" / package
+    )
+
+
+def test_a_spec_error_in_a_worker_is_reported_like_any_other(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    shutil.copytree(SPECS / API, specs / "good-api")
+    shutil.copytree(SPECS / API, specs / "bad-api")
+    spec = specs / "bad-api" / "openapi.yaml"
+    spec.write_text(
+        spec.read_text().replace("submit: CreateAsyncTtsJob", "submit: Nope")
+    )
+    run = generate("--specs", specs, "--out", tmp_path / "out")
+    assert run.code == 2
+    (line,) = run.err.splitlines()
+    assert line.startswith("error: ") and "bad-api/openapi.yaml" in line
+    assert "/x-sdkgen-job/submit: no operation 'Nope'" in line
