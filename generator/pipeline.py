@@ -128,13 +128,19 @@ def check(key: str, specs: Path, out: Path) -> list[str]:
 
 def generate_all(
     keys: list[str], specs: Path, out: Path, *, force: bool = False
-) -> Iterator[Report]:
+) -> list[Report]:
     """`generate` for each key, in order; the APIs that need rendering render in parallel."""
-    todo = [key for key in keys if force or not _is_current(key, specs, out)]
-    rendered = _map(partial(generate, specs=specs, out=out, force=True), todo)
-    done = dict(zip(todo, rendered, strict=True))
+    reports: dict[str, Report] = {}
     for key in keys:
-        yield done[key] if key in done else generate(key, specs, out)
+        start = time.perf_counter()
+        if not force and _is_current(key, specs, out):
+            reports[key] = Report(
+                key, 0, 0, 0, time.perf_counter() - start, skipped=True
+            )
+    todo = [key for key in keys if key not in reports]
+    rendered = _map(partial(generate, specs=specs, out=out, force=True), todo)
+    reports.update(zip(todo, rendered, strict=True))
+    return [reports[key] for key in keys]
 
 
 def check_all(
