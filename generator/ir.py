@@ -141,19 +141,30 @@ class ErrorShape:
 
 
 @dataclass(frozen=True)
+class FieldPath:
+    """A response field, reached through nested models (`/Response/Status`) or not."""
+
+    fields: tuple[Field, ...]
+
+    @property
+    def name(self) -> str:
+        return self.fields[-1].name
+
+
+@dataclass(frozen=True)
 class JobLifecycle:
     submit: Operation
     query: Operation
-    job_id_field: Field
+    job_id_field: FieldPath
     query_parameter: Parameter
-    state_field: Field
+    state_field: FieldPath
     running: tuple[str, ...]
     succeeded: tuple[str, ...]
     failed: tuple[str, ...]
-    failure_code_field: Field | None
-    failure_message_field: Field | None
+    failure_code_field: FieldPath | None
+    failure_message_field: FieldPath | None
     # What a succeeded job produced (e.g. the audio URL): shown in generated usage.
-    result_field: Field | None
+    result_field: FieldPath | None
     poll_interval: float
     max_poll_interval: float
 

@@ -21,6 +21,7 @@ from .ir import (
     Credential,
     ErrorShape,
     Field,
+    FieldPath,
     JobLifecycle,
     Location,
     Model,
@@ -533,7 +534,7 @@ def build(
                 key=lambda m: m.name,
             )
         ),
-        lifecycle=_lifecycle(ctx, operations),
+        lifecycle=_lifecycle(ctx, operations, built),
         callbacks=tuple(
             Callback(
                 function_name=(
@@ -752,20 +753,35 @@ def _errors(ctx: _Context) -> ErrorShape:
 
 
 def _response_field(
-    ctx: _Context, op: Operation, ptr: Any, where: tuple[Any, ...]
-) -> Field:
-    if not isinstance(ptr, str) or not ptr.startswith("/") or ptr.count("/") != 1:
+    ctx: _Context,
+    op: Operation,
+    ptr: Any,
+    where: tuple[Any, ...],
+    models: Mapping[str, Model],
+) -> FieldPath:
+    """The field a JSON pointer names in `op`'s response, through nested models."""
+    if not isinstance(ptr, str) or not ptr.startswith("/") or ptr == "/":
         raise ctx.error(
-            where, "expected a pointer to a top-level response field, like /job_id"
+            where, "expected a JSON pointer into the response, like /job_id"
         )
-    wire = ptr[1:]
-    for f in op.response.fields:
-        if f.wire_name == wire:
-            return f
-    raise ctx.error(where, f"{op.response.name} has no field {wire!r}")
+    model: Model | None = op.response
+    fields: list[Field] = []
+    for raw in ptr[1:].split("/"):
+        wire = raw.replace("~1", "/").replace("~0", "~")
+        if model is None:
+            raise ctx.error(where, f"{fields[-1].wire_name!r} is not an object")
+        field = next((f for f in model.fields if f.wire_name == wire), None)
+        if field is None:
+            raise ctx.error(where, f"{model.name} has no field {wire!r}")
+        fields.append(field)
+        ref = model.schema.get("properties", {}).get(wire, {}).get("$ref", "")
+        model = models.get(ref.removeprefix(_COMPONENT_SCHEMA)) if ref else None
+    return FieldPath(tuple(fields))
 
 
-def _lifecycle(ctx: _Context, ops: tuple[Operation, ...]) -> JobLifecycle | None:
+def _lifecycle(
+    ctx: _Context, ops: tuple[Operation, ...], models: Mapping[str, Model]
+) -> JobLifecycle | None:
     spec = _ext(ctx.document, "job")
     if spec is None:
         return None
@@ -788,7 +804,7 @@ def _lifecycle(ctx: _Context, ops: tuple[Operation, ...]) -> JobLifecycle | None
             where + ("query-parameter",),
             f"{query.operation_id} has no parameter {spec.get('query-parameter')!r}",
         )
-    state = _response_field(ctx, query, spec.get("state"), where + ("state",))
+    state = _response_field(ctx, query, spec.get("state"), where + ("state",), models)
     states = {
         key: tuple(str(s) for s in spec.get(key, ()))
         for key in ("running", "succeeded", "failed")
@@ -796,9 +812,9 @@ def _lifecycle(ctx: _Context, ops: tuple[Operation, ...]) -> JobLifecycle | None
     if not states["succeeded"] or not states["failed"]:
         raise ctx.error(where, "'succeeded' and 'failed' states are needed")
 
-    def optional(key: str) -> Field | None:
+    def optional(key: str) -> FieldPath | None:
         return (
-            _response_field(ctx, query, spec[key], where + (key,))
+            _response_field(ctx, query, spec[key], where + (key,), models)
             if key in spec
             else None
         )
@@ -807,7 +823,7 @@ def _lifecycle(ctx: _Context, ops: tuple[Operation, ...]) -> JobLifecycle | None
         submit=submit,
         query=query,
         job_id_field=_response_field(
-            ctx, submit, spec.get("job-id"), where + ("job-id",)
+            ctx, submit, spec.get("job-id"), where + ("job-id",), models
         ),
         query_parameter=param,
         state_field=state,

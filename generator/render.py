@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from .ir import Api, AuthScheme, Credential, Operation, Parameter
+from .ir import Api, AuthScheme, Credential, FieldPath, Operation, Parameter
 
 TEMPLATES = Path(__file__).parent / "templates"
 RUNTIME = Path(__file__).parent / "runtime"
@@ -43,6 +43,7 @@ def _environment() -> jinja2.Environment:
         header_parameters=lambda op: _located(op, "header"),
         argument=_argument,
         result_expression=_result_expression,
+        access=_access,
     )
     return env
 
@@ -90,7 +91,7 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         "text_params",
     ]
     if api.lifecycle:
-        transport.append("JobPoller")
+        transport += ["JobPoller", "optional_text"]
     if any(s.header for s in api.auth):
         transport.append("TokenAuth")
     imports["transport"] = sorted(transport, key=_linter_order)
@@ -143,10 +144,24 @@ def _no_credentials_message(api: Api) -> str:
     )
 
 
+def _access(variable: str, path: FieldPath) -> str:
+    """An expression reading `path` from `variable`; None where an optional object on the
+    way is missing (written out, so type checkers follow it)."""
+    expression, guards = variable, []
+    for field in path.fields[:-1]:
+        expression += "." + field.name
+        if not field.required:
+            guards.append(f"{expression} is not None")
+    expression += "." + path.fields[-1].name
+    return (
+        f"({expression} if {' and '.join(guards)} else None)" if guards else expression
+    )
+
+
 def _result_expression(api: Api, variable: str) -> str:
     lifecycle = api.lifecycle
-    field = lifecycle and (lifecycle.result_field or lifecycle.state_field)
-    return f"{variable}.{field.name}" if field else variable
+    path = lifecycle and (lifecycle.result_field or lifecycle.state_field)
+    return _access(variable, path) if path else variable
 
 
 def _keyword_count(op: Operation) -> int:

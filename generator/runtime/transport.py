@@ -126,7 +126,8 @@ def json_pointer(document: Any, pointer: str) -> Any:
     return node
 
 
-def _text(value: Any) -> str | None:
+def optional_text(value: Any) -> str | None:
+    """A vendor code or message as text (some vendors use numbers); empty means absent."""
     if value is None or value == "":
         return None
     return value if isinstance(value, str) else str(value)
@@ -285,16 +286,16 @@ class Core:
             decoded = False
         else:
             decoded = True
-        request_id = _text(
+        request_id = optional_text(
             json_pointer(data, self.errors.request_id)
             if self.errors.request_id
             else None
         )
         if request_id is None and self.errors.request_id_header:
             request_id = response.headers.get(self.errors.request_id_header)
-        code = _text(json_pointer(data, self.errors.code))
+        code = optional_text(json_pointer(data, self.errors.code))
         if not response.is_success or code is not None:
-            message = _text(json_pointer(data, self.errors.message))
+            message = optional_text(json_pointer(data, self.errors.message))
             if message is None:
                 message = response.reason_phrase or "error"
                 if not decoded and body:

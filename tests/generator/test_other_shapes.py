@@ -14,7 +14,7 @@ import httpx
 import pytest
 from mypy import api as mypy
 
-from generator import pipeline
+from generator import naming, pipeline
 
 SPEC = """
 openapi: 3.1.0
@@ -110,18 +110,113 @@ components:
 """
 
 
+# Job fields inside a wrapper object, numeric error codes: the shape of Tencent's APIs.
+JOBS_SPEC = """
+openapi: 3.1.0
+info: {title: Example wrapped jobs API, version: 1.0.0}
+servers:
+  - url: https://jobs.{region}.example.test
+    variables:
+      region: {default: east}
+security:
+  - apiKey: []
+x-sdkgen-errors: {code: /Response/Error/Code, message: /Response/Error/Message}
+x-sdkgen-job:
+  submit: SubmitTask
+  query: DescribeTask
+  job-id: /Response/TaskId
+  query-parameter: TaskId
+  state: /Response/Status
+  running: [processing]
+  succeeded: [success]
+  failed: [fail]
+  failure-code: /Response/ErrorCode
+  failure-message: /Response/Msg
+  result: /Response/AudioUrl
+  poll-interval: 0.01
+paths:
+  /submit:
+    post:
+      operationId: SubmitTask
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [Text]
+              properties: {Text: {type: string}}
+      responses:
+        '200':
+          description: Submitted.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [Response]
+                properties:
+                  Response:
+                    type: object
+                    required: [TaskId]
+                    properties: {TaskId: {type: string}}
+  /describe:
+    get:
+      operationId: DescribeTask
+      parameters:
+        - {name: TaskId, in: query, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The task.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/DescribeTaskResponse'}
+components:
+  schemas:
+    DescribeTaskResponse:
+      type: object
+      properties:
+        Response: {$ref: '#/components/schemas/TaskResult'}
+    TaskResult:
+      type: object
+      properties:
+        Status: {type: string, enum: [success, fail, processing]}
+        ErrorCode: {type: integer}
+        Msg: {type: string}
+        AudioUrl: {type: string}
+  securitySchemes:
+    apiKey:
+      type: apiKey
+      in: header
+      name: X-Api-Key
+      x-sdkgen-credentials:
+        api_key: {env: EXAMPLE_API_KEY, secret: true}
+"""
+
+
+def _generated(
+    tmp_path_factory: pytest.TempPathFactory, key: str, spec: str
+) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp(key)
+    (root / "specs" / key).mkdir(parents=True)
+    (root / "specs" / key / "openapi.yaml").write_text(spec)
+    report = pipeline.generate(key, root / "specs", root / "out")
+    assert report.written > 0
+    package = naming.package_name(key)
+    sys.path.insert(0, str(root / "out"))
+    yield root / "out" / package
+    sys.path.remove(str(root / "out"))
+    for name in [m for m in sys.modules if m.startswith(package)]:
+        del sys.modules[name]
+
+
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    root = tmp_path_factory.mktemp("shapes")
-    (root / "specs" / "example-rpc").mkdir(parents=True)
-    (root / "specs" / "example-rpc" / "openapi.yaml").write_text(SPEC)
-    report = pipeline.generate("example-rpc", root / "specs", root / "out")
-    assert report.written > 0
-    sys.path.insert(0, str(root / "out"))
-    yield root / "out" / "tts_example_rpc"
-    sys.path.remove(str(root / "out"))
-    for name in [m for m in sys.modules if m.startswith("tts_example_rpc")]:
-        del sys.modules[name]
+    yield from _generated(tmp_path_factory, "example-rpc", SPEC)
+
+
+@pytest.fixture(scope="module")
+def jobs_package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield from _generated(tmp_path_factory, "example-jobs", JOBS_SPEC)
 
 
 def test_it_works_against_a_server(package: Path) -> None:
@@ -214,3 +309,71 @@ def test_a_body_of_model_lists_is_typed_checked_and_sent_by_wire_name(
         "POST",
         {"Items": [{"Text": "hi"}]},
     )
+
+
+def _jobs_client(
+    module: Any, *states: dict[str, Any]
+) -> tuple[Any, list[httpx.Request]]:
+    sent: list[httpx.Request] = []
+    replies = list(states)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        if request.url.path == "/submit":
+            return httpx.Response(200, json={"Response": {"TaskId": "t-1"}})
+        return httpx.Response(200, json={"Response": replies.pop(0)})
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    return module.Client(api_key="k", http_client=http), sent
+
+
+def test_a_lifecycle_inside_wrapper_objects_is_followed(jobs_package: Path) -> None:
+    module: Any = importlib.import_module("tts_example_jobs")
+    client, sent = _jobs_client(
+        module, {"Status": "processing"}, {"Status": "success", "AudioUrl": "https://a"}
+    )
+    job = client.submit_task(text="hi")
+    done = client.wait_for_job(job.response.task_id)
+    assert done.response.audio_url == "https://a"
+    assert [str(r.url) for r in sent] == [
+        "https://jobs.east.example.test/submit",
+        "https://jobs.east.example.test/describe?TaskId=t-1",
+        "https://jobs.east.example.test/describe?TaskId=t-1",
+    ]
+    readme = (jobs_package / "README.md").read_text()
+    assert "client.wait_for_job(job.response.task_id, timeout=600)" in readme
+    assert (
+        "print((done.response.audio_url if done.response is not None else None))"
+        in (readme)
+    )
+
+
+def test_a_failed_wrapped_job_carries_its_numeric_code_as_text(
+    jobs_package: Path,
+) -> None:
+    module: Any = importlib.import_module("tts_example_jobs")
+    client, _ = _jobs_client(
+        module, {"Status": "fail", "ErrorCode": 1001, "Msg": "no voice"}
+    )
+    with pytest.raises(module.errors.JobFailedError) as caught:
+        client.wait_for_job("t-1")
+    assert (caught.value.state, caught.value.code, caught.value.message) == (
+        "fail",
+        "1001",
+        "no voice",
+    )
+
+
+def test_the_wrapped_jobs_package_type_checks(jobs_package: Path) -> None:
+    out, err, status = mypy.run(
+        [
+            "--strict",
+            "--python-version",
+            "3.10",
+            "--config-file",
+            "",
+            "--no-incremental",
+            str(jobs_package),
+        ]
+    )
+    assert status == 0, out + err
