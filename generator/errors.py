@@ -20,3 +20,10 @@ class SpecError(Exception):
 def pointer(*parts: object) -> str:
     """An RFC 6901 JSON pointer from path parts."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def pointer_parts(text: str) -> tuple[str, ...]:
+    """The path parts of an RFC 6901 JSON pointer (`""` is the whole document)."""
+    if not text:
+        return ()
+    return tuple(p.replace("~1", "/").replace("~0", "~") for p in text[1:].split("/"))

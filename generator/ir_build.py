@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import naming
-from .errors import SpecError, pointer
+from .errors import SpecError, pointer, pointer_parts
 from .ir import (
     Api,
     AuthScheme,
@@ -68,10 +68,7 @@ class _Context:
     def deref(self, node: Any, where: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...]]:
         """Follow `$ref`s (already proven to resolve) to the node and its location."""
         while isinstance(node, dict) and "$ref" in node:
-            parts = tuple(
-                p.replace("~1", "/").replace("~0", "~")
-                for p in node["$ref"][2:].split("/")
-            )
+            parts = pointer_parts(node["$ref"][1:])
             target: Any = self.document
             for part in parts:
                 target = target[part]
@@ -766,8 +763,7 @@ def _response_field(
         )
     model: Model | None = op.response
     fields: list[Field] = []
-    for raw in ptr[1:].split("/"):
-        wire = raw.replace("~1", "/").replace("~0", "~")
+    for wire in pointer_parts(ptr):
         if model is None:
             raise ctx.error(where, f"{fields[-1].wire_name!r} is not an object")
         field = next((f for f in model.fields if f.wire_name == wire), None)

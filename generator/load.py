@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .errors import SpecError, pointer
+from .errors import SpecError, pointer, pointer_parts
 
 
 def load_openapi(path: Path, display: str) -> dict[str, Any]:
@@ -53,8 +53,7 @@ def _walk_refs(
 
 def _resolves(document: Any, ref: str) -> bool:
     node = document
-    for raw in ref[2:].split("/") if ref != "#" else []:
-        token = raw.replace("~1", "/").replace("~0", "~")
+    for token in pointer_parts(ref[1:]):
         if isinstance(node, dict) and token in node:
             node = node[token]
         else:
