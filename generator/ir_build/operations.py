@@ -1,0 +1,245 @@
+"""Paths -> operations: bodies, responses, parameters and callbacks of each method."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .. import naming
+from ..ir import ClientParameter, Field, Location, Model, Operation, Parameter
+from .context import Context, clean
+from .extensions import ext
+from .schemas import Models, annotation, rename_refs
+
+_HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+def iter_operations(
+    document: Mapping[str, Any],
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in document.get("paths", {}).items():
+        for method in _HTTP_METHODS:
+            if method in item:
+                yield path, method, item[method]
+
+
+@dataclass(frozen=True)
+class Read:
+    """An operation as first read: its models are known by name, not yet built."""
+
+    path: str
+    method: str
+    spec: Mapping[str, Any]
+    where: tuple[Any, ...]
+    body: str | None
+    response: str
+    example: Mapping[str, Any] | None
+    callbacks: tuple[tuple[str, str, str], ...]  # (callback name, model, summary)
+
+
+def json_schema(
+    ctx: Context, node: Any, where: tuple[Any, ...], what: str
+) -> tuple[Any, Any, tuple[Any, ...]]:
+    """The application/json media object of a request body or response, and where it is."""
+    node, where = ctx.deref(node, where)
+    media = (node or {}).get("content", {}).get("application/json")
+    if media is None or "schema" not in media:
+        raise ctx.error(where, f"{what} needs an application/json schema")
+    return media, media["schema"], where + ("content", "application/json", "schema")
+
+
+def read_operation(
+    ctx: Context, models: Models, path: str, method: str, op: Mapping[str, Any]
+) -> Read:
+    where: tuple[Any, ...] = ("paths", path, method)
+    op_id = op.get("operationId")
+    if not op_id:
+        raise ctx.error(where, "every operation needs an operationId")
+    body = example = None
+    if "requestBody" in op:
+        media, schema, swhere = json_schema(
+            ctx, op["requestBody"], where + ("requestBody",), "a request body"
+        )
+        body = models.named(schema, op_id + "Request", swhere)
+        example = media.get("example")
+    schema, swhere = success_response(ctx, op, where)
+    response = models.named(schema, op_id + "Response", swhere)
+    callbacks = []
+    for name, callback in op.get("callbacks", {}).items():
+        for expression, item in callback.items():
+            for cb_method in (m for m in _HTTP_METHODS if m in item):
+                cwhere = where + (
+                    "callbacks",
+                    name,
+                    expression,
+                    cb_method,
+                    "requestBody",
+                )
+                _, schema, swhere = json_schema(
+                    ctx, item[cb_method].get("requestBody"), cwhere, "a callback"
+                )
+                model = models.named(
+                    schema, naming.pascal_case(name) + "Callback", swhere
+                )
+                callbacks.append(
+                    (name, model, clean(item[cb_method].get("summary", "")))
+                )
+    return Read(path, method, op, where, body, response, example, tuple(callbacks))
+
+
+def operation(
+    ctx: Context,
+    read: Read,
+    built: Mapping[str, Model],
+    client_params: dict[str, ClientParameter],
+    renamed: Mapping[str, str],
+) -> Operation:
+    body = built[read.body] if read.body else None
+    # Required arguments first, each group in the spec's order.
+    body_fields = (
+        tuple(sorted(body.fields, key=lambda f: not f.required)) if body else ()
+    )
+    op_id = read.spec["operationId"]
+    method_name = naming.method_name(op_id)
+    parameters = read_parameters(
+        ctx,
+        read.spec,
+        read.where,
+        client_params,
+        {f.name for f in body_fields},
+        renamed,
+    )
+    parameters_model = build_parameters_model(
+        naming.class_name(op_id + "Parameters"), method_name, parameters
+    )
+    if parameters_model and parameters_model.name in built:
+        raise ctx.error(
+            read.where,
+            f"{parameters_model.name}, the model of its arguments, is also a schema name",
+        )
+    return Operation(
+        operation_id=op_id,
+        method_name=method_name,
+        http_method=read.method.upper(),
+        path=read.path,
+        summary=clean(read.spec.get("summary", "")),
+        description=clean(read.spec.get("description", "")),
+        parameters=parameters,
+        body=body,
+        body_fields=body_fields,
+        response=built[read.response],
+        parameters_model=parameters_model,
+        idempotent=read.method.upper() in _IDEMPOTENT,
+        example=read.example,
+    )
+
+
+def build_parameters_model(
+    name: str, method_name: str, parameters: tuple[Parameter, ...]
+) -> Model | None:
+    """A model of the method's own non-body arguments, so their constraints are checked
+    before anything is sent. Keyed by argument name: wire names may repeat across places."""
+    own = [p for p in parameters if not p.client_level]
+    if not own:
+        return None
+    properties = {
+        p.name: {**p.schema, "description": p.description}
+        if p.description
+        else p.schema
+        for p in own
+    }
+    return Model(
+        name=name,
+        description=f"The arguments of `{method_name}` besides its body.",
+        fields=tuple(
+            Field(
+                name=p.name,
+                wire_name=p.name,
+                annotation=p.annotation,
+                required=p.required,
+                description=p.description,
+            )
+            for p in own
+        ),
+        schema={
+            "type": "object",
+            "description": f"The arguments of `{method_name}` besides its body.",
+            "properties": properties,
+            "required": [p.name for p in own if p.required],
+            "additionalProperties": False,
+        },
+        strict=True,
+        role="parameters",
+    )
+
+
+def success_response(
+    ctx: Context, op: Mapping[str, Any], where: tuple[Any, ...]
+) -> tuple[Any, tuple[Any, ...]]:
+    """The schema of the first 2xx response, and where it is."""
+    for status, response in sorted(op.get("responses", {}).items()):
+        if str(status).startswith("2"):
+            _, schema, swhere = json_schema(
+                ctx, response, where + ("responses", status), "the success response"
+            )
+            return schema, swhere
+    raise ctx.error(where + ("responses",), "no 2xx response")
+
+
+def read_parameters(
+    ctx: Context,
+    op: Mapping[str, Any],
+    where: tuple[Any, ...],
+    client_params: dict[str, ClientParameter],
+    taken: set[str],
+    renamed: Mapping[str, str],
+) -> tuple[Parameter, ...]:
+    result = []
+    raw = [
+        ctx.deref(p, where + ("parameters", i))
+        for i, p in enumerate(op.get("parameters", ()))
+    ]
+    method_names = naming.dedupe(
+        (naming.argument_name(p["name"]) for p, _ in raw), taken=taken | {"self"}
+    )
+    for (param, pwhere), name in zip(raw, method_names, strict=True):
+        location = param["in"]
+        if location == "cookie":
+            raise ctx.error(pwhere + ("in",), "cookie parameters are not supported")
+        client = ext(param, "client-parameter")
+        schema = rename_refs(param.get("schema", {}), renamed)
+        if client is not None:
+            name = naming.argument_name(param["name"])
+            client_params.setdefault(
+                name,
+                ClientParameter(
+                    name=name,
+                    env=client.get("env"),
+                    description=clean(param.get("description", "")),
+                ),
+            )
+        result.append(
+            Parameter(
+                name=name,
+                wire_name=param["name"],
+                location=param_location(location),
+                annotation=annotation(schema),
+                required=bool(param.get("required", False)),
+                description=clean(param.get("description", "")),
+                schema=schema,
+                client_level=client is not None,
+                env=client.get("env") if client else None,
+            )
+        )
+    # Path arguments first so they can be positional, as a caller reads them in the URL.
+    return tuple(sorted(result, key=lambda p: (p.location != "path", not p.required)))
+
+
+def param_location(value: str) -> Location:
+    if value == "path":
+        return "path"
+    if value == "query":
+        return "query"
+    return "header"

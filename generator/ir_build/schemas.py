@@ -1,0 +1,248 @@
+"""Schemas -> models: every object schema becomes a named model, inline ones hoisted."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from .. import naming
+from ..errors import pointer
+from ..ir import Field, Model
+from .context import COMPONENT_SCHEMA, Context, clean
+
+_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+
+
+class Models:
+    """Collects every model, hoisting inline objects, and rewrites refs to class names."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.by_component: dict[str, str] = {}
+        self.schemas: dict[str, dict[str, Any]] = {}
+        self.where: dict[str, tuple[Any, ...]] = {}
+        self.refs: dict[str, set[str]] = {}
+
+    def component(self, key: str) -> str:
+        if key not in self.by_component:
+            where = ("components", "schemas", key)
+            schema = self.ctx.document["components"]["schemas"][key]
+            self.by_component[key] = self._add(naming.class_name(key), schema, where)
+        return self.by_component[key]
+
+    def named(self, schema: Any, name: str, where: tuple[Any, ...]) -> str:
+        """The model for a body/response schema: a component's, or a new one for an inline object."""
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
+        if isinstance(ref, str) and ref.startswith(COMPONENT_SCHEMA):
+            return self.component(ref.removeprefix(COMPONENT_SCHEMA))
+        return self._add(naming.class_name(name), schema, where)
+
+    def _add(self, name: str, schema: Any, where: tuple[Any, ...]) -> str:
+        if not is_object(schema):
+            raise self.ctx.error(
+                where, "a model must be an object schema with properties"
+            )
+        if name in self.schemas:
+            if self.where[name] == where:
+                return name
+            raise self.ctx.error(
+                where,
+                f"model name {name!r} is already used by {pointer(*self.where[name])}",
+            )
+        self.schemas[name] = {}  # reserve the name before recursing (self-references)
+        self.where[name] = where
+        self.refs[name] = set()
+        self.schemas[name] = self._rewrite(schema, where, name)
+        return name
+
+    def _rewrite(self, node: Any, where: tuple[Any, ...], owner: str) -> Any:
+        if isinstance(node, list):
+            return [self._rewrite(v, where + (i,), owner) for i, v in enumerate(node)]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            if not ref.startswith(COMPONENT_SCHEMA):
+                raise self.ctx.error(
+                    where + ("$ref",), "schemas may only refer to components/schemas"
+                )
+            target = self.component(ref.removeprefix(COMPONENT_SCHEMA))
+            self.refs[owner].add(target)
+            return {"$ref": COMPONENT_SCHEMA + target}
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key.startswith("x-") or key in ("example", "examples", "$comment"):
+                continue
+            if key == "properties" and isinstance(value, dict):
+                out[key] = {
+                    prop: self._property(sub, where + (key, prop), owner, prop)
+                    for prop, sub in value.items()
+                }
+            elif key in ("items", "additionalProperties") and is_object(value):
+                suffix = "Item" if key == "items" else "Value"
+                target = self._add(owner + suffix, value, where + (key,))
+                self.refs[owner].add(target)
+                out[key] = {"$ref": COMPONENT_SCHEMA + target}
+            else:
+                out[key] = self._rewrite(value, where + (key,), owner)
+        return out
+
+    def _property(
+        self, schema: Any, where: tuple[Any, ...], owner: str, prop: str
+    ) -> Any:
+        if is_object(schema) and "$ref" not in schema:
+            target = self._add(owner + naming.pascal_case(prop), schema, where)
+            self.refs[owner].add(target)
+            hoisted: dict[str, Any] = {"$ref": COMPONENT_SCHEMA + target}
+            if "description" in schema:
+                hoisted["description"] = schema["description"]
+            return hoisted
+        return self._rewrite(schema, where, owner)
+
+    def reachable(self, roots: set[str]) -> set[str]:
+        seen: set[str] = set()
+        stack = list(roots)
+        while stack:
+            name = stack.pop()
+            if name not in seen:
+                seen.add(name)
+                stack.extend(self.refs[name])
+        return seen
+
+
+def is_object(schema: Any) -> bool:
+    """An inline object with properties: becomes a model of its own."""
+    return isinstance(schema, dict) and "$ref" not in schema and "properties" in schema
+
+
+def annotation(schema: Mapping[str, Any]) -> str:
+    """The Python type of a (rewritten) schema, as datamodel-code-generator spells it."""
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        return ref.removeprefix(COMPONENT_SCHEMA)
+    types = schema.get("type")
+    nullable = isinstance(types, list) and "null" in types
+    if isinstance(types, list):
+        rest = [t for t in types if t != "null"]
+        types = rest[0] if len(rest) == 1 else None
+    if "enum" in schema:
+        values = [v for v in schema["enum"] if v is not None]
+        # json.dumps spells strings as black would (double quotes), numbers as Python does.
+        text = "Literal[" + ", ".join(json.dumps(v) for v in values) + "]"
+    elif types in _SCALARS:
+        text = _SCALARS[str(types)]
+    elif types == "array":
+        items = schema.get("items")
+        text = f"list[{annotation(items)}]" if isinstance(items, dict) else "list[Any]"
+    elif types == "object":
+        extra = schema.get("additionalProperties")
+        text = (
+            f"dict[str, {annotation(extra)}]"
+            if isinstance(extra, dict)
+            else "dict[str, Any]"
+        )
+    else:
+        text = "Any"
+    return f"{text} | None" if nullable and text != "Any" else text
+
+
+def model_fields(
+    ctx: Context,
+    name: str,
+    schema: Mapping[str, Any],
+    where: tuple[Any, ...],
+    descriptions: Mapping[str, str],
+) -> tuple[Field, ...]:
+    required = set(schema.get("required", ()))
+    fields = []
+    seen: dict[str, str] = {}
+    for wire, prop in schema.get("properties", {}).items():
+        python = naming.field_name(wire)
+        if python in seen:
+            raise ctx.error(
+                where + ("properties", wire),
+                f"properties {seen[python]!r} and {wire!r} of {name} both map to {python!r}",
+            )
+        seen[python] = wire
+        fields.append(
+            Field(
+                name=python,
+                wire_name=wire,
+                annotation=annotation(prop),
+                required=wire in required,
+                # A reference without its own description borrows its model's.
+                description=clean(
+                    prop.get("description")
+                    or descriptions.get(
+                        str(prop.get("$ref", "")).removeprefix(COMPONENT_SCHEMA), ""
+                    )
+                ),
+                default=prop.get("default"),
+                has_default="default" in prop,
+                notes=constraint_notes(prop),
+            )
+        )
+    return tuple(fields)
+
+
+def constraint_notes(schema: Mapping[str, Any]) -> str:
+    notes = []
+    if "enum" in schema:
+        notes.append("One of " + ", ".join(str(v) for v in schema["enum"]) + ".")
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and high is not None:
+        notes.append(f"{low} to {high}.")
+    elif low is not None:
+        notes.append(f"At least {low}.")
+    elif high is not None:
+        notes.append(f"At most {high}.")
+    short, long = schema.get("minLength"), schema.get("maxLength")
+    if long is not None:
+        notes.append(f"{short or 0} to {long} characters.")
+    elif short:
+        notes.append(f"At least {short} character{'s' if short > 1 else ''}.")
+    if "default" in schema:
+        default = schema["default"]
+        shown = str(default).lower() if isinstance(default, bool) else default
+        notes.append(f"Server default: {shown}.")
+    return " ".join(notes)
+
+
+def build_models(
+    ctx: Context, models: Models, requests: set[str], responses: set[str]
+) -> dict[str, Model]:
+    """Every model, once all are collected from the roots that requests and responses
+    (callbacks included) name: strictness is a property of how a model is used."""
+    for name in sorted(ctx.document.get("components", {}).get("schemas", {})):
+        models.component(name)
+    in_requests = models.reachable(requests)
+    in_responses = models.reachable(responses)
+    descriptions = {
+        n: clean(s.get("description", "")) for n, s in models.schemas.items()
+    }
+    built = {}
+    for name, schema in sorted(models.schemas.items()):
+        strict = name in in_requests and name not in in_responses
+        built[name] = Model(
+            name=name,
+            description=descriptions[name],
+            fields=model_fields(ctx, name, schema, models.where[name], descriptions),
+            schema={**schema, "additionalProperties": not strict},
+            strict=strict,
+        )
+    return built
+
+
+def rename_refs(node: Any, renamed: Mapping[str, str]) -> Any:
+    """`node` with references to component schemas naming their models instead."""
+    if isinstance(node, list):
+        return [rename_refs(v, renamed) for v in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith(COMPONENT_SCHEMA):
+        return {"$ref": COMPONENT_SCHEMA + renamed[ref.removeprefix(COMPONENT_SCHEMA)]}
+    return {
+        k: rename_refs(v, renamed) for k, v in node.items() if not k.startswith("x-")
+    }
