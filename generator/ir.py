@@ -168,6 +168,21 @@ class JobLifecycle:
     poll_interval: float
     max_poll_interval: float
 
+    @property
+    def passed_on(self) -> tuple[Parameter, ...]:
+        """The query's other arguments (e.g. a user id header): `wait_for_job` takes them
+        too and passes them on to every poll."""
+        return tuple(
+            p
+            for p in self.query.method_parameters
+            if p.name != self.query_parameter.name
+        )
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """Every state the spec names; any other is still running, and worth a warning."""
+        return self.running + self.succeeded + self.failed
+
 
 @dataclass(frozen=True)
 class Callback:

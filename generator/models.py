@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .ir import Api, Model
@@ -57,6 +58,25 @@ def _check_names(source: str, models: tuple[Model, ...]) -> None:
                 )
 
 
+def _policy(source: str, models: tuple[Model, ...]) -> str:
+    """Strict out, tolerant in, in each model's config (dcg has no option for either).
+
+    Request models validate strictly: `True` is not an int, `"120"` is not a number.
+    Received models also take a number where the spec says text (a vendor's `"code": 0`
+    for `"0"`). Request-only models, and only those, forbid extra fields; the others allow
+    them: each kind's config is found by that line.
+    """
+    for extra, added, expected in (
+        ("forbid", "strict=True", sum(1 for m in models if m.strict)),
+        ("allow", "coerce_numbers_to_str=True", sum(1 for m in models if not m.strict)),
+    ):
+        line = re.compile(rf"^( +)extra=(['\"]){extra}\2,\n", re.MULTILINE)
+        source, found = line.subn(rf"\g<0>\1{added},\n", source)
+        if found != expected:
+            raise AssertionError(f"expected {expected} {extra!r} models in dcg output")
+    return source
+
+
 def _without_banner(source: str) -> str:
     lines = source.lstrip().splitlines(keepends=True)
     while lines and (lines[0].startswith("#") or not lines[0].strip()):
@@ -78,6 +98,7 @@ def render_models(api: Api) -> str:
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules for one")
     _check_names(source, api.models)
+    source = _policy(source, api.models)
     return '"""Request, response and callback models."""\n\n' + _sorted_imports(
         _without_banner(source)
     )

@@ -77,6 +77,14 @@ def lifecycle(
             else None
         )
 
+    taken = {"job_id", "timeout", "poll_interval", "max_poll_interval"}
+    for p in query.method_parameters:
+        if p.name != param.name and p.name in taken:
+            raise ctx.error(
+                where + ("query",),
+                f"{query.operation_id}'s argument {p.name!r} would clash with "
+                "wait_for_job's own argument of that name",
+            )
     return JobLifecycle(
         submit=submit,
         query=query,

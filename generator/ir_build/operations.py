@@ -14,6 +14,9 @@ from .schemas import Models, annotation, rename_refs
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# A header value is printable ASCII: anything else (CR/LF, Chinese text) cannot be sent
+# as is, and would otherwise fail inside httpx, or worse, split the header.
+HEADER_TEXT = "^[ -~]*$"
 
 
 def iter_operations(
@@ -210,6 +213,8 @@ def read_parameters(
             raise ctx.error(pwhere + ("in",), "cookie parameters are not supported")
         client = ext(param, "client-parameter")
         schema = rename_refs(param.get("schema", {}), renamed)
+        if location == "header" and schema.get("type") == "string":
+            schema.setdefault("pattern", HEADER_TEXT)
         if client is not None:
             name = naming.argument_name(param["name"])
             client_params.setdefault(

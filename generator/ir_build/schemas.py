@@ -142,9 +142,37 @@ def annotation(schema: Mapping[str, Any]) -> str:
             if isinstance(extra, dict)
             else "dict[str, Any]"
         )
+    elif isinstance(schema.get("anyOf") or schema.get("oneOf"), list):
+        return _union(
+            [annotation(b) for b in schema.get("anyOf") or schema["oneOf"]]
+            + (["None"] if nullable else [])
+        )
     else:
         text = "Any"
     return f"{text} | None" if nullable and text != "Any" else text
+
+
+def _union(members: list[str]) -> str:
+    """`A | B | None`: each member once, None last, as dcg writes unions."""
+    parts: list[str] = []
+    for member in members:
+        for part in _top_level(member):
+            if part not in parts:
+                parts.append(part)
+    if "Any" in parts:
+        return "Any"
+    return " | ".join(sorted(parts, key=lambda p: p == "None"))
+
+
+def _top_level(union: str) -> list[str]:
+    """The members of `A | list[B | C]` that are not inside brackets: A and list[B | C]."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(union):
+        depth += (char == "[") - (char == "]")
+        if depth == 0 and union.startswith(" | ", index):
+            parts.append(union[start:index])
+            start = index + 3
+    return parts + [union[start:]]
 
 
 def model_fields(
@@ -224,6 +252,8 @@ def build_models(
     built = {}
     for name, schema in sorted(models.schemas.items()):
         strict = name in in_requests and name not in in_responses
+        if name in in_responses and name not in in_requests:
+            schema = tolerant(schema)
         built[name] = Model(
             name=name,
             description=descriptions[name],
@@ -232,6 +262,55 @@ def build_models(
             strict=strict,
         )
     return built
+
+
+def tolerant(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A received model's schema with every enum opened: a value the spec does not list is
+    kept as it came (`Literal[...] | <type>`), so a vendor adding a state breaks no program.
+
+    Referenced models are left alone: each is opened, or not, by how it is used.
+    """
+    return {
+        key: {prop: _open_enums(sub) for prop, sub in value.items()}
+        if key == "properties" and isinstance(value, dict)
+        else value
+        for key, value in schema.items()
+    }
+
+
+def _open_enums(node: Any) -> Any:
+    if not isinstance(node, dict) or "$ref" in node:
+        return node
+    if "enum" in node:
+        listed = {k: v for k, v in node.items() if k not in ("description", "default")}
+        kind = node.get("type") or _json_type(node["enum"])
+        opened: dict[str, Any] = {"anyOf": [listed, {"type": kind}]}
+        opened.update({k: node[k] for k in ("description", "default") if k in node})
+        return opened
+    out = dict(node)
+    if isinstance(node.get("items"), dict):
+        out["items"] = _open_enums(node["items"])
+    if isinstance(node.get("additionalProperties"), dict):
+        out["additionalProperties"] = _open_enums(node["additionalProperties"])
+    for key in ("anyOf", "oneOf"):
+        if isinstance(node.get(key), list):
+            out[key] = [_open_enums(branch) for branch in node[key]]
+    return out
+
+
+def _json_type(values: list[Any]) -> Any:
+    kinds = {
+        "boolean"
+        if isinstance(v, bool)
+        else "integer"
+        if isinstance(v, int)
+        else "number"
+        if isinstance(v, float)
+        else "string"
+        for v in values
+        if v is not None
+    }
+    return kinds.pop() if len(kinds) == 1 else sorted(kinds)
 
 
 def rename_refs(node: Any, renamed: Mapping[str, str]) -> Any:

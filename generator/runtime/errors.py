@@ -137,10 +137,9 @@ class JobFailedError(APIError):
 class JobTimeoutError(APIError):
     """`wait_for_job` gave up before the job reached a final state."""
 
-    def __init__(self, *, job_id: str, state: str, timeout: float) -> None:
-        super().__init__(
-            f"job {job_id} still in state {state} after waiting {timeout:g} s"
-        )
+    def __init__(self, *, job_id: str, state: str | None, timeout: float) -> None:
+        seen = f"still in state {state}" if state is not None else "reported no state"
+        super().__init__(f"job {job_id} {seen} after waiting {timeout:g} s")
         self.job_id = job_id
         self.state = state
         self.timeout = timeout

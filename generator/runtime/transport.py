@@ -112,6 +112,14 @@ def text_params(values: Mapping[str, object]) -> dict[str, str]:
     }
 
 
+def _check_header(name: str, value: str) -> None:
+    # Method arguments were checked by their model; this also covers client arguments.
+    if not value.isascii() or not value.isprintable():
+        raise ValueError(
+            f"the {name} header must be printable ASCII (no line breaks or non-ASCII text)"
+        )
+
+
 def json_pointer(document: Any, pointer: str) -> Any:
     """Resolve an RFC 6901 pointer, or return None where the document has no such place."""
     node = document
@@ -208,6 +216,8 @@ class Core:
         headers = dict(call.headers)
         if call.body is not None:
             headers["Content-Type"] = "application/json"
+        for name, value in headers.items():
+            _check_header(name, value)
         headers.update(self.auth.sign(call.method, str(url), headers, body))
         headers["User-Agent"] = self.user_agent
         return client.build_request(
@@ -382,10 +392,20 @@ class AsyncTransport:
 
 
 class JobPoller:
-    """The waiting side of `wait_for_job`: growing intervals, bounded by a deadline."""
+    """The waiting side of `wait_for_job`: growing intervals, bounded by a deadline.
+
+    Only the lifecycle's final states end a wait; any other state, one the API does not
+    document or none at all, counts as still running and is logged once at WARNING.
+    """
 
     def __init__(
-        self, *, job_id: str, timeout: float, interval: float, max_interval: float
+        self,
+        *,
+        job_id: str,
+        timeout: float,
+        interval: float,
+        max_interval: float,
+        states: tuple[str, ...] = (),
     ) -> None:
         if timeout < 0 or interval <= 0:
             raise ValueError("need timeout >= 0 and poll_interval > 0")
@@ -395,9 +415,18 @@ class JobPoller:
         self._interval = interval
         # A caller who asks for a longer first interval than the cap gets a steady one.
         self._max_interval = max(max_interval, interval)
+        self._states = frozenset(states)
+        self._reported: set[str | None] = set()
 
-    def next_delay(self, state: str) -> float:
+    def next_delay(self, state: str | None) -> float:
         """Seconds to sleep before the next poll; raises JobTimeoutError when time is up."""
+        if state not in self._states and state not in self._reported:
+            self._reported.add(state)
+            logger.warning(
+                "job %s reports %s, which the API does not document; still waiting",
+                self.job_id,
+                f"state {state!r}" if state is not None else "no state",
+            )
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
             raise JobTimeoutError(job_id=self.job_id, state=state, timeout=self.timeout)

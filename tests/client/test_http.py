@@ -225,7 +225,7 @@ def test_wait_for_job_gives_up_at_its_timeout() -> None:
 
 
 def test_async_client_retries_and_waits() -> None:
-    async def scenario(server: ScriptedServer) -> tuple[str, str]:
+    async def scenario(server: ScriptedServer) -> tuple[str, str | None]:
         async with async_client(server) as api:
             job = await api.create_async_tts_job(
                 text="Hello", voice_asset_id="v", speed=120

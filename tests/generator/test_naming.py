@@ -348,10 +348,8 @@ def test_a_query_parameter_named_like_a_helper_is_sent_as_given(
     result = generate_variant(
         "helper-param",
         _spec_with(
-            "        - name: X-App-UserId\n          in: header\n",
-            "        - name: json_body\n          in: query\n          schema:\n"
-            "            type: string\n"
-            "        - name: X-App-UserId\n          in: header\n",
+            "      name: X-App-UserId\n      in: header\n",
+            "      name: json_body\n      in: query\n",
         ),
     )
     assert not isinstance(result, SpecError), result

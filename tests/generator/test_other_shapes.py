@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import httpx
 import pytest
 from mypy import api as mypy
 
-from generator import naming, pipeline
+from tests.support.generate import generated_package
 
 SPEC = """
 openapi: 3.1.0
@@ -193,30 +192,14 @@ components:
 """
 
 
-def _generated(
-    tmp_path_factory: pytest.TempPathFactory, key: str, spec: str
-) -> Iterator[Path]:
-    root = tmp_path_factory.mktemp(key)
-    (root / "specs" / key).mkdir(parents=True)
-    (root / "specs" / key / "openapi.yaml").write_text(spec)
-    report = pipeline.generate(key, root / "specs", root / "out")
-    assert report.written > 0
-    package = naming.package_name(key)
-    sys.path.insert(0, str(root / "out"))
-    yield root / "out" / package
-    sys.path.remove(str(root / "out"))
-    for name in [m for m in sys.modules if m.startswith(package)]:
-        del sys.modules[name]
-
-
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    yield from _generated(tmp_path_factory, "example-rpc", SPEC)
+    yield from generated_package(tmp_path_factory, "example-rpc", SPEC)
 
 
 @pytest.fixture(scope="module")
 def jobs_package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    yield from _generated(tmp_path_factory, "example-jobs", JOBS_SPEC)
+    yield from generated_package(tmp_path_factory, "example-jobs", JOBS_SPEC)
 
 
 def test_it_works_against_a_server(package: Path) -> None:
