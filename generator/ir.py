@@ -47,6 +47,15 @@ class Model:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """A component schema that is not an object: inlined where used, exported by name."""
+
+    name: str
+    annotation: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Parameter:
     name: str
     wire_name: str
@@ -59,6 +68,8 @@ class Parameter:
     # Taken once by the client (e.g. a project id) rather than by each method.
     client_level: bool = False
     env: str | None = None
+    # Constraints and default in words, for docstrings and the README.
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,11 +84,14 @@ class Operation:
     body: Model | None
     # Method arguments taken from the body, in signature order (required first).
     body_fields: tuple[Field, ...]
-    response: Model
+    # None: a success without a body (204, or an empty 200); the method returns None.
+    response: Model | None
     # Checks the method's own non-body arguments; None when it has none.
     parameters_model: Model | None
+    # Safe to send twice. A lifecycle's submit never is, unless the spec says so.
     idempotent: bool
     example: Mapping[str, Any] | None
+    paging: Paging | None = None
 
     @property
     def method_parameters(self) -> tuple[Parameter, ...]:
@@ -86,6 +100,23 @@ class Operation:
     @property
     def path_arguments(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.method_parameters if p.location == "path")
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How a list operation pages: the client adds an iterator over every item."""
+
+    kind: Literal["next-link", "next-token", "page-number"]
+    iterator_name: str
+    items: FieldPath
+    # The type of one item (the list's element type).
+    item_annotation: str
+    # Where the response says what comes next (next-link, next-token) or how many in all.
+    next: FieldPath | None
+    total: FieldPath | None
+    # The method argument that takes the token or the page number.
+    argument: str | None
+    first_page: int = 1
 
 
 @dataclass(frozen=True)
@@ -105,6 +136,10 @@ class AuthScheme:
     # Exactly one of these: a header carrying a token, or a named signer.
     header: str | None
     signer: Signer | None
+    # Put before the token in its header (`Bearer ` for an HTTP bearer scheme).
+    prefix: str = ""
+    # Every header this scheme's requests carry a secret in: never logged or recorded.
+    secret_headers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +151,8 @@ class Signer:
     class_name: str
     # Client-level parameters the signer also takes (e.g. project_id for X-Project-Id).
     client_parameters: tuple[str, ...]
+    # Headers the signer adds that carry a secret (signature, session token).
+    secret_headers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,13 +160,42 @@ class ClientParameter:
     name: str
     env: str | None
     description: str
+    annotation: str = "str"
+    # JSON Schema of the value, checked when the client is created.
+    schema: Mapping[str, Any] | None = None
+    # Taken when neither the argument nor the environment gives one.
+    default: Any = None
+    has_default: bool = False
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    """A `{name}` in the server URL: a client argument, with its default and choices."""
+
+    name: str
+    wire_name: str
+    default: str | None
+    choices: tuple[str, ...]
+    description: str
 
 
 @dataclass(frozen=True)
 class Server:
     url: str
-    region_default: str
-    regions: tuple[str, ...]
+    variables: tuple[ServerVariable, ...] = ()
+
+    def _region(self) -> ServerVariable | None:
+        return next((v for v in self.variables if v.wire_name == "region"), None)
+
+    @property
+    def region_default(self) -> str:
+        region = self._region()
+        return region.default or "" if region else ""
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        region = self._region()
+        return region.choices if region else ()
 
 
 @dataclass(frozen=True)
@@ -201,6 +267,7 @@ class Api:
     title: str
     summary: str
     description: str
+    # The API's own version (often a date); `package_version` is what pip installs.
     version: str
     server: Server
     client_parameters: tuple[ClientParameter, ...]
@@ -210,6 +277,8 @@ class Api:
     models: tuple[Model, ...]
     lifecycle: JobLifecycle | None
     callbacks: tuple[Callback, ...]
+    package_version: str = "0"
+    aliases: tuple[Alias, ...] = ()
 
     @property
     def signers(self) -> tuple[Signer, ...]:

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from .ir import Api, Model
+from .ir import Alias, Api, Model
 
 
 def _options() -> dict[str, Any]:
@@ -98,10 +98,32 @@ def render_models(api: Api) -> str:
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules for one")
     _check_names(source, api.models)
-    source = _policy(source, api.models)
+    source = _policy(source, api.models) + _type_aliases(api.aliases)
     return '"""Request, response and callback models."""\n\n' + _sorted_imports(
         _without_banner(source)
     )
+
+
+def _type_aliases(aliases: tuple[Alias, ...]) -> str:
+    """Component schemas that are not objects, by name, for the user's own annotations.
+
+    Fields that use them have them inlined; the names are there to be imported."""
+    if not aliases:
+        return ""
+    names = {n for a in aliases for n in re.findall(r"\w+", a.annotation)}
+    imports = sorted({"TypeAlias"} | (names & {"Any", "Literal"}))
+    lines = [f"\nfrom typing import {', '.join(imports)}\n"]
+    if "AwareDatetime" in names:
+        lines.append("from pydantic import AwareDatetime\n")
+    dates = sorted(names & {"date", "datetime"})
+    if dates:
+        lines.append(f"from datetime import {', '.join(dates)}\n")
+    for alias in aliases:
+        lines.append(f"\n\n{alias.name}: TypeAlias = {alias.annotation}\n")
+        if alias.description:
+            escaped = alias.description.replace("\\", "\\\\").replace('"""', '\\"""')
+            lines.append(f'"""{escaped}"""\n')
+    return "".join(lines)
 
 
 def _sorted_imports(source: str) -> str:
@@ -109,6 +131,10 @@ def _sorted_imports(source: str) -> str:
 
     # No src_paths: which names count as first-party must not depend on the working directory.
     config = isort.Config(
-        profile="black", src_paths=frozenset(), known_third_party=["pydantic"]
+        profile="black",
+        src_paths=frozenset(),
+        known_third_party=["pydantic"],
+        # Type aliases come after the models, with imports of their own.
+        float_to_top=True,
     )
     return isort.code(source, config=config)

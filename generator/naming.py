@@ -30,7 +30,7 @@ _ANNOTATION_NAMES = frozenset(
         "str",
         "type",
     }
-    | {"Annotated", "Any", "Field", "Literal", "None"}
+    | {"Annotated", "Any", "AwareDatetime", "Field", "Literal", "None", "TypeAlias"}
 )
 
 # Attributes pydantic's BaseModel defines; a field of the same name would shadow them.
@@ -47,9 +47,17 @@ _METHOD_RESERVED = frozenset(
     {"self", "settings", "drop_none", "json_body", "path_segment", "text_params"}
 )
 
+# The model of a client's own arguments.
+CLIENT_PARAMETERS = "ClientParameters"
+
 # Names models.py and client.py import or define next to the models: a class must not take them.
 _CLASS_RESERVED = frozenset(
     {
+        CLIENT_PARAMETERS,
+        "AwareDatetime",
+        "TypeAlias",
+        "Iterator",
+        "AsyncIterator",
         "Annotated",
         "Any",
         "AsyncClient",
@@ -119,6 +127,11 @@ def argument_name(wire_name: str) -> str:
 
 def method_name(operation_id: str) -> str:
     return _escape(snake_case(operation_id), _METHOD_RESERVED)
+
+
+def iterator_name(method: str) -> str:
+    """The method iterating over every item of a paged list method."""
+    return "iter_" + method
 
 
 def class_name(schema_name: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 
+from . import naming
 from .ir import Api, AuthScheme, Credential, FieldPath, Operation, Parameter
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,6 +45,8 @@ def _environment() -> jinja2.Environment:
         argument=_argument,
         result_expression=_result_expression,
         access=_access,
+        access_or=_access_or,
+        call_arguments=_call_arguments,
     )
     return env
 
@@ -91,7 +94,11 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         "text_params",
     ]
     if api.lifecycle:
-        transport += ["JobPoller", "optional_text"]
+        transport.append("JobPoller")
+    if api.lifecycle or any(
+        op.paging and op.paging.kind != "page-number" for op in api.operations
+    ):
+        transport.append("optional_text")
     if any(s.header for s in api.auth):
         transport.append("TokenAuth")
     imports["transport"] = sorted(transport, key=_linter_order)
@@ -111,7 +118,8 @@ def _construct(scheme: AuthScheme, source: str) -> str:
     if scheme.header is not None:
         (cred,) = scheme.credentials
         value = cred.name if source == "arg" else f"settings.env({cred.env!r})"
-        return f"TokenAuth(header={scheme.header!r}, token=settings.require({cred.name!r}, {value}, 'pass {cred.name}='))"
+        prefix = f", prefix={scheme.prefix!r}" if scheme.prefix else ""
+        return f"TokenAuth(header={scheme.header!r}, token=settings.require({cred.name!r}, {value}, 'pass {cred.name}='){prefix})"
     assert scheme.signer is not None
     required = [c.name for c in scheme.credentials if not c.optional]
     hint = "pass " + " and ".join(f"{n}=" for n in required) + " together"
@@ -153,9 +161,24 @@ def _access(variable: str, path: FieldPath) -> str:
         if not field.required:
             guards.append(f"{expression} is not None")
     expression += "." + path.fields[-1].name
-    return (
-        f"({expression} if {' and '.join(guards)} else None)" if guards else expression
-    )
+    # No parentheses of its own: callers place it where none are needed (ruff's UP034).
+    return f"{expression} if {' and '.join(guards)} else None" if guards else expression
+
+
+def _access_or(variable: str, path: FieldPath, default: str) -> str:
+    """`_access`, or `default` where it gives None."""
+    expression = _access(variable, path)
+    if " if " in expression:
+        expression = f"({expression})"
+    return f"{expression} or {default}"
+
+
+def _call_arguments(op: Operation, skip: str | None) -> str:
+    """The arguments of a call to `op`'s method passing on the caller's own."""
+    positional = [p.name for p in op.path_arguments]
+    keywords = [f.name for f in op.body_fields]
+    keywords += [p.name for p in op.method_parameters if p.location != "path"]
+    return ", ".join(positional + [f"{k}={k}" for k in keywords if k != skip])
 
 
 def _result_expression(api: Api, variable: str) -> str:
@@ -198,18 +221,32 @@ def _path_expression(op: Operation) -> str:
 def _context(api: Api) -> dict[str, Any]:
     annotations = [f.annotation for op in api.operations for f in op.body_fields]
     annotations += [p.annotation for op in api.operations for p in op.parameters]
+    annotations += [p.annotation for p in api.client_parameters]
+    annotations += [
+        op.paging.item_annotation for op in api.operations if op.paging is not None
+    ]
     signer_params = sorted({n for s in api.signers for n in s.client_parameters})
-    client_models = {op.response.name for op in api.operations}
+    client_models = {op.response.name for op in api.operations if op.response}
     client_models |= {op.body.name for op in api.operations if op.body}
     client_models |= {
         op.parameters_model.name for op in api.operations if op.parameters_model
     }
     client_models |= {cb.model.name for cb in api.callbacks}
+    if api.client_parameters:
+        client_models.add(naming.CLIENT_PARAMETERS)
     # Models named inside annotations (`list[X]`, `X | None`) are imported too.
     names_used = {n for a in annotations for n in re.findall(r"\w+", a)}
     client_models |= names_used & {m.name for m in api.models}
     return {
         "api": api,
+        "paged": any(op.paging for op in api.operations),
+        "exported_models": sorted(
+            [m.name for m in api.models if m.role == "schema"]
+            + [a.name for a in api.aliases],
+            key=_linter_order,
+        ),
+        "datetime_names": sorted(names_used & {"date", "datetime"}),
+        "pydantic_names": sorted(names_used & {"AwareDatetime"}),
         "credentials": _credentials(api),
         "signer_client_parameters": signer_params,
         "runtime_imports": _runtime_imports(api),

@@ -11,12 +11,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import naming
-from ..ir import Api, Callback, ClientParameter
+from ..ir import Alias, Api, Callback, ClientParameter
 from .auth import SIGNERS, auth_schemes
 from .context import Context, clean
 from .extensions import EXTENSIONS, check_extensions, ext
+from .info import package_version
 from .lifecycle import lifecycle
-from .operations import iter_operations, operation, read_operation
+from .operations import (
+    build_client_model,
+    iter_operations,
+    operation,
+    read_operation,
+)
 from .schemas import Models, annotation, build_models
 from .service import error_shape, read_server
 
@@ -43,18 +49,35 @@ def build(
         ctx,
         models,
         requests={r.body for r in reads if r.body},
-        responses={r.response for r in reads}
+        responses={r.response for r in reads if r.response}
         | {model for r in reads for _, model, _ in r.callbacks},
     )
     client_params: dict[str, ClientParameter] = {}
+    job = ext(document, "job")
+    submits = frozenset([str(job.get("submit"))] if isinstance(job, dict) else [])
     operations = tuple(
-        operation(ctx, read, built, client_params, models.by_component)
-        for read in reads
+        operation(ctx, read, built, client_params, models, submits) for read in reads
     )
-    if len({o.method_name for o in operations}) != len(operations):
-        raise ctx.error(("paths",), "two operationIds map to the same method name")
+    methods = [o.method_name for o in operations]
+    methods += [o.paging.iterator_name for o in operations if o.paging]
+    twice = sorted({m for m in methods if methods.count(m) > 1})
+    if twice:
+        raise ctx.error(
+            ("paths",),
+            f"two operationIds (or a list's iterator) map to the same method name "
+            f"{twice[0]!r}",
+        )
     callbacks = [cb for read in reads for cb in read.callbacks]
     info = document.get("info", {})
+    taken = set(client_params)
+    server = read_server(ctx, taken)
+    client_model = build_client_model(list(client_params.values()))
+    taken_names = set(built) | {a for a in models.alias_names.values()}
+    for name in models.alias_names.values():
+        if name in built:
+            raise ctx.error(("components", "schemas"), f"{name!r} names two schemas")
+    if client_model and client_model.name in taken_names:
+        raise ctx.error(("components", "schemas"), f"{client_model.name!r} is reserved")
     return Api(
         key=api_key,
         spec_path=spec_path,
@@ -65,9 +88,10 @@ def build(
         summary=clean(info.get("summary", "")),
         description=clean(info.get("description", "")),
         version=str(info.get("version", "0")),
-        server=read_server(ctx),
+        package_version=package_version(ctx, info),
+        server=server,
         client_parameters=tuple(client_params.values()),
-        auth=auth_schemes(ctx, set(client_params)),
+        auth=auth_schemes(ctx, set(client_params), taken),
         errors=error_shape(ctx),
         operations=operations,
         models=tuple(
@@ -75,11 +99,20 @@ def build(
                 [
                     *built.values(),
                     *(o.parameters_model for o in operations if o.parameters_model),
+                    *([client_model] if client_model else []),
                 ],
                 key=lambda m: m.name,
             )
         ),
         lifecycle=lifecycle(ctx, operations, built),
+        aliases=tuple(
+            Alias(
+                name=models.alias_names[key],
+                annotation=annotation(schema),
+                description=clean(schema.get("description", "")),
+            )
+            for key, schema in sorted(models.aliases.items())
+        ),
         callbacks=tuple(
             Callback(
                 function_name=(

@@ -3,20 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from .. import naming
 from ..ir import AuthScheme, Credential, Signer
 from .context import Context, clean
 from .extensions import ext
 
-# Signers available in generator/runtime/: scheme name -> (module, class).
-SIGNERS: Mapping[str, tuple[str, str]] = {
-    "sdk-hmac-sha256": ("sdk_hmac_sha256", "SdkHmacSha256Signer"),
+# Signers available in generator/runtime/: scheme name -> (module, class, the headers it
+# adds that carry a secret: never logged, never recorded).
+SIGNERS: Mapping[str, tuple[str, str, tuple[str, ...]]] = {
+    "sdk-hmac-sha256": (
+        "sdk_hmac_sha256",
+        "SdkHmacSha256Signer",
+        ("Authorization", "X-Security-Token"),
+    ),
+    "acs3-hmac-sha256": (
+        "acs3_hmac_sha256",
+        "Acs3HmacSha256Signer",
+        ("Authorization", "x-acs-security-token"),
+    ),
+    "tc3-hmac-sha256": (
+        "tc3_hmac_sha256",
+        "Tc3HmacSha256Signer",
+        ("Authorization", "X-TC-Token"),
+    ),
+    "cos-sha1": (
+        "cos_sha1",
+        "CosSha1Signer",
+        ("Authorization", "x-cos-security-token"),
+    ),
 }
 
-# Every x-sdkgen-* extension this builder reads; any other is a typo to report, not ignore.
 
-
-def auth_schemes(ctx: Context, client_params: set[str]) -> tuple[AuthScheme, ...]:
+def auth_schemes(
+    ctx: Context, client_params: set[str], taken: set[str]
+) -> tuple[AuthScheme, ...]:
+    """The schemes in the order `security` lists them. Credential names must not take a
+    name in `taken` (client parameters, server variables)."""
     schemes = ctx.document.get("components", {}).get("securitySchemes", {})
     order = [
         key for requirement in ctx.document.get("security", []) for key in requirement
@@ -24,7 +48,7 @@ def auth_schemes(ctx: Context, client_params: set[str]) -> tuple[AuthScheme, ...
     if not order:
         raise ctx.error(("security",), "at least one security requirement is needed")
     result = []
-    seen: set[str] = set(client_params)
+    seen = set(taken)
     for key in order:
         where = ("components", "securitySchemes", key)
         scheme = schemes.get(key)
@@ -47,6 +71,14 @@ def auth_schemes(ctx: Context, client_params: set[str]) -> tuple[AuthScheme, ...
                     description=clean(spec.get("description", "")),
                 )
             )
+        if not creds and _token_header(scheme) is not None:
+            # A key or token scheme needs no extension: one secret argument, named after
+            # the scheme.
+            cname = naming.argument_name(key)
+            if cname in seen:
+                raise ctx.error(where, f"its argument {cname!r} is already taken")
+            seen.add(cname)
+            creds.append(Credential(cname, None, True, False, ""))
         if not creds:
             raise ctx.error(
                 where,
@@ -55,6 +87,7 @@ def auth_schemes(ctx: Context, client_params: set[str]) -> tuple[AuthScheme, ...
         signer_name = ext(scheme, "signer")
         signer = None
         header = None
+        prefix = ""
         if signer_name is not None:
             if signer_name not in SIGNERS:
                 raise ctx.error(
@@ -68,23 +101,22 @@ def auth_schemes(ctx: Context, client_params: set[str]) -> tuple[AuthScheme, ...
                         where + ("x-sdkgen-signer-client-parameters",),
                         f"{p!r} is not a client parameter",
                     )
-            module, cls = SIGNERS[signer_name]
+            module, cls, secret_headers = SIGNERS[signer_name]
             signer = Signer(
                 scheme=signer_name,
                 module=module,
                 class_name=cls,
                 client_parameters=extra,
+                secret_headers=secret_headers,
             )
-        elif (
-            scheme.get("type") == "apiKey"
-            and scheme.get("in") == "header"
-            and len(creds) == 1
-        ):
-            header = scheme["name"]
+        elif _token_header(scheme) is not None and len(creds) == 1:
+            header, prefix = _token_header(scheme) or ("", "")
+            secret_headers = (header,)
         else:
             raise ctx.error(
                 where,
-                "expected x-sdkgen-signer, or an apiKey header with one credential",
+                "expected x-sdkgen-signer, an apiKey header or an http bearer scheme, "
+                "with one credential",
             )
         result.append(
             AuthScheme(
@@ -93,6 +125,20 @@ def auth_schemes(ctx: Context, client_params: set[str]) -> tuple[AuthScheme, ...
                 credentials=tuple(creds),
                 header=header,
                 signer=signer,
+                prefix=prefix,
+                secret_headers=secret_headers,
             )
         )
     return tuple(result)
+
+
+def _token_header(scheme: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(header, prefix) of a scheme that sends one token as it is: an API key in a header,
+    or an HTTP bearer token (`Authorization: Bearer <token>`)."""
+    if ext(scheme, "signer") is not None:
+        return None
+    if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+        return str(scheme["name"]), ""
+    if scheme.get("type") == "http" and str(scheme.get("scheme")).lower() == "bearer":
+        return "Authorization", "Bearer "
+    return None

@@ -16,7 +16,10 @@ EXTENSIONS = frozenset(
         "x-sdkgen-credentials",
         "x-sdkgen-distribution",
         "x-sdkgen-errors",
+        "x-sdkgen-idempotent",
         "x-sdkgen-job",
+        "x-sdkgen-package-version",
+        "x-sdkgen-paging",
         "x-sdkgen-signer",
         "x-sdkgen-signer-client-parameters",
     }

@@ -5,36 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import pointer_parts
-from ..ir import Field, FieldPath, JobLifecycle, Model, Operation
-from .context import COMPONENT_SCHEMA, Context
+from ..ir import FieldPath, JobLifecycle, Model, Operation
+from .context import Context
 from .extensions import ext
-
-
-def response_field(
-    ctx: Context,
-    op: Operation,
-    ptr: Any,
-    where: tuple[Any, ...],
-    models: Mapping[str, Model],
-) -> FieldPath:
-    """The field a JSON pointer names in `op`'s response, through nested models."""
-    if not isinstance(ptr, str) or not ptr.startswith("/") or ptr == "/":
-        raise ctx.error(
-            where, "expected a JSON pointer into the response, like /job_id"
-        )
-    model: Model | None = op.response
-    fields: list[Field] = []
-    for wire in pointer_parts(ptr):
-        if model is None:
-            raise ctx.error(where, f"{fields[-1].wire_name!r} is not an object")
-        field = next((f for f in model.fields if f.wire_name == wire), None)
-        if field is None:
-            raise ctx.error(where, f"{model.name} has no field {wire!r}")
-        fields.append(field)
-        ref = model.schema.get("properties", {}).get(wire, {}).get("$ref", "")
-        model = models.get(ref.removeprefix(COMPONENT_SCHEMA)) if ref else None
-    return FieldPath(tuple(fields))
+from .pointers import response_field
 
 
 def lifecycle(
@@ -49,6 +23,9 @@ def lifecycle(
         if spec.get(key) not in by_id:
             raise ctx.error(where + (key,), f"no operation {spec.get(key)!r}")
     submit, query = by_id[spec["submit"]], by_id[spec["query"]]
+    for key, op in (("submit", submit), ("query", query)):
+        if op.response is None:
+            raise ctx.error(where + (key,), f"{op.operation_id} returns no body")
     param = next(
         (
             p

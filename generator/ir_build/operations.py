@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import naming
 from ..ir import ClientParameter, Field, Location, Model, Operation, Parameter
 from .context import Context, clean
 from .extensions import ext
-from .schemas import Models, annotation, rename_refs
+from .paging import paging
+from .schemas import Models, annotation, constraint_notes, rename_refs
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -37,7 +38,7 @@ class Read:
     spec: Mapping[str, Any]
     where: tuple[Any, ...]
     body: str | None
-    response: str
+    response: str | None
     example: Mapping[str, Any] | None
     callbacks: tuple[tuple[str, str, str], ...]  # (callback name, model, summary)
 
@@ -67,8 +68,10 @@ def read_operation(
         )
         body = models.named(schema, op_id + "Request", swhere)
         example = media.get("example")
-    schema, swhere = success_response(ctx, op, where)
-    response = models.named(schema, op_id + "Response", swhere)
+    success = success_response(ctx, op, where)
+    response = (
+        models.named(success[0], op_id + "Response", success[1]) if success else None
+    )
     callbacks = []
     for name, callback in op.get("callbacks", {}).items():
         for expression, item in callback.items():
@@ -97,7 +100,8 @@ def operation(
     read: Read,
     built: Mapping[str, Model],
     client_params: dict[str, ClientParameter],
-    renamed: Mapping[str, str],
+    models: Models,
+    submits: frozenset[str],
 ) -> Operation:
     body = built[read.body] if read.body else None
     # Required arguments first, each group in the spec's order.
@@ -112,7 +116,7 @@ def operation(
         read.where,
         client_params,
         {f.name for f in body_fields},
-        renamed,
+        models,
     )
     parameters_model = build_parameters_model(
         naming.class_name(op_id + "Parameters"), method_name, parameters
@@ -122,7 +126,14 @@ def operation(
             read.where,
             f"{parameters_model.name}, the model of its arguments, is also a schema name",
         )
-    return Operation(
+    idempotent = ext(read.spec, "idempotent")
+    if idempotent is None:
+        # A submit creates a billable job: sending it twice may create two, whatever the
+        # method says.
+        idempotent = read.method.upper() in _IDEMPOTENT and op_id not in submits
+    elif not isinstance(idempotent, bool):
+        raise ctx.error(read.where + ("x-sdkgen-idempotent",), "expected true or false")
+    built_op = Operation(
         operation_id=op_id,
         method_name=method_name,
         http_method=read.method.upper(),
@@ -132,11 +143,16 @@ def operation(
         parameters=parameters,
         body=body,
         body_fields=body_fields,
-        response=built[read.response],
+        response=built[read.response] if read.response else None,
         parameters_model=parameters_model,
-        idempotent=read.method.upper() in _IDEMPOTENT,
+        idempotent=idempotent,
         example=read.example,
     )
+    spec = ext(read.spec, "paging")
+    if spec is None:
+        return built_op
+    where = read.where + ("x-sdkgen-paging",)
+    return replace(built_op, paging=paging(ctx, built_op, spec, where, built))
 
 
 def build_parameters_model(
@@ -147,10 +163,13 @@ def build_parameters_model(
     own = [p for p in parameters if not p.client_level]
     if not own:
         return None
+    # No defaults: an argument the caller did not give is not sent, so the server applies
+    # its own default (documented in the argument's notes instead).
     properties = {
-        p.name: {**p.schema, "description": p.description}
-        if p.description
-        else p.schema
+        p.name: {
+            **{k: v for k, v in p.schema.items() if k != "default"},
+            **({"description": p.description} if p.description else {}),
+        }
         for p in own
     }
     return Model(
@@ -180,12 +199,16 @@ def build_parameters_model(
 
 def success_response(
     ctx: Context, op: Mapping[str, Any], where: tuple[Any, ...]
-) -> tuple[Any, tuple[Any, ...]]:
-    """The schema of the first 2xx response, and where it is."""
+) -> tuple[Any, tuple[Any, ...]] | None:
+    """The schema of the first 2xx response and where it is; None when it has no body."""
     for status, response in sorted(op.get("responses", {}).items()):
         if str(status).startswith("2"):
+            rwhere = where + ("responses", status)
+            node, _ = ctx.deref(response, rwhere)
+            if not (node or {}).get("content"):
+                return None
             _, schema, swhere = json_schema(
-                ctx, response, where + ("responses", status), "the success response"
+                ctx, response, rwhere, "the success response (or no content at all)"
             )
             return schema, swhere
     raise ctx.error(where + ("responses",), "no 2xx response")
@@ -197,7 +220,7 @@ def read_parameters(
     where: tuple[Any, ...],
     client_params: dict[str, ClientParameter],
     taken: set[str],
-    renamed: Mapping[str, str],
+    models: Models,
 ) -> tuple[Parameter, ...]:
     result = []
     raw = [
@@ -212,17 +235,25 @@ def read_parameters(
         if location == "cookie":
             raise ctx.error(pwhere + ("in",), "cookie parameters are not supported")
         client = ext(param, "client-parameter")
-        schema = rename_refs(param.get("schema", {}), renamed)
+        schema = rename_refs(param.get("schema", {}), models)
         if location == "header" and schema.get("type") == "string":
             schema.setdefault("pattern", HEADER_TEXT)
         if client is not None:
             name = naming.argument_name(param["name"])
+            # A default, or the one value an enum allows (an API version), need not be
+            # passed.
+            enum = schema.get("enum")
+            constant = isinstance(enum, list) and len(enum) == 1
             client_params.setdefault(
                 name,
                 ClientParameter(
                     name=name,
                     env=client.get("env"),
                     description=clean(param.get("description", "")),
+                    annotation=annotation(schema),
+                    schema=schema,
+                    default=enum[0] if constant else schema.get("default"),
+                    has_default=constant or "default" in schema,
                 ),
             )
         result.append(
@@ -233,6 +264,7 @@ def read_parameters(
                 annotation=annotation(schema),
                 required=bool(param.get("required", False)),
                 description=clean(param.get("description", "")),
+                notes=constraint_notes(schema),
                 schema=schema,
                 client_level=client is not None,
                 env=client.get("env") if client else None,
@@ -248,3 +280,44 @@ def param_location(value: str) -> Location:
     if value == "query":
         return "query"
     return "header"
+
+
+def build_client_model(params: list[ClientParameter]) -> Model | None:
+    """A model of the client's own arguments (a project id, an API version), checked once
+    when the client is created. Their defaults apply when neither argument nor
+    environment gives a value."""
+    if not params:
+        return None
+    description = "The arguments `Client` and `AsyncClient` take besides credentials."
+    return Model(
+        name=naming.CLIENT_PARAMETERS,
+        description=description,
+        fields=tuple(
+            Field(
+                name=p.name,
+                wire_name=p.name,
+                annotation=p.annotation,
+                required=not p.has_default,
+                description=p.description,
+                default=p.default,
+                has_default=p.has_default,
+            )
+            for p in params
+        ),
+        schema={
+            "type": "object",
+            "description": description,
+            "properties": {
+                p.name: {
+                    **(p.schema or {}),
+                    **({"default": p.default} if p.has_default else {}),
+                    **({"description": p.description} if p.description else {}),
+                }
+                for p in params
+            },
+            "required": [p.name for p in params if not p.has_default],
+            "additionalProperties": False,
+        },
+        strict=True,
+        role="parameters",
+    )

@@ -12,6 +12,8 @@ from ..ir import Field, Model
 from .context import COMPONENT_SCHEMA, Context, clean
 
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+# Formats with a Python type of their own, as datamodel-code-generator maps them.
+_FORMATS = {"date-time": "AwareDatetime", "date": "date"}
 
 
 class Models:
@@ -23,6 +25,31 @@ class Models:
         self.schemas: dict[str, dict[str, Any]] = {}
         self.where: dict[str, tuple[Any, ...]] = {}
         self.refs: dict[str, set[str]] = {}
+        # Components that are not objects (a pattern, an enum, an array): inlined where
+        # they are used, and exported as type aliases.
+        self.aliases: dict[str, dict[str, Any]] = {}
+        self.alias_names: dict[str, str] = {}
+        self._resolving: set[str] = set()
+
+    def is_alias(self, key: str) -> bool:
+        return not is_object(self.ctx.document["components"]["schemas"][key])
+
+    def alias(self, key: str) -> dict[str, Any]:
+        """The schema of a component that is not an object, ready to inline."""
+        if key not in self.aliases:
+            where = ("components", "schemas", key)
+            if key in self._resolving:
+                raise self.ctx.error(
+                    where, "a non-object schema may not contain itself"
+                )
+            name = naming.class_name(key)
+            self._resolving.add(key)
+            self.refs.setdefault(name, set())
+            schema = self.ctx.document["components"]["schemas"][key]
+            self.aliases[key] = self._rewrite(schema, where, name)
+            self._resolving.discard(key)
+            self.alias_names[key] = name
+        return self.aliases[key]
 
     def component(self, key: str) -> str:
         if key not in self.by_component:
@@ -56,7 +83,11 @@ class Models:
         self.schemas[name] = self._rewrite(schema, where, name)
         return name
 
-    def _rewrite(self, node: Any, where: tuple[Any, ...], owner: str) -> Any:
+    def _rewrite(
+        self, node: Any, where: tuple[Any, ...], owner: str, hint: str = ""
+    ) -> Any:
+        """`node` with refs naming models; `hint` (a property's name) names the models
+        hoisted out of its items or values."""
         if isinstance(node, list):
             return [self._rewrite(v, where + (i,), owner) for i, v in enumerate(node)]
         if not isinstance(node, dict):
@@ -67,7 +98,12 @@ class Models:
                 raise self.ctx.error(
                     where + ("$ref",), "schemas may only refer to components/schemas"
                 )
-            target = self.component(ref.removeprefix(COMPONENT_SCHEMA))
+            key = ref.removeprefix(COMPONENT_SCHEMA)
+            if self.is_alias(key):
+                inlined = self.alias(key)
+                self.refs[owner] |= self.refs[self.alias_names[key]]
+                return inlined
+            target = self.component(key)
             self.refs[owner].add(target)
             return {"$ref": COMPONENT_SCHEMA + target}
         out: dict[str, Any] = {}
@@ -81,7 +117,7 @@ class Models:
                 }
             elif key in ("items", "additionalProperties") and is_object(value):
                 suffix = "Item" if key == "items" else "Value"
-                target = self._add(owner + suffix, value, where + (key,))
+                target = self._add(owner + hint + suffix, value, where + (key,))
                 self.refs[owner].add(target)
                 out[key] = {"$ref": COMPONENT_SCHEMA + target}
             else:
@@ -98,7 +134,7 @@ class Models:
             if "description" in schema:
                 hoisted["description"] = schema["description"]
             return hoisted
-        return self._rewrite(schema, where, owner)
+        return self._rewrite(schema, where, owner, naming.pascal_case(prop))
 
     def reachable(self, roots: set[str]) -> set[str]:
         seen: set[str] = set()
@@ -130,6 +166,9 @@ def annotation(schema: Mapping[str, Any]) -> str:
         values = [v for v in schema["enum"] if v is not None]
         # json.dumps spells strings as black would (double quotes), numbers as Python does.
         text = "Literal[" + ", ".join(json.dumps(v) for v in values) + "]"
+    elif types == "string" and schema.get("format") in _FORMATS:
+        # Received date-times take a naive value too (x-python-type, set by `tolerant`).
+        text = schema.get("x-python-type") or _FORMATS[schema["format"]]
     elif types in _SCALARS:
         text = _SCALARS[str(types)]
     elif types == "array":
@@ -243,7 +282,10 @@ def build_models(
     """Every model, once all are collected from the roots that requests and responses
     (callbacks included) name: strictness is a property of how a model is used."""
     for name in sorted(ctx.document.get("components", {}).get("schemas", {})):
-        models.component(name)
+        if models.is_alias(name):
+            models.alias(name)
+        else:
+            models.component(name)
     in_requests = models.reachable(requests)
     in_responses = models.reachable(responses)
     descriptions = {
@@ -281,6 +323,9 @@ def tolerant(schema: Mapping[str, Any]) -> dict[str, Any]:
 def _open_enums(node: Any) -> Any:
     if not isinstance(node, dict) or "$ref" in node:
         return node
+    if node.get("format") == "date-time":
+        # Vendors send local times without a zone: take them as they come.
+        return {**node, "x-python-type": "datetime"}
     if "enum" in node:
         listed = {k: v for k, v in node.items() if k not in ("description", "default")}
         kind = node.get("type") or _json_type(node["enum"])
@@ -313,15 +358,19 @@ def _json_type(values: list[Any]) -> Any:
     return kinds.pop() if len(kinds) == 1 else sorted(kinds)
 
 
-def rename_refs(node: Any, renamed: Mapping[str, str]) -> Any:
-    """`node` with references to component schemas naming their models instead."""
+def rename_refs(node: Any, models: Models) -> Any:
+    """`node` with references to component schemas naming their models instead, and
+    non-object components inlined."""
     if isinstance(node, list):
-        return [rename_refs(v, renamed) for v in node]
+        return [rename_refs(v, models) for v in node]
     if not isinstance(node, dict):
         return node
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith(COMPONENT_SCHEMA):
-        return {"$ref": COMPONENT_SCHEMA + renamed[ref.removeprefix(COMPONENT_SCHEMA)]}
+        key = ref.removeprefix(COMPONENT_SCHEMA)
+        if key in models.aliases:
+            return dict(models.aliases[key])
+        return {"$ref": COMPONENT_SCHEMA + models.by_component[key]}
     return {
-        k: rename_refs(v, renamed) for k, v in node.items() if not k.startswith("x-")
+        k: rename_refs(v, models) for k, v in node.items() if not k.startswith("x-")
     }

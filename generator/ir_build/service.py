@@ -2,28 +2,55 @@
 
 from __future__ import annotations
 
-from ..ir import ErrorShape, Server
-from .context import Context
+import re
+
+from .. import naming
+from ..ir import ErrorShape, Server, ServerVariable
+from .context import Context, clean
 from .extensions import ext
 
+_VARIABLE = re.compile(r"\{([^{}]+)\}")
+# Every client's own arguments; `region` is also a server variable's name.
+_CLIENT_ARGUMENTS = frozenset(
+    {"region", "base_url", "timeout", "max_retries", "retry_submits", "http_client"}
+)
 
-def read_server(ctx: Context) -> Server:
+
+def read_server(ctx: Context, taken: set[str]) -> Server:
+    """The first server; each `{variable}` of its URL becomes a client argument."""
     servers = ctx.document.get("servers") or []
     if not servers:
         raise ctx.error(("servers",), "a server URL is needed")
     server = servers[0]
-    region = server.get("variables", {}).get("region")
-    others = set(server.get("variables", {})) - {"region"}
-    if others:
-        raise ctx.error(
-            ("servers", 0, "variables"),
-            f"only a 'region' variable is supported, not {sorted(others)}",
+    url = str(server["url"])
+    declared = server.get("variables", {})
+    used = _VARIABLE.findall(url)
+    for name in used:
+        if name not in declared:
+            raise ctx.error(
+                ("servers", 0, "url"), f"{{{name}}} is not a declared variable"
+            )
+    variables = []
+    for wire, spec in declared.items():
+        where = ("servers", 0, "variables", wire)
+        if wire not in used:
+            raise ctx.error(where, "the URL does not use this variable")
+        name = naming.argument_name(wire)
+        if name in taken or name in _CLIENT_ARGUMENTS - {"region"}:
+            raise ctx.error(where, f"its argument {name!r} is already taken")
+        taken.add(name)
+        default = spec.get("default")
+        variables.append(
+            ServerVariable(
+                name=name,
+                wire_name=wire,
+                # OpenAPI requires a default; an empty one means "the caller must say".
+                default=str(default) if default not in (None, "") else None,
+                choices=tuple(str(v) for v in spec.get("enum", ())),
+                description=clean(spec.get("description", "")),
+            )
         )
-    return Server(
-        url=server["url"],
-        region_default=str(region["default"]) if region else "",
-        regions=tuple(region.get("enum", ())) if region else (),
-    )
+    return Server(url=url, variables=tuple(variables))
 
 
 def error_shape(ctx: Context) -> ErrorShape:

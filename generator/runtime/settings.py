@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def env(name: str) -> str | None:
@@ -11,37 +14,43 @@ def env(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
-def require(name: str, value: str | None, hint: str) -> str:
+def require(name: str, value: T | None, hint: str) -> T:
     """`value`, or a ValueError saying how to provide it."""
-    if not value:
+    if value is None or value == "":
         raise ValueError(f"{name} is required: {hint}")
     return value
 
 
 def base_url(
     template: str,
-    regions: Sequence[str],
-    default_region: str,
-    region: str | None,
+    variables: Sequence[tuple[str, str, str | None, str | None, Sequence[str]]],
     base_url: str | None,
 ) -> str:
-    """The endpoint: `base_url` when given, else the vendor's URL for `region`."""
+    """The endpoint: `base_url` when given, else the server URL with each `{variable}`
+    filled: (variable, argument, value, default, choices)."""
     if base_url is not None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(
                 f"base_url must start with http:// or https://, not {base_url!r}"
             )
         return base_url
-    if "{region}" not in template:
-        if region is not None:
+    url = template
+    for variable, name, value, default, choices in variables:
+        chosen = value if value is not None else default
+        if chosen is None:
+            raise ValueError(f"{name} is required (or pass base_url=)")
+        if choices and chosen not in choices:
             raise ValueError(
-                f"this API has no regions; pass base_url= instead of region={region!r}"
+                f"unknown {name} {chosen!r}; known: {', '.join(choices)} "
+                "(pass base_url= for any other endpoint)"
             )
-        return template
-    chosen = region or default_region
-    if regions and chosen not in regions:
-        raise ValueError(
-            f"unknown region {chosen!r}; known regions: {', '.join(regions)} "
-            "(pass base_url= for any other endpoint)"
-        )
-    return template.replace("{region}", chosen)
+        if not chosen or not set(chosen) <= _HOST_TEXT:
+            # It becomes part of a host name: nothing may change the URL's shape.
+            raise ValueError(f"{name} {chosen!r} is not a valid part of a host name")
+        url = url.replace("{" + variable + "}", chosen)
+    return url
+
+
+_HOST_TEXT = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_"
+)

@@ -14,7 +14,7 @@ import random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, overload
 from urllib.parse import quote
 
 import httpx
@@ -45,18 +45,20 @@ class Auth(Protocol):
 
 
 class TokenAuth:
-    """Sends a bearer-style token in one header."""
+    """Sends a token in one header: an API key as it is, or `Bearer <token>`."""
 
-    def __init__(self, *, header: str, token: str) -> None:
+    def __init__(self, *, header: str, token: str, prefix: str = "") -> None:
         if not token:
             raise ValueError("token must not be empty")
+        if not (token.isascii() and token.isprintable()):
+            raise ValueError("the token must be printable ASCII")
         self._header = header
-        self._token = token
+        self._value = prefix + token
 
     def sign(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes
     ) -> dict[str, str]:
-        return {self._header: self._token}
+        return {self._header: self._value}
 
     def __repr__(self) -> str:
         return f"TokenAuth(header={self._header!r}, token=***)"
@@ -286,8 +288,49 @@ class Core:
         logger.debug("%s %s -> %d", call.method, call.path, response.status_code)
         return self._retry_delay(call, attempt, response, None)
 
-    def parse(self, response: httpx.Response, model: type[ModelT]) -> ModelT:
-        """Turn a response into `model`, or raise the typed error it stands for."""
+    def link(self, url: str) -> Call:
+        """The call that reads a next-page link: only on this client's own endpoint, so
+        credentials never go to a host the caller did not choose."""
+        base = httpx.URL(self.base_url + "/")
+        target = base.join(url)
+        if (target.scheme, target.host, target.port) != (
+            base.scheme,
+            base.host,
+            base.port,
+        ):
+            raise APIResponseValidationError(
+                f"refusing to follow a next-page link off {base.host}: {target.host}",
+                status_code=200,
+                request_id=None,
+                body=url.encode(),
+            )
+        prefix = base.path.rstrip("/")
+        path = target.path
+        if not path.startswith(prefix + "/"):
+            raise APIResponseValidationError(
+                f"the next-page link {url!r} leaves the API's path {prefix!r}",
+                status_code=200,
+                request_id=None,
+                body=url.encode(),
+            )
+        return Call(
+            method="GET",
+            path=path[len(prefix) :],
+            query=dict(target.params),
+            idempotent=True,
+        )
+
+    @overload
+    def parse(self, response: httpx.Response, model: type[ModelT]) -> ModelT: ...
+
+    @overload
+    def parse(self, response: httpx.Response, model: None) -> None: ...
+
+    def parse(
+        self, response: httpx.Response, model: type[ModelT] | None
+    ) -> ModelT | None:
+        """Turn a response into `model`, or raise the typed error it stands for; with no
+        model, a success carries no body worth reading."""
         body = response.content
         try:
             data: Any = json.loads(body) if body.strip() else None
@@ -317,6 +360,8 @@ class Core:
                 request_id=request_id,
                 body=body,
             )
+        if model is None:
+            return None
         if not decoded:
             raise APIResponseValidationError(
                 f"HTTP {response.status_code}: response body is not JSON",
@@ -343,7 +388,13 @@ class SyncTransport:
         self._owns_client = client is None
         self.client = client if client is not None else httpx.Client()
 
-    def send(self, call: Call, model: type[ModelT]) -> ModelT:
+    @overload
+    def send(self, call: Call, model: type[ModelT]) -> ModelT: ...
+
+    @overload
+    def send(self, call: Call, model: None) -> None: ...
+
+    def send(self, call: Call, model: type[ModelT] | None) -> ModelT | None:
         attempt = 0
         while True:
             try:
@@ -371,7 +422,13 @@ class AsyncTransport:
         self._owns_client = client is None
         self.client = client if client is not None else httpx.AsyncClient()
 
-    async def send(self, call: Call, model: type[ModelT]) -> ModelT:
+    @overload
+    async def send(self, call: Call, model: type[ModelT]) -> ModelT: ...
+
+    @overload
+    async def send(self, call: Call, model: None) -> None: ...
+
+    async def send(self, call: Call, model: type[ModelT] | None) -> ModelT | None:
         attempt = 0
         while True:
             try:

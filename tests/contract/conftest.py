@@ -1,206 +1,38 @@
-"""pytest-recording set-up for the contract tests: cassette location, matchers, scrubbing.
+"""pytest-recording set-up for every API's contract tests.
 
-Cassettes live in `tests/contract/huawei-metastudio/` and are named after the test without
-its `test_` prefix (`test_create_200` plays `create_200.yaml`). A request matches a recorded
-one when method, URL, a JSON-equal body and every recorded header agree (see `json_body` and
-`recorded_headers`); anything else makes vcrpy raise `CannotOverwriteExistingCassetteException`.
+A test module says which API it holds to its cassettes with a module constant `API` (the
+folder under `specs/`): its cassettes are `tests/contract/<API>/`, and what is redacted
+from them comes from that API's spec (see `recording.py`). A module may also define
+`scrub_request(request)`, applied to each request before it is recorded.
 
-`make record` sets `TTS_SDKGEN_RECORD=1` and passes `--record-mode=rewrite`: the client then
-talks to the real service with the IAM token in `TTS_SDKGEN_RECORD_TOKEN` and the project in
-`HUAWEICLOUD_SDK_PROJECT_ID`. Token auth is what playback uses, so the recorded headers match;
-the real project id is written as the example project id, and signed-URL credentials in
-response bodies are replaced with `REDACTED`, before anything is written. Without it, nothing
-but the cassettes is ever played.
+`make record` sets `TTS_SDKGEN_RECORD=1` and passes `--record-mode=rewrite`: the clients then
+talk to the real service (each module says with which credentials). Without it, nothing but
+the cassettes is ever played.
 """
 
 from __future__ import annotations
 
-import copy
-import json
-import os
-import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 import pytest
-import yaml
-from tts_huawei_metastudio import Client
 
-RECORDING = bool(os.environ.get("TTS_SDKGEN_RECORD"))
-"""True under `make record`: requests go to the real service and cassettes are rewritten."""
-
-CASSETTES = Path(__file__).parent / "huawei-metastudio"
-REDACTED = "REDACTED"
-
-# The vendor page's example project; the token is a stand-in that must never be recorded.
-PROJECT_ID = "3f0924078d1b471c884a5383d4dec9fa"
-BASE_URL = "https://metastudio.cn-north-4.myhuaweicloud.com"
-TEST_TOKEN = "test-token"
-
-# Query parameters that carry credentials in signed (OBS / S3-style) URLs.
-SIGNED_URL_PARAMETERS = (
-    "AccessKeyId",
-    "Signature",
-    "x-obs-security-token",
-    "SecurityToken",
-    "X-Amz-Credential",
-    "X-Amz-Signature",
-    "X-Amz-Security-Token",
+from generator.ir import Api
+from tests.contract.recording import (
+    CONTRACT,
+    RECORDING,
+    RecordedResponse,
+    api_of,
+    json_body,
+    load_cassette,
+    recorded_headers,
+    recorded_response,
 )
-# A parameter starts after "?" or "&" (also "&amp;" in markup and "\u0026" in JSON written by
-# encoders that escape "&"); its value ends at the next separator, quote, backslash or space.
-_SIGNED_VALUE = (
-    r"((?:[?&]|&amp;|\\u0026)(?:"
-    + "|".join(re.escape(name) for name in SIGNED_URL_PARAMETERS)
-    + r")=)[^&#\s\"'<>\\]*"
+from tests.contract.recording import (
+    vcr_config as config_of,
 )
-_SIGNED_VALUE_TEXT = re.compile(_SIGNED_VALUE, re.IGNORECASE)
-_SIGNED_VALUE_BYTES = re.compile(_SIGNED_VALUE.encode(), re.IGNORECASE)
-
-# Request headers whose value differs between runs (or is httpx's business, not the
-# client's): a recorded one must be sent, with any value.
-VOLATILE_HEADERS = frozenset(
-    {
-        "accept",
-        "accept-encoding",
-        "connection",
-        "content-length",
-        "user-agent",
-        "x-sdk-date",
-    }
-)
-# Covered by the host and port matchers.
-SKIPPED_HEADERS = frozenset({"host"})
-
-
-# --- scrubbing ------------------------------------------------------------------------------
-
-
-def scrub_text(text: str) -> str:
-    """`text` with the values of signed-URL credential parameters replaced by REDACTED."""
-    return _SIGNED_VALUE_TEXT.sub(r"\g<1>" + REDACTED, text)
-
-
-def scrub_bytes(data: bytes) -> bytes:
-    """`scrub_text` for a body kept as bytes (the httpx stub records bytes)."""
-    return _SIGNED_VALUE_BYTES.sub(rb"\g<1>" + REDACTED.encode(), data)
-
-
-def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    """vcrpy `before_record_response`: redact signed-URL credentials in the body.
-
-    Returns a scrubbed copy; a Content-Length header is kept in step with the new body.
-    """
-    scrubbed = copy.deepcopy(response)
-    body = scrubbed.get("body") or {}
-    original = body.get("string")
-    if isinstance(original, str):
-        body["string"] = scrub_text(original)
-        changed, length = body["string"] != original, len(body["string"].encode())
-    elif isinstance(original, bytes):
-        body["string"] = scrub_bytes(original)
-        changed, length = body["string"] != original, len(body["string"])
-    else:
-        return scrubbed
-    if changed:
-        headers = scrubbed.get("headers") or {}
-        for name in headers:
-            if name.lower() == "content-length":
-                headers[name] = [str(length)]
-    return scrubbed
-
-
-# --- matchers (vcrpy calls them with the request being made first, the recorded one second) --
-
-
-class _NotJson:
-    pass
-
-
-_NOT_JSON = _NotJson()
-
-
-def _body_bytes(body: object) -> bytes:
-    if body is None:
-        return b""
-    if isinstance(body, str):
-        return body.encode()
-    if isinstance(body, bytes | bytearray):
-        return bytes(body)
-    read = getattr(body, "read", None)  # vcrpy hands file bodies over as BytesIO
-    if callable(read):
-        return _body_bytes(read())
-    raise TypeError(f"unexpected body type {type(body).__name__}")
-
-
-def _parse_json(data: bytes) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError:
-        return _NOT_JSON
-
-
-def same_json(left: Any, right: Any) -> bool:
-    """JSON equality that keeps types apart (Python has `True == 1 == 1.0`; JSON does not)."""
-    if type(left) is not type(right):
-        return False
-    if isinstance(left, dict):
-        return left.keys() == right.keys() and all(
-            same_json(left[k], right[k]) for k in left
-        )
-    if isinstance(left, list):
-        return len(left) == len(right) and all(map(same_json, left, right))
-    return bool(left == right)
-
-
-def json_body(new: Any, recorded: Any) -> None:
-    """Bodies equal as parsed JSON when both are JSON, else byte for byte."""
-    new_body, recorded_body = _body_bytes(new.body), _body_bytes(recorded.body)
-    new_json, recorded_json = _parse_json(new_body), _parse_json(recorded_body)
-    if new_json is not _NOT_JSON and recorded_json is not _NOT_JSON:
-        if not same_json(new_json, recorded_json):
-            raise AssertionError(
-                f"JSON bodies differ: this request {new_body!r}, recorded {recorded_body!r}"
-            )
-    elif new_body != recorded_body:
-        raise AssertionError(
-            f"bodies differ: this request {new_body!r}, recorded {recorded_body!r}"
-        )
-
-
-def recorded_headers(new: Any, recorded: Any) -> None:
-    """Every recorded header is sent (case-insensitive), with the recorded value.
-
-    Volatile headers and REDACTED values only need to be present; Host is left to the host
-    and port matchers.
-    """
-    sent = {name.lower(): value for name, value in new.headers.items()}
-    problems: list[str] = []
-    for name, value in recorded.headers.items():
-        key = name.lower()
-        if key in SKIPPED_HEADERS:
-            continue
-        if key not in sent:
-            problems.append(f"{name} is not sent (recorded {value!r})")
-        elif key not in VOLATILE_HEADERS and value != REDACTED and sent[key] != value:
-            problems.append(f"{name} is {sent[key]!r}, recorded {value!r}")
-    if problems:
-        raise AssertionError(
-            "headers differ from the recording: " + "; ".join(problems)
-        )
-
-
-def scrub_request(request: Any) -> Any:
-    """vcrpy `before_record_request`: write the account's project id as the example's."""
-    real = os.environ.get("HUAWEICLOUD_SDK_PROJECT_ID")
-    if real and real != PROJECT_ID:
-        request.uri = request.uri.replace(real, PROJECT_ID)
-        for name in list(request.headers):
-            if request.headers[name] == real:
-                request.headers[name] = PROJECT_ID
-    return request
 
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
@@ -208,12 +40,21 @@ def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     vcr.register_matcher("recorded_headers", recorded_headers)
 
 
-# --- pytest-recording fixtures --------------------------------------------------------------
+@cache
+def _api(key: str) -> Api:
+    return api_of(key)
+
+
+def _module_api(request: pytest.FixtureRequest) -> str:
+    key = getattr(request.module, "API", None)
+    if not isinstance(key, str):
+        raise pytest.UsageError(f"{request.module.__name__} must name its API = '...'")
+    return key
 
 
 @pytest.fixture(scope="module")
-def vcr_cassette_dir() -> str:
-    return str(CASSETTES)
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    return str(CONTRACT / _module_api(request))
 
 
 @pytest.fixture
@@ -226,89 +67,12 @@ def default_cassette_name(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def vcr_config() -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "match_on": [
-            "method",
-            "scheme",
-            "host",
-            "port",
-            "path",
-            "query",
-            "json_body",
-            "recorded_headers",
-        ],
-        "filter_headers": [
-            ("Authorization", REDACTED),
-            ("X-Auth-Token", REDACTED),
-            ("X-Security-Token", REDACTED),
-        ],
-        "before_record_request": scrub_request,
-        "before_record_response": scrub_response,
-        "decode_compressed_response": True,
-        "allow_playback_repeats": False,
-    }
-    if not RECORDING:
-        # Set here, this wins over --record-mode: only `make record` may reach the network.
-        config["record_mode"] = "none"
+def vcr_config(request: pytest.FixtureRequest) -> dict[str, Any]:
+    config = config_of(_api(_module_api(request)))
+    scrub = getattr(request.module, "scrub_request", None)
+    if scrub is not None:
+        config["before_record_request"] = scrub
     return config
-
-
-# --- clients and recordings -----------------------------------------------------------------
-
-
-class ClientOptions(TypedDict, total=False):
-    token: str
-    project_id: str
-    base_url: str
-
-
-@pytest.fixture
-def client_options() -> ClientOptions:
-    """Arguments for `Client` / `AsyncClient`: the real account's token when recording."""
-    if RECORDING:
-        return {
-            "token": os.environ["TTS_SDKGEN_RECORD_TOKEN"],
-            "project_id": os.environ["HUAWEICLOUD_SDK_PROJECT_ID"],
-        }
-    return {"token": TEST_TOKEN, "project_id": PROJECT_ID, "base_url": BASE_URL}
-
-
-@pytest.fixture
-def client(client_options: ClientOptions) -> Iterator[Client]:
-    with Client(**client_options) as api:
-        yield api
-
-
-@dataclass(frozen=True)
-class RecordedResponse:
-    status: int
-    reason: str
-    headers: Mapping[str, Sequence[str]]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    def header(self, name: str) -> str | None:
-        for key, values in self.headers.items():
-            if key.lower() == name.lower() and values:
-                return values[0]
-        return None
-
-
-def _recorded_response(response: Mapping[str, Any]) -> RecordedResponse:
-    return RecordedResponse(
-        status=int(response["status"]["code"]),
-        reason=str(response["status"].get("message") or ""),
-        headers=dict(response.get("headers") or {}),
-        body=_body_bytes((response.get("body") or {}).get("string")),
-    )
-
-
-def load_cassette(path: Path) -> dict[str, Any]:
-    document: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return document
 
 
 @pytest.fixture
@@ -323,11 +87,11 @@ def recorded(
 
     def responses() -> list[RecordedResponse]:
         if RECORDING:
-            return [_recorded_response(response) for response in vcr.responses]
+            return [recorded_response(response) for response in vcr.responses]
         path = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
         interactions = load_cassette(path)["interactions"]
         return [
-            _recorded_response(interaction["response"]) for interaction in interactions
+            recorded_response(interaction["response"]) for interaction in interactions
         ]
 
     return responses

@@ -13,8 +13,8 @@ import hashlib
 import hmac
 import os
 import re
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypedDict
 
 import httpx
 import pytest
@@ -32,22 +32,72 @@ from tts_huawei_metastudio.errors import (
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.request import Request
 
-from tests.contract.conftest import (
-    BASE_URL,
-    CASSETTES,
-    PROJECT_ID,
+from tests.contract.recording import (
+    CONTRACT,
     RECORDING,
     REDACTED,
-    TEST_TOKEN,
-    ClientOptions,
     RecordedResponse,
+    api_of,
     json_body,
     load_cassette,
     recorded_headers,
     scrub_bytes,
     scrub_response,
     scrub_text,
+    secret_headers,
 )
+
+API = "huawei-metastudio"
+CASSETTES = CONTRACT / API
+
+# The vendor page's example project; the token is a stand-in that must never be recorded.
+PROJECT_ID = "3f0924078d1b471c884a5383d4dec9fa"
+BASE_URL = "https://metastudio.cn-north-4.myhuaweicloud.com"
+TEST_TOKEN = "test-token"
+
+
+def scrub_request(request: Any) -> Any:
+    """Before recording: write the account's project id as the example's."""
+    real = os.environ.get("HUAWEICLOUD_SDK_PROJECT_ID")
+    if real and real != PROJECT_ID:
+        request.uri = request.uri.replace(real, PROJECT_ID)
+        for name in list(request.headers):
+            if request.headers[name] == real:
+                request.headers[name] = PROJECT_ID
+    return request
+
+
+class ClientOptions(TypedDict, total=False):
+    token: str
+    project_id: str
+    base_url: str
+
+
+@pytest.fixture
+def client_options() -> ClientOptions:
+    """Arguments for `Client` / `AsyncClient`: the real account's token when recording."""
+    if RECORDING:
+        return {
+            "token": os.environ["TTS_SDKGEN_RECORD_TOKEN"],
+            "project_id": os.environ["HUAWEICLOUD_SDK_PROJECT_ID"],
+        }
+    return {"token": TEST_TOKEN, "project_id": PROJECT_ID, "base_url": BASE_URL}
+
+
+@pytest.fixture
+def client(client_options: ClientOptions) -> Iterator[Client]:
+    with Client(**client_options) as api:
+        yield api
+
+
+def test_what_is_redacted_comes_from_the_spec() -> None:
+    # The signer's signature and session token, and the token scheme's header.
+    assert secret_headers(api_of(API)) == [
+        "Authorization",
+        "X-Auth-Token",
+        "X-Security-Token",
+    ]
+
 
 Recorded = Callable[[], list[RecordedResponse]]
 

@@ -124,12 +124,14 @@ def test_bodies_and_responses(api: Api) -> None:
     assert (
         create.body is not None and create.body.name == "CreateAsyncTtsJobRequestBody"
     )
+    assert create.response is not None
     assert create.response.name == "CreateAsyncTtsJobResponse"
     assert create.example == {
         "text": "Hello, everyone. I'm Sarah.",
         "voice_asset_id": "c84054e7f29543048d585f61248c64c9",
     }
     assert show.body is None and show.body_fields == ()
+    assert show.response is not None
     assert show.response.name == "ShowAsyncTtsJobResponse"
 
 
@@ -203,7 +205,9 @@ def test_every_component_schema_is_a_model(api: Api, document: dict[str, Any]) -
     schemas = [m.name for m in api.models if m.role == "schema"]
     assert schemas == sorted(document["components"]["schemas"])
     # Besides them, one model per operation checks its non-body, non-client arguments.
+    # And one the client's own arguments (project_id).
     assert [(m.name, m.strict) for m in api.models if m.role == "parameters"] == [
+        ("ClientParameters", True),
         ("CreateAsyncTtsJobParameters", True),
         ("ShowAsyncTtsJobParameters", True),
     ]
@@ -272,6 +276,7 @@ def test_field_annotations(api: Api) -> None:
     assert body.field("need_timestamp").annotation == "bool"
     assert body.field("srt_len").annotation == "int"
     show = operation(api, "ShowAsyncTtsJob").response
+    assert show is not None
     # Received enums are open, and a field the vendor's SDK treats as optional is optional.
     assert (
         show.field("state").annotation

@@ -325,9 +325,8 @@ def test_a_lifecycle_inside_wrapper_objects_is_followed(jobs_package: Path) -> N
     ]
     readme = (jobs_package / "README.md").read_text()
     assert "client.wait_for_job(job.response.task_id, timeout=600)" in readme
-    assert (
-        "print((done.response.audio_url if done.response is not None else None))"
-        in (readme)
+    assert "print(done.response.audio_url if done.response is not None else None)" in (
+        readme
     )
 
 

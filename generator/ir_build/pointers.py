@@ -1,0 +1,38 @@
+"""JSON pointers of the spec's extensions -> the response fields they name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import pointer_parts
+from ..ir import Field, FieldPath, Model, Operation
+from .context import COMPONENT_SCHEMA, Context
+
+
+def response_field(
+    ctx: Context,
+    op: Operation,
+    ptr: Any,
+    where: tuple[Any, ...],
+    models: Mapping[str, Model],
+) -> FieldPath:
+    """The field a JSON pointer names in `op`'s response, through nested models."""
+    if not isinstance(ptr, str) or not ptr.startswith("/") or ptr == "/":
+        raise ctx.error(
+            where, "expected a JSON pointer into the response, like /job_id"
+        )
+    if op.response is None:
+        raise ctx.error(where, f"{op.operation_id} returns no body")
+    model: Model | None = op.response
+    fields: list[Field] = []
+    for wire in pointer_parts(ptr):
+        if model is None:
+            raise ctx.error(where, f"{fields[-1].wire_name!r} is not an object")
+        field = next((f for f in model.fields if f.wire_name == wire), None)
+        if field is None:
+            raise ctx.error(where, f"{model.name} has no field {wire!r}")
+        fields.append(field)
+        ref = model.schema.get("properties", {}).get(wire, {}).get("$ref", "")
+        model = models.get(ref.removeprefix(COMPONENT_SCHEMA)) if ref else None
+    return FieldPath(tuple(fields))
