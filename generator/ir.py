@@ -41,6 +41,8 @@ class Model:
     # "schema": a model of the spec, exported; "parameters": an operation's non-body
     # arguments, generated only to check them before anything is sent.
     role: Literal["schema", "parameters"] = "schema"
+    # Other documented wire shapes it is read from: field -> (name there, divisor).
+    wire_shapes: tuple[Mapping[str, tuple[str, float]], ...] = ()
 
     def field(self, wire_name: str) -> Field:
         return next(f for f in self.fields if f.wire_name == wire_name)
@@ -92,6 +94,11 @@ class Operation:
     idempotent: bool
     example: Mapping[str, Any] | None
     paging: Paging | None = None
+    # Sent on every call whatever the arguments: (where, wire name, value). An RPC
+    # action and version are.
+    constants: tuple[tuple[Location, str, str], ...] = ()
+    # The RPC action this operation is (None for REST).
+    action: str | None = None
 
     @property
     def method_parameters(self) -> tuple[Parameter, ...]:
@@ -279,6 +286,8 @@ class Api:
     callbacks: tuple[Callback, ...]
     package_version: str = "0"
     aliases: tuple[Alias, ...] = ()
+    # Runtime modules its models need besides the core ones (`wire`).
+    runtime_modules: tuple[str, ...] = ()
 
     @property
     def signers(self) -> tuple[Signer, ...]:

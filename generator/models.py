@@ -77,6 +77,31 @@ def _policy(source: str, models: tuple[Model, ...]) -> str:
     return source
 
 
+def _relative_runtime(source: str) -> str:
+    # `x-python-type` names the package's own runtime as `_runtime.wire.X`.
+    return source.replace("from _runtime.", "from ._runtime.")
+
+
+def _wire_shapes(source: str, models: tuple[Model, ...]) -> str:
+    """Models read from other wire shapes derive from the runtime's `WireShapes`, which
+    reads the shapes listed in `__wire_shapes__` (set after the class)."""
+    shaped = [m for m in models if m.wire_shapes]
+    if not shaped:
+        return source
+    lines = ["\nfrom ._runtime.wire import WireShapes\n"]
+    for model in shaped:
+        header = f"\nclass {model.name}(BaseModel):\n"
+        if header not in source:
+            raise AssertionError(f"model {model.name} missing from dcg output")
+        source = source.replace(header, f"\nclass {model.name}(WireShapes):\n")
+        shapes = ", ".join(
+            "{" + ", ".join(f"{k!r}: ({n!r}, {d!r})" for k, (n, d) in s.items()) + "}"
+            for s in model.wire_shapes
+        )
+        lines.append(f"\n\n{model.name}.__wire_shapes__ = ({shapes},)\n")
+    return source + "".join(lines)
+
+
 def _without_banner(source: str) -> str:
     lines = source.lstrip().splitlines(keepends=True)
     while lines and (lines[0].startswith("#") or not lines[0].strip()):
@@ -98,7 +123,8 @@ def render_models(api: Api) -> str:
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules for one")
     _check_names(source, api.models)
-    source = _policy(source, api.models) + _type_aliases(api.aliases)
+    source = _wire_shapes(_relative_runtime(_policy(source, api.models)), api.models)
+    source += _type_aliases(api.aliases)
     return '"""Request, response and callback models."""\n\n' + _sorted_imports(
         _without_banner(source)
     )

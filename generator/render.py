@@ -42,6 +42,9 @@ def _environment() -> jinja2.Environment:
         path_expression=_path_expression,
         query_parameters=lambda op: _located(op, "query"),
         header_parameters=lambda op: _located(op, "header"),
+        constants=lambda op, location: [
+            (name, value) for where, name, value in op.constants if where == location
+        ],
         argument=_argument,
         result_expression=_result_expression,
         access=_access,
@@ -88,11 +91,16 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         "Core",
         "ErrorShape",
         "SyncTransport",
-        "drop_none",
-        "json_body",
-        "path_segment",
         "text_params",
     ]
+    if any(op.body for op in api.operations):
+        transport.append("json_body")
+    if api.client_parameters or any(
+        op.body or op.parameters_model for op in api.operations
+    ):
+        transport.append("drop_none")
+    if any(p.location == "path" for op in api.operations for p in op.parameters):
+        transport.append("path_segment")
     if api.lifecycle:
         transport.append("JobPoller")
     if api.lifecycle or any(
@@ -198,8 +206,12 @@ def _located(op: Operation, location: str) -> list[Parameter]:
 
 
 def _argument(param: Parameter) -> str:
-    """The checked value of an argument, as the method body reads it."""
-    return f"self._{param.name}" if param.client_level else f"_params.{param.name}"
+    """The checked value of an argument as the wire carries it (`_sent` is the JSON-mode
+    dump of the arguments given: JSON inside strings as text, with wire names and only
+    what was set; dates in ISO 8601)."""
+    if param.client_level:
+        return f"self._{param.name}"
+    return f"_sent[{param.name!r}]" if param.required else f"_sent.get({param.name!r})"
 
 
 def _path_expression(op: Operation) -> str:
@@ -270,6 +282,7 @@ def render_package(api: Api) -> dict[str, str]:
 def runtime_files(api: Api) -> dict[str, str]:
     """The hand-written runtime modules this package needs, copied verbatim."""
     names = list(RUNTIME_CORE) + [f"{s.module}.py" for s in api.signers]
+    names += [f"{module}.py" for module in api.runtime_modules]
     return {
         f"_runtime/{name}": (RUNTIME / name).read_text(encoding="utf-8")
         for name in names

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import naming
 from ..ir import Alias, Api, Callback, ClientParameter
+from . import wire
 from .auth import SIGNERS, auth_schemes
 from .context import Context, clean
 from .extensions import EXTENSIONS, check_extensions, ext
@@ -23,6 +24,7 @@ from .operations import (
     operation,
     read_operation,
 )
+from .rpc import read_rpc
 from .schemas import Models, annotation, build_models
 from .service import error_shape, read_server
 
@@ -48,15 +50,18 @@ def build(
     built = build_models(
         ctx,
         models,
-        requests={r.body for r in reads if r.body},
+        requests={r.body for r in reads if r.body}
+        | {name for r in reads for name in r.parameter_models},
         responses={r.response for r in reads if r.response}
         | {model for r in reads for _, model, _ in r.callbacks},
     )
     client_params: dict[str, ClientParameter] = {}
     job = ext(document, "job")
     submits = frozenset([str(job.get("submit"))] if isinstance(job, dict) else [])
+    rpc = read_rpc(ctx)
     operations = tuple(
-        operation(ctx, read, built, client_params, models, submits) for read in reads
+        operation(ctx, read, built, client_params, models, submits, rpc)
+        for read in reads
     )
     methods = [o.method_name for o in operations]
     methods += [o.paging.iterator_name for o in operations if o.paging]
@@ -78,6 +83,14 @@ def build(
             raise ctx.error(("components", "schemas"), f"{name!r} names two schemas")
     if client_model and client_model.name in taken_names:
         raise ctx.error(("components", "schemas"), f"{client_model.name!r} is reserved")
+    all_models = sorted(
+        [
+            *built.values(),
+            *(o.parameters_model for o in operations if o.parameters_model),
+            *([client_model] if client_model else []),
+        ],
+        key=lambda m: m.name,
+    )
     return Api(
         key=api_key,
         spec_path=spec_path,
@@ -94,15 +107,12 @@ def build(
         auth=auth_schemes(ctx, set(client_params), taken),
         errors=error_shape(ctx),
         operations=operations,
-        models=tuple(
-            sorted(
-                [
-                    *built.values(),
-                    *(o.parameters_model for o in operations if o.parameters_model),
-                    *([client_model] if client_model else []),
-                ],
-                key=lambda m: m.name,
-            )
+        models=tuple(all_models),
+        runtime_modules=(
+            ("wire",)
+            if wire.uses_wire([m.schema for m in all_models])
+            or any(m.wire_shapes for m in all_models)
+            else ()
         ),
         lifecycle=lifecycle(ctx, operations, built),
         aliases=tuple(

@@ -18,10 +18,13 @@ EXTENSIONS = frozenset(
         "x-sdkgen-errors",
         "x-sdkgen-idempotent",
         "x-sdkgen-job",
+        "x-sdkgen-max-bytes",
         "x-sdkgen-package-version",
         "x-sdkgen-paging",
+        "x-sdkgen-rpc",
         "x-sdkgen-signer",
         "x-sdkgen-signer-client-parameters",
+        "x-sdkgen-wire-shapes",
     }
 )
 

@@ -8,9 +8,11 @@ from typing import Any
 
 from .. import naming
 from ..ir import ClientParameter, Field, Location, Model, Operation, Parameter
+from . import wire
 from .context import Context, clean
 from .extensions import ext
 from .paging import paging
+from .rpc import Rpc, rpc_operation
 from .schemas import Models, annotation, constraint_notes, rename_refs
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -41,6 +43,8 @@ class Read:
     response: str | None
     example: Mapping[str, Any] | None
     callbacks: tuple[tuple[str, str, str], ...]  # (callback name, model, summary)
+    # Models its parameters refer to (JSON inside a query string, say): sent, so strict.
+    parameter_models: frozenset[str] = frozenset()
 
 
 def json_schema(
@@ -92,7 +96,24 @@ def read_operation(
                 callbacks.append(
                     (name, model, clean(item[cb_method].get("summary", "")))
                 )
-    return Read(path, method, op, where, body, response, example, tuple(callbacks))
+    parameter_models = frozenset(
+        name
+        for i, param in enumerate(op.get("parameters", ()))
+        for name in models.referenced(
+            ctx.deref(param, where + ("parameters", i))[0].get("schema", {})
+        )
+    )
+    return Read(
+        path,
+        method,
+        op,
+        where,
+        body,
+        response,
+        example,
+        tuple(callbacks),
+        parameter_models,
+    )
 
 
 def operation(
@@ -102,6 +123,7 @@ def operation(
     client_params: dict[str, ClientParameter],
     models: Models,
     submits: frozenset[str],
+    rpc: Rpc | None = None,
 ) -> Operation:
     body = built[read.body] if read.body else None
     # Required arguments first, each group in the spec's order.
@@ -148,6 +170,8 @@ def operation(
         idempotent=idempotent,
         example=read.example,
     )
+    if rpc is not None:
+        built_op = rpc_operation(ctx, rpc, built_op, read.where)
     spec = ext(read.spec, "paging")
     if spec is None:
         return built_op
@@ -166,10 +190,14 @@ def build_parameters_model(
     # No defaults: an argument the caller did not give is not sent, so the server applies
     # its own default (documented in the argument's notes instead).
     properties = {
-        p.name: {
-            **{k: v for k, v in p.schema.items() if k != "default"},
-            **({"description": p.description} if p.description else {}),
-        }
+        p.name: wire.wire_schema(
+            {
+                **{k: v for k, v in p.schema.items() if k != "default"},
+                **({"description": p.description} if p.description else {}),
+            },
+            True,
+            p.annotation,
+        )
         for p in own
     }
     return Model(
@@ -235,6 +263,7 @@ def read_parameters(
         if location == "cookie":
             raise ctx.error(pwhere + ("in",), "cookie parameters are not supported")
         client = ext(param, "client-parameter")
+        wire.check(ctx, param.get("schema"), pwhere + ("schema",))
         schema = rename_refs(param.get("schema", {}), models)
         if location == "header" and schema.get("type") == "string":
             schema.setdefault("pattern", HEADER_TEXT)

@@ -9,6 +9,7 @@ from typing import Any
 from .. import naming
 from ..errors import pointer
 from ..ir import Field, Model
+from . import wire
 from .context import COMPONENT_SCHEMA, Context, clean
 
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
@@ -106,17 +107,24 @@ class Models:
             target = self.component(key)
             self.refs[owner].add(target)
             return {"$ref": COMPONENT_SCHEMA + target}
+        wire.check(self.ctx, node, where)
         out: dict[str, Any] = {}
         for key, value in node.items():
-            if key.startswith("x-") or key in ("example", "examples", "$comment"):
+            if key.startswith("x-") and key not in wire.KEPT_EXTENSIONS:
+                continue
+            if key in ("example", "examples", "$comment"):
                 continue
             if key == "properties" and isinstance(value, dict):
                 out[key] = {
                     prop: self._property(sub, where + (key, prop), owner, prop)
                     for prop, sub in value.items()
                 }
-            elif key in ("items", "additionalProperties") and is_object(value):
-                suffix = "Item" if key == "items" else "Value"
+            elif key in (
+                "items",
+                "additionalProperties",
+                "contentSchema",
+            ) and is_object(value):
+                suffix = {"items": "Item", "additionalProperties": "Value"}.get(key, "")
                 target = self._add(owner + hint + suffix, value, where + (key,))
                 self.refs[owner].add(target)
                 out[key] = {"$ref": COMPONENT_SCHEMA + target}
@@ -135,6 +143,21 @@ class Models:
                 hoisted["description"] = schema["description"]
             return hoisted
         return self._rewrite(schema, where, owner, naming.pascal_case(prop))
+
+    def referenced(self, node: Any) -> set[str]:
+        """The models a schema outside `components/schemas` (a parameter's) refers to."""
+        if isinstance(node, list):
+            return {name for value in node for name in self.referenced(value)}
+        if not isinstance(node, dict):
+            return set()
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(COMPONENT_SCHEMA):
+            key = ref.removeprefix(COMPONENT_SCHEMA)
+            if self.is_alias(key):
+                self.alias(key)
+                return set(self.refs[self.alias_names[key]])
+            return {self.component(key)}
+        return {name for value in node.values() for name in self.referenced(value)}
 
     def reachable(self, roots: set[str]) -> set[str]:
         seen: set[str] = set()
@@ -157,6 +180,9 @@ def annotation(schema: Mapping[str, Any]) -> str:
     ref = schema.get("$ref")
     if isinstance(ref, str):
         return ref.removeprefix(COMPONENT_SCHEMA)
+    if wire.is_json_string(schema):
+        # Callers see the document, not the string it travels in.
+        return annotation(schema["contentSchema"])
     types = schema.get("type")
     nullable = isinstance(types, list) and "null" in types
     if isinstance(types, list):
@@ -224,20 +250,20 @@ def model_fields(
     required = set(schema.get("required", ()))
     fields = []
     seen: dict[str, str] = {}
-    for wire, prop in schema.get("properties", {}).items():
-        python = naming.field_name(wire)
+    for wire_name, prop in schema.get("properties", {}).items():
+        python = naming.field_name(wire_name)
         if python in seen:
             raise ctx.error(
-                where + ("properties", wire),
-                f"properties {seen[python]!r} and {wire!r} of {name} both map to {python!r}",
+                where + ("properties", wire_name),
+                f"properties {seen[python]!r} and {wire_name!r} of {name} both map to {python!r}",
             )
-        seen[python] = wire
+        seen[python] = wire_name
         fields.append(
             Field(
                 name=python,
-                wire_name=wire,
+                wire_name=wire_name,
                 annotation=annotation(prop),
-                required=wire in required,
+                required=wire_name in required,
                 # A reference without its own description borrows its model's.
                 description=clean(
                     prop.get("description")
@@ -296,14 +322,30 @@ def build_models(
         strict = name in in_requests and name not in in_responses
         if name in in_responses and name not in in_requests:
             schema = tolerant(schema)
+        fields = model_fields(ctx, name, schema, models.where[name], descriptions)
         built[name] = Model(
             name=name,
             description=descriptions[name],
-            fields=model_fields(ctx, name, schema, models.where[name], descriptions),
-            schema={**schema, "additionalProperties": not strict},
+            fields=fields,
+            schema=wire_model_schema(schema, strict, fields),
             strict=strict,
+            wire_shapes=wire.wire_shapes(ctx, schema, models.where[name]),
         )
     return built
+
+
+def wire_model_schema(
+    schema: Mapping[str, Any], strict: bool, fields: tuple[Field, ...]
+) -> dict[str, Any]:
+    """The schema datamodel-code-generator gets: wire forms typed, extras as `strict` says."""
+    by_wire = {f.wire_name: f for f in fields}
+    out = {k: v for k, v in schema.items() if k not in wire.KEPT_EXTENSIONS}
+    if "properties" in schema:
+        out["properties"] = {
+            prop: wire.wire_schema(sub, strict, by_wire[prop].annotation)
+            for prop, sub in schema["properties"].items()
+        }
+    return {**out, "additionalProperties": not strict}
 
 
 def tolerant(schema: Mapping[str, Any]) -> dict[str, Any]:
@@ -372,5 +414,7 @@ def rename_refs(node: Any, models: Models) -> Any:
             return dict(models.aliases[key])
         return {"$ref": COMPONENT_SCHEMA + models.by_component[key]}
     return {
-        k: rename_refs(v, models) for k, v in node.items() if not k.startswith("x-")
+        k: rename_refs(v, models)
+        for k, v in node.items()
+        if not k.startswith("x-") or k in wire.KEPT_EXTENSIONS
     }

@@ -88,11 +88,26 @@ class Call:
     idempotent: bool = False
 
 
-def path_segment(name: str, value: str) -> str:
+def path_segment(name: str, value: object) -> str:
     """Encode one path parameter, refusing values that would change the path's shape."""
-    if not value:
+    text = value if isinstance(value, str) else str(value)
+    if not text:
         raise ValueError(f"{name} must not be empty")
-    return quote(value, safe="")
+    return quote(text, safe="")
+
+
+def query_string(query: Mapping[str, str]) -> str:
+    """`?k=v&...` encoded as RFC 3986 says (what signers sign): a space is `%20`, never
+    `+`; only letters, digits and `-_.~` stay as they are; text is UTF-8.
+
+    httpx's own encoding writes `+` for a space and leaves `!'()*` alone, which servers that
+    re-encode what they receive (Alibaba's) then verify against another signature.
+    """
+    if not query:
+        return ""
+    return "?" + "&".join(
+        f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in query.items()
+    )
 
 
 def json_body(model: BaseModel) -> bytes:
@@ -213,7 +228,7 @@ class Core:
         self, client: httpx.Client | httpx.AsyncClient, call: Call
     ) -> httpx.Request:
         """Build and sign the request; called per attempt so each carries a fresh signature date."""
-        url = httpx.URL(self.base_url + call.path, params=dict(call.query) or None)
+        url = httpx.URL(self.base_url + call.path + query_string(call.query))
         body = call.body or b""
         headers = dict(call.headers)
         if call.body is not None:

@@ -1,0 +1,126 @@
+"""Wire forms that a typed value takes on the way to and from a vendor.
+
+- `JsonString[T]`: a JSON document carried inside a string (OpenAPI `contentMediaType:
+  application/json` with a `contentSchema`). Callers hand over and receive a `T`; the wire
+  carries compact JSON text.
+- `MaxBytes[n]`: a length limit the vendor counts in UTF-8 bytes, not characters.
+- `WireShapes`: a model the vendor sends in more than one documented shape (other names,
+  other units), read into the one shape the model declares.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, TypeVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    GetCoreSchemaHandler,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    WrapSerializer,
+    model_validator,
+)
+from pydantic_core import core_schema
+
+T = TypeVar("T")
+
+
+def compact_json(data: Any) -> str:
+    """JSON text as it is sent: no spaces, non-ASCII kept as UTF-8 (fewer bytes to count)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _parse(value: Any, info: ValidationInfo) -> Any:
+    if not isinstance(value, str | bytes | bytearray):
+        return value
+    if info.config and info.config.get("strict"):
+        # What a client sends is typed: a pre-encoded string is refused as the wrong type.
+        return value
+    try:
+        return json.loads(value)
+    except ValueError as error:
+        raise ValueError(f"the string does not hold a JSON document: {error}") from None
+
+
+def _dump(value: Any, handler: SerializerFunctionWrapHandler) -> str:
+    # The handler applies the caller's options (wire names, only what was set) inside.
+    return compact_json(handler(value))
+
+
+JsonString = Annotated[
+    T, BeforeValidator(_parse), WrapSerializer(_dump, when_used="json")
+]
+"""A `T` that travels as a string of compact JSON."""
+
+
+class MaxBytes:
+    """`Annotated[str, MaxBytes[128]]`: at most 128 bytes once encoded as UTF-8.
+
+    A value that is not text (a `JsonString` document) is measured as the JSON sent.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __class_getitem__(cls, limit: int) -> MaxBytes:
+        return cls(limit)
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            self._check, handler(source)
+        )
+
+    def _check(self, value: Any) -> Any:
+        if isinstance(value, str):
+            size = len(value.encode("utf-8"))
+        elif isinstance(value, BaseModel):
+            size = len(
+                compact_json(
+                    value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+                ).encode("utf-8")
+            )
+        else:
+            return value
+        if size > self.limit:
+            raise ValueError(
+                f"at most {self.limit} bytes of UTF-8 are allowed, this is {size}"
+            )
+        return value
+
+
+Shape = Mapping[str, tuple[str, float]]
+"""One other wire shape: field (wire name) -> (the name in that shape, divide by)."""
+
+
+class WireShapes(BaseModel):
+    """Reads the other documented shapes listed in `__wire_shapes__` into this model's own:
+    the first shape whose every name is present wins; anything else is left as it came."""
+
+    __wire_shapes__: ClassVar[tuple[Shape, ...]] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_wire_shape(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for shape in cls.__wire_shapes__:
+            names = {name for name, _ in shape.values()}
+            if not names <= data.keys():
+                continue
+            out = {key: value for key, value in data.items() if key not in names}
+            for field, (name, divisor) in shape.items():
+                value = data[name]
+                if (
+                    divisor != 1
+                    and isinstance(value, int | float)
+                    and not isinstance(value, bool)
+                ):
+                    value = value / divisor
+                out[field] = value
+            return out
+        return data
