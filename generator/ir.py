@@ -92,6 +92,7 @@ class Operation:
     parameters_model: Model | None
     # Safe to send twice. A lifecycle's submit never is, unless the spec says so.
     idempotent: bool
+    # Example arguments by argument name (from the body's and parameters' examples).
     example: Mapping[str, Any] | None
     paging: Paging | None = None
     # Sent on every call whatever the arguments: (where, wire name, value). An RPC
@@ -236,10 +237,14 @@ class JobLifecycle:
     failed: tuple[str, ...]
     failure_code_field: FieldPath | None
     failure_message_field: FieldPath | None
-    # What a succeeded job produced (e.g. the audio URL): shown in generated usage.
-    result_field: FieldPath | None
+    # What a succeeded job produced (the audio URL, its timings): shown in generated usage.
+    results: tuple[FieldPath, ...]
     poll_interval: float
     max_poll_interval: float
+
+    @property
+    def result_field(self) -> FieldPath | None:
+        return self.results[0] if self.results else None
 
     @property
     def passed_on(self) -> tuple[Parameter, ...]:

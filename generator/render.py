@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 
 from . import naming
-from .ir import Api, AuthScheme, Credential, FieldPath, Operation, Parameter
+from .ir import Api, AuthScheme, Credential, FieldPath, Model, Operation, Parameter
 
 TEMPLATES = Path(__file__).parent / "templates"
 RUNTIME = Path(__file__).parent / "runtime"
@@ -46,7 +46,7 @@ def _environment() -> jinja2.Environment:
             (name, value) for where, name, value in op.constants if where == location
         ],
         argument=_argument,
-        result_expression=_result_expression,
+        result_lines=_result_lines,
         access=_access,
         access_or=_access_or,
         call_arguments=_call_arguments,
@@ -58,7 +58,52 @@ def _literal(value: Any) -> str:
     """A Python literal in the style black would format it (double quotes), for docs."""
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        items = (f"{_literal(k)}: {_literal(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
     return repr(value)
+
+
+def _example_value(
+    value: Any, annotation: str, models: dict[str, Model], used: set[str]
+) -> str:
+    """An example argument as a user writes it: a model's example as a call building it
+    (which type-checks, where a plain dict would not), anything else as a literal."""
+    annotation = annotation.removesuffix(" | None")
+    model = models.get(annotation)
+    if model is not None and isinstance(value, dict):
+        used.add(model.name)
+        by_wire = {f.wire_name: f for f in model.fields}
+        arguments = [
+            f"{by_wire[key].name}={_example_value(item, by_wire[key].annotation, models, used)}"
+            for key, item in value.items()
+            if key in by_wire
+        ]
+        return f"{model.name}({', '.join(arguments)})"
+    if annotation.startswith("list[") and isinstance(value, list):
+        inner = annotation.removeprefix("list[").removesuffix("]")
+        return (
+            "[" + ", ".join(_example_value(v, inner, models, used) for v in value) + "]"
+        )
+    return _literal(value)
+
+
+def _submit_example(api: Api) -> tuple[list[tuple[str, str]], list[str]]:
+    """The lifecycle submit's example arguments as code, and the models they build."""
+    submit = api.lifecycle.submit if api.lifecycle else None
+    if submit is None or not submit.example:
+        return [], []
+    annotations = {f.name: f.annotation for f in submit.body_fields}
+    annotations.update((p.name, p.annotation) for p in submit.method_parameters)
+    models = {m.name: m for m in api.models}
+    used: set[str] = set()
+    arguments = [
+        (name, _example_value(value, annotations.get(name, "Any"), models, used))
+        for name, value in submit.example.items()
+    ]
+    return arguments, sorted(used)
 
 
 def _docstring(text: str) -> str:
@@ -189,10 +234,22 @@ def _call_arguments(op: Operation, skip: str | None) -> str:
     return ", ".join(positional + [f"{k}={k}" for k in keywords if k != skip])
 
 
-def _result_expression(api: Api, variable: str) -> str:
+def _result_lines(api: Api, variable: str) -> list[str]:
+    """Lines of generated usage showing what a finished job produced."""
     lifecycle = api.lifecycle
-    path = lifecycle and (lifecycle.result_field or lifecycle.state_field)
-    return _access(variable, path) if path else variable
+    if lifecycle is None:
+        return [f"print({variable})"]
+    lines = []
+    for path in lifecycle.results or (lifecycle.state_field,):
+        expression = _access(variable, path)
+        if path.fields[-1].annotation.startswith("list["):
+            lines += [
+                f"for item in {_access_or(variable, path, '[]')}:",
+                "    print(item)",
+            ]
+        else:
+            lines.append(f"print({expression})")
+    return lines
 
 
 def _keyword_count(op: Operation) -> int:
@@ -238,6 +295,7 @@ def _context(api: Api) -> dict[str, Any]:
         op.paging.item_annotation for op in api.operations if op.paging is not None
     ]
     signer_params = sorted({n for s in api.signers for n in s.client_parameters})
+    submit_example, example_models = _submit_example(api)
     client_models = {op.response.name for op in api.operations if op.response}
     client_models |= {op.body.name for op in api.operations if op.body}
     client_models |= {
@@ -265,6 +323,8 @@ def _context(api: Api) -> dict[str, Any]:
         "uses_literal": any("Literal[" in a for a in annotations),
         "client_models": sorted(client_models),
         "no_credentials_message": _no_credentials_message(api),
+        "submit_example": submit_example,
+        "example_models": example_models,
     }
 
 

@@ -54,6 +54,15 @@ def lifecycle(
             else None
         )
 
+    # One pointer, or a list of them (say, an audio URL and its sentence timings).
+    result = spec.get("result", [])
+    pointers = list(enumerate(result)) if isinstance(result, list) else [(None, result)]
+    results = tuple(
+        response_field(
+            ctx, query, ptr, where + ("result",) + (() if i is None else (i,)), models
+        )
+        for i, ptr in pointers
+    )
     taken = {"job_id", "timeout", "poll_interval", "max_poll_interval"}
     for p in query.method_parameters:
         if p.name != param.name and p.name in taken:
@@ -75,7 +84,7 @@ def lifecycle(
         failed=states["failed"],
         failure_code_field=optional("failure-code"),
         failure_message_field=optional("failure-message"),
-        result_field=optional("result"),
+        results=results,
         poll_interval=float(spec.get("poll-interval", 3)),
         max_poll_interval=float(spec.get("max-poll-interval", 30)),
     )

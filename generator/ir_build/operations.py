@@ -168,7 +168,7 @@ def operation(
         response=built[read.response] if read.response else None,
         parameters_model=parameters_model,
         idempotent=idempotent,
-        example=read.example,
+        example=_example(ctx, read, body, parameters),
     )
     if rpc is not None:
         built_op = rpc_operation(ctx, rpc, built_op, read.where)
@@ -177,6 +177,28 @@ def operation(
         return built_op
     where = read.where + ("x-sdkgen-paging",)
     return replace(built_op, paging=paging(ctx, built_op, spec, where, built))
+
+
+def _example(
+    ctx: Context, read: Read, body: Model | None, parameters: tuple[Parameter, ...]
+) -> dict[str, Any] | None:
+    """A call's example arguments, by argument name: the request body's example, and the
+    `example` of each parameter that has one (RPC APIs carry everything in parameters)."""
+    example: dict[str, Any] = {}
+    if body is not None and isinstance(read.example, Mapping):
+        by_wire = {f.wire_name: f.name for f in body.fields}
+        example.update(
+            (by_wire[key], value)
+            for key, value in read.example.items()
+            if key in by_wire
+        )
+    for i, raw in enumerate(read.spec.get("parameters", ())):
+        spec, _ = ctx.deref(raw, read.where + ("parameters", i))
+        if "example" in spec:
+            param = next(p for p in parameters if p.wire_name == spec["name"])
+            if not param.client_level:
+                example[param.name] = spec["example"]
+    return example or None
 
 
 def build_parameters_model(

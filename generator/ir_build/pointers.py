@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import pointer_parts
 from ..ir import Field, FieldPath, Model, Operation
-from .context import COMPONENT_SCHEMA, Context
+from .context import Context
 
 
 def response_field(
@@ -33,6 +33,6 @@ def response_field(
         if field is None:
             raise ctx.error(where, f"{model.name} has no field {wire!r}")
         fields.append(field)
-        ref = model.schema.get("properties", {}).get(wire, {}).get("$ref", "")
-        model = models.get(ref.removeprefix(COMPONENT_SCHEMA)) if ref else None
+        # The field's type names its model: a reference's, or a JSON string's content.
+        model = models.get(field.annotation.removesuffix(" | None"))
     return FieldPath(tuple(fields))
