@@ -26,6 +26,11 @@ class Field:
     has_default: bool = False
     # Constraints and default in words, for docstrings and the README.
     notes: str = ""
+    # XML models only: "element" or "attribute"; the checks pydantic's Field takes
+    # (ge, le, max_length, pattern, ...); a value the schema fixes (sent always).
+    xml: Literal["element", "attribute"] | None = None
+    constraints: tuple[tuple[str, Any], ...] = ()
+    fixed: Any = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,12 @@ class Model:
     role: Literal["schema", "parameters"] = "schema"
     # Other documented wire shapes it is read from: field -> (name there, divisor).
     wire_shapes: tuple[Mapping[str, tuple[str, float]], ...] = ()
+    # XML models (from an XSD): the element it is the root of, if any ("" for none),
+    # and groups of fields of which at least one must be given.
+    xml_tag: str | None = None
+    one_of: tuple[tuple[str, ...], ...] = ()
+    # Also sent (an XML model both sent and received refuses unknown arguments itself).
+    sent: bool = False
 
     def field(self, wire_name: str) -> Field:
         return next(f for f in self.fields if f.wire_name == wire_name)
@@ -100,6 +111,10 @@ class Operation:
     constants: tuple[tuple[Location, str, str], ...] = ()
     # The RPC action this operation is (None for REST).
     action: str | None = None
+    # How its body travels: JSON, or XML (from an XSD's model).
+    body_format: Literal["json", "xml"] = "json"
+    # Body fields whose own fields are arguments instead: (field, its fields' names).
+    flattened: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def method_parameters(self) -> tuple[Parameter, ...]:
@@ -161,6 +176,8 @@ class Signer:
     client_parameters: tuple[str, ...]
     # Headers the signer adds that carry a secret (signature, session token).
     secret_headers: tuple[str, ...] = ()
+    # Keyword arguments the spec fixes for it (a TC3 signer's service): (name, value).
+    options: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -212,13 +229,21 @@ class ErrorShape:
     message: str
     request_id: str | None
     request_id_header: str | None
+    # Vendor codes that mean bad or expired credentials, whatever the HTTP status: each
+    # covers itself and the codes under it (`AuthFailure` covers `AuthFailure.X`).
+    authentication_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class FieldPath:
-    """A response field, reached through nested models (`/Response/Status`) or not."""
+    """A response field, reached through nested models (`/Response/Status`) or not, and
+    through lists (`/JobsDetail/0/State`): `indexes[i]` is taken of `fields[i]`."""
 
     fields: tuple[Field, ...]
+    indexes: tuple[int | None, ...] = ()
+
+    def index(self, position: int) -> int | None:
+        return self.indexes[position] if position < len(self.indexes) else None
 
     @property
     def name(self) -> str:
@@ -230,7 +255,8 @@ class JobLifecycle:
     submit: Operation
     query: Operation
     job_id_field: FieldPath
-    query_parameter: Parameter
+    # The query's argument that takes the job id: a parameter, or a field of its body.
+    query_parameter: Parameter | Field
     state_field: FieldPath
     running: tuple[str, ...]
     succeeded: tuple[str, ...]
@@ -241,6 +267,9 @@ class JobLifecycle:
     results: tuple[FieldPath, ...]
     poll_interval: float
     max_poll_interval: float
+    # With a failure code: the codes that mean no failure. Any other fails the job,
+    # whatever its state.
+    ok_codes: tuple[str, ...] = ()
 
     @property
     def result_field(self) -> FieldPath | None:
@@ -267,6 +296,11 @@ class Callback:
     function_name: str
     model: Model
     description: str
+
+    @property
+    def xml(self) -> bool:
+        """An XML model reads the XML body, and the JSON one the vendor sends instead."""
+        return self.model.xml_tag is not None
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,23 @@ def load_openapi(path: Path, display: str) -> dict[str, Any]:
     return document
 
 
+def load_xsd(path: Path, display: str) -> Any:
+    """Parse an XSD (1.1) beside a spec into an xmlschema schema; errors name the file and
+    the line."""
+    import xmlschema
+
+    if not path.is_file():
+        raise SpecError(display, "", "cannot read: no such file")
+    try:
+        return xmlschema.XMLSchema11(str(path))
+    except xmlschema.XMLSchemaParseError as error:
+        line = getattr(error, "sourceline", None)
+        where = f"line {line}" if line else ""
+        raise SpecError(display, where, f"invalid XSD: {error.message}") from None
+    except (xmlschema.XMLSchemaException, SyntaxError) as error:
+        raise SpecError(display, "", f"invalid XSD: {error}") from None
+
+
 def _walk_refs(
     node: Any, path: tuple[Any, ...]
 ) -> Iterator[tuple[tuple[Any, ...], str]]:

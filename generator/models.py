@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from .ir import Alias, Api, Model
+from .render import render_xml_models
 
 
 def _options() -> dict[str, Any]:
@@ -111,23 +112,83 @@ def _without_banner(source: str) -> str:
 
 def render_models(api: Api) -> str:
     """Model source for every model of `api` (unformatted)."""
+    json_models = tuple(m for m in api.models if m.xml_tag is None)
+    xml_models = [m for m in api.models if m.xml_tag is not None]
+    source = _json_models(api, json_models) if json_models else ""
+    if xml_models:
+        # An XSD's models, and their imports, after the JSON schemas' (isort lifts these).
+        source += _xml_imports(xml_models) + render_xml_models(
+            _in_use_order(xml_models)
+        )
+    source += _type_aliases(api.aliases)
+    return '"""Request, response and callback models."""\n\n' + _sorted_imports(
+        _without_banner(source)
+    )
+
+
+def _xml_imports(models: list[Model]) -> str:
+    fields = [f for m in models for f in m.fields]
+    typing = [
+        name
+        for name, used in (
+            ("Annotated", any(f.constraints for f in fields)),
+            ("Literal", any("Literal[" in f.annotation for f in fields)),
+        )
+        if used
+    ]
+    shared = any(m.sent and not m.strict for m in models)
+    if shared:
+        typing.insert(1 if "Annotated" in typing else 0, "Any")
+    pydantic = ["ConfigDict"] + (["Field"] if "Annotated" in typing else [])
+    if shared or any(m.one_of for m in models):
+        pydantic.append("model_validator")
+    xml = ["BaseXmlModel", "element"]
+    if any(f.xml == "attribute" for f in fields):
+        xml.insert(1, "attr")
+    lines = ["\nfrom __future__ import annotations\n"]
+    if typing:
+        lines.append(f"from typing import {', '.join(typing)}\n")
+    lines.append(f"from pydantic import {', '.join(pydantic)}\n")
+    lines.append(f"from pydantic_xml import {', '.join(xml)}\n")
+    if shared:
+        lines.append("from ._runtime.xml import refuse_unknown\n")
+    return "".join(lines)
+
+
+def _in_use_order(models: list[Model]) -> list[Model]:
+    """Each model after the models its fields name: pydantic-xml builds a class's XML
+    serializer when the class is created."""
+    by_name = {m.name: m for m in models}
+    done: list[Model] = []
+
+    def visit(model: Model) -> None:
+        if model in done:
+            return
+        for field in model.fields:
+            for name in re.findall(r"\w+", field.annotation):
+                if name in by_name and name != model.name:
+                    visit(by_name[name])
+        done.append(model)
+
+    for model in models:
+        visit(model)
+    return done
+
+
+def _json_models(api: Api, models: tuple[Model, ...]) -> str:
     from datamodel_code_generator import generate
 
     document = {
         "openapi": "3.1.0",
         "info": {"title": api.title, "version": api.version},
         "paths": {},
-        "components": {"schemas": {m.name: dict(m.schema) for m in api.models}},
+        "components": {"schemas": {m.name: dict(m.schema) for m in models}},
     }
-    source = generate(json.dumps(document), aliases=_aliases(api.models), **_options())
+    source = generate(json.dumps(document), aliases=_aliases(models), **_options())
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules for one")
-    _check_names(source, api.models)
-    source = _wire_shapes(_relative_runtime(_policy(source, api.models)), api.models)
-    source += _type_aliases(api.aliases)
-    return '"""Request, response and callback models."""\n\n' + _sorted_imports(
-        _without_banner(source)
-    )
+    _check_names(source, models)
+    return _wire_shapes(_relative_runtime(_policy(source, models)), models)
 
 
 def _type_aliases(aliases: tuple[Alias, ...]) -> str:

@@ -15,10 +15,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from . import naming
 from .fingerprint import has_header, stamp, with_header
+
+if TYPE_CHECKING:
+    from .ir import Api
 
 REPO = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
@@ -48,6 +51,14 @@ def discover(specs: Path) -> list[str]:
     return sorted(p.parent.name for p in specs.glob(f"*/{SPEC_FILE}"))
 
 
+def spec_digest(folder: Path) -> str:
+    """The sha256 of an API's spec: its OpenAPI file, and the XSDs beside it, if any."""
+    digest = hashlib.sha256((folder / SPEC_FILE).read_bytes())
+    for xsd in sorted(folder.glob("*.xsd")):
+        digest.update(b"\0" + xsd.name.encode() + b"\0" + xsd.read_bytes())
+    return digest.hexdigest()
+
+
 def spec_display(key: str) -> str:
     """How headers name a spec: the same on every machine, whatever the working directory."""
     return f"specs/{key}/{SPEC_FILE}"
@@ -60,20 +71,32 @@ def _error_display(path: Path) -> str:
         return str(path)
 
 
+def build_api(key: str, specs: Path) -> Api:
+    """Load an API's spec (and the XSD it names, if any) and build its IR."""
+    from .ir_build import build
+    from .load import load_openapi, load_xsd
+
+    path = specs / key / SPEC_FILE
+    source = _error_display(path)
+    document = load_openapi(path, source)
+    xsd = None
+    xsd_name = document.get("x-sdkgen-xsd")
+    if isinstance(xsd_name, str):
+        xsd_path = specs / key / xsd_name
+        xsd = load_xsd(xsd_path, _error_display(xsd_path))
+    return build(
+        document, key, spec_display(key), spec_digest(specs / key), source, xsd
+    )
+
+
 def render_api(key: str, specs: Path) -> dict[str, bytes]:
     """Every file of the API's package, by path relative to the package folder."""
     from .format import format_python
-    from .ir_build import build
-    from .load import load_openapi
     from .models import render_models
     from .render import render_package, runtime_files
 
-    path = specs / key / SPEC_FILE
-    raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    source = _error_display(path)
-    document = load_openapi(path, source)
-    api = build(document, key, spec_display(key), digest, source)
+    api = build_api(key, specs)
+    digest = api.spec_sha256
     sources = render_package(api)
     sources["models.py"] = render_models(api)
     sources.update(runtime_files(api))
@@ -91,7 +114,7 @@ def _is_current(key: str, specs: Path, out: Path) -> bool:
     and none is missing: a cheap test that lets a no-op run skip rendering."""
     from .write import generated_headers
 
-    digest = hashlib.sha256((specs / key / SPEC_FILE).read_bytes()).hexdigest()
+    digest = spec_digest(specs / key)
     package = out / naming.package_name(key)
     headers = generated_headers(package)
     # py.typed is the one file with no room for a header.

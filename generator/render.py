@@ -11,7 +11,16 @@ from typing import Any
 import jinja2
 
 from . import naming
-from .ir import Api, AuthScheme, Credential, FieldPath, Model, Operation, Parameter
+from .ir import (
+    Api,
+    AuthScheme,
+    Credential,
+    Field,
+    FieldPath,
+    Model,
+    Operation,
+    Parameter,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 RUNTIME = Path(__file__).parent / "runtime"
@@ -50,6 +59,7 @@ def _environment() -> jinja2.Environment:
         access=_access,
         access_or=_access_or,
         call_arguments=_call_arguments,
+        body_entries=_body_entries,
     )
     return env
 
@@ -138,8 +148,26 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         "SyncTransport",
         "text_params",
     ]
-    if any(op.body for op in api.operations):
+    if any(op.body and op.body_format == "json" for op in api.operations):
         transport.append("json_body")
+    xml = [
+        name
+        for name, used in (
+            (
+                "XML",
+                any(op.body_format == "xml" for op in api.operations if op.body)
+                or any(cb.xml for cb in api.callbacks),
+            ),
+            ("parse_document", any(cb.xml for cb in api.callbacks)),
+            (
+                "xml_body",
+                any(op.body_format == "xml" for op in api.operations if op.body),
+            ),
+        )
+        if used
+    ]
+    if xml:
+        imports["xml"] = sorted(xml, key=_linter_order)
     if api.client_parameters or any(
         op.body or op.parameters_model for op in api.operations
     ):
@@ -187,6 +215,7 @@ def _construct(scheme: AuthScheme, source: str) -> str:
             value = f"settings.require({cred.name!r}, {value}, {hint!r})"
         args.append(f"{cred.name}={value}")
     args += [f"{name}={name}" for name in scheme.signer.client_parameters]
+    args += [f"{name}={_literal(value)}" for name, value in scheme.signer.options]
     return f"{scheme.signer.class_name}({', '.join(args)})"
 
 
@@ -205,13 +234,21 @@ def _no_credentials_message(api: Api) -> str:
     )
 
 
-def _access(variable: str, path: FieldPath) -> str:
+def _access(variable: str, path: FieldPath, guard_lists: bool = True) -> str:
     """An expression reading `path` from `variable`; None where an optional object on the
-    way is missing (written out, so type checkers follow it)."""
+    way is missing (written out, so type checkers follow it). Without `guard_lists`, a
+    list's item is read as if there (usage examples, where the value must be the field's
+    own type)."""
     expression, guards = variable, []
-    for field in path.fields[:-1]:
+    for position, field in enumerate(path.fields[:-1]):
         expression += "." + field.name
-        if not field.required:
+        index = path.index(position)
+        if index is not None:
+            # A list: None or too short reads as missing.
+            if guard_lists:
+                guards.append(f"len({expression} or ()) > {index}")
+            expression += f"[{index}]"
+        elif not field.required:
             guards.append(f"{expression} is not None")
     expression += "." + path.fields[-1].name
     # No parentheses of its own: callers place it where none are needed (ruff's UP034).
@@ -250,6 +287,17 @@ def _result_lines(api: Api, variable: str) -> list[str]:
         else:
             lines.append(f"print({expression})")
     return lines
+
+
+def _body_entries(op: Operation) -> list[tuple[str, str]]:
+    """The request body as the method builds it from its arguments: a flattened
+    container from the arguments lifted out of it."""
+    lifted = {name for _, names in op.flattened for name in names}
+    entries = [(f.name, f.name) for f in op.body_fields if f.name not in lifted]
+    for container, names in op.flattened:
+        inner = ", ".join(f'"{n}": {n}' for n in names)
+        entries.append((container, f"drop_none({{{inner}}}) or None"))
+    return entries
 
 
 def _keyword_count(op: Operation) -> int:
@@ -326,6 +374,41 @@ def _context(api: Api) -> dict[str, Any]:
         "submit_example": submit_example,
         "example_models": example_models,
     }
+
+
+def _xml_annotation(field: Field) -> str:
+    """A field's type, with its checks (`Field(ge=50, le=200)`) where it has some."""
+    annotation = field.annotation
+    if field.constraints:
+        checks = ", ".join(f"{key}={value!r}" for key, value in field.constraints)
+        annotation = f"Annotated[{annotation}, Field({checks})]"
+    optional = not (
+        field.required or field.fixed is not None or annotation.startswith("list[")
+    )
+    return annotation + " | None" if optional else annotation
+
+
+def _xml_field(field: Field) -> str:
+    """The pydantic-xml declaration: element or attribute, its wire name and default."""
+    kind, key = ("attr", "name") if field.xml == "attribute" else ("element", "tag")
+    arguments = [f"{key}={field.wire_name!r}"]
+    if field.fixed is not None:
+        arguments.append(f"default={field.fixed!r}")
+    elif field.annotation.startswith("list["):
+        if not field.required:
+            arguments.append("default_factory=list")
+    elif not field.required:
+        arguments.append("default=None")
+    return f"{kind}({', '.join(arguments)})"
+
+
+def render_xml_models(models: list[Model]) -> str:
+    """pydantic-xml classes for models read from an XSD (unformatted)."""
+    return (
+        _environment()
+        .get_template("models/xml.py.jinja")
+        .render(models=models, xml_annotation=_xml_annotation, xml_field=_xml_field)
+    )
 
 
 def render_package(api: Api) -> dict[str, str]:

@@ -19,6 +19,7 @@ from .extensions import EXTENSIONS, check_extensions, ext
 from .info import package_version
 from .lifecycle import lifecycle
 from .operations import (
+    Bodies,
     build_client_model,
     iter_operations,
     operation,
@@ -27,6 +28,7 @@ from .operations import (
 from .rpc import read_rpc
 from .schemas import Models, annotation, build_models
 from .service import error_shape, read_server
+from .xsd import xml_models
 
 __all__ = ["EXTENSIONS", "SIGNERS", "annotation", "build"]
 
@@ -37,24 +39,26 @@ def build(
     spec_path: str,
     sha256: str,
     source: str | None = None,
+    xsd: Any = None,
 ) -> Api:
     """The IR of one API. `spec_path` names the spec in generated headers (the same on every
     machine); `source` names the file that was read, in errors (default: `spec_path`)."""
-    ctx = Context(document, source or spec_path)
+    ctx = Context(document, source or spec_path, xsd)
     check_extensions(ctx, document, ())
     models = Models(ctx)
+    bodies = Bodies(ctx, models)
     reads = [
-        read_operation(ctx, models, path, method, op)
+        read_operation(ctx, bodies, path, method, op)
         for path, method, op in iter_operations(document)
     ]
-    built = build_models(
-        ctx,
-        models,
-        requests={r.body for r in reads if r.body}
-        | {name for r in reads for name in r.parameter_models},
-        responses={r.response for r in reads if r.response}
-        | {model for r in reads for _, model, _ in r.callbacks},
-    )
+    requests = {r.body for r in reads if r.body}
+    requests |= {name for r in reads for name in r.parameter_models}
+    responses = {r.response for r in reads if r.response}
+    responses |= {model for r in reads for _, model, _ in r.callbacks}
+    xml = set(bodies.xml_roots)
+    built = build_models(ctx, models, requests - xml, responses - xml)
+    if bodies.xml_roots:
+        built.update(xml_models(ctx, xsd, bodies.xml_roots, requests, responses))
     client_params: dict[str, ClientParameter] = {}
     job = ext(document, "job")
     submits = frozenset([str(job.get("submit"))] if isinstance(job, dict) else [])
@@ -108,11 +112,17 @@ def build(
         errors=error_shape(ctx),
         operations=operations,
         models=tuple(all_models),
-        runtime_modules=(
-            ("wire",)
-            if wire.uses_wire([m.schema for m in all_models])
-            or any(m.wire_shapes for m in all_models)
-            else ()
+        runtime_modules=tuple(
+            module
+            for module, used in (
+                (
+                    "wire",
+                    wire.uses_wire([m.schema for m in all_models])
+                    or any(m.wire_shapes for m in all_models),
+                ),
+                ("xml", bool(bodies.xml_roots)),
+            )
+            if used
         ),
         lifecycle=lifecycle(ctx, operations, built),
         aliases=tuple(

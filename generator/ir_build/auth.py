@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,6 +56,16 @@ def auth_schemes(
         scheme = schemes.get(key)
         if scheme is None:
             raise ctx.error(("security",), f"unknown security scheme {key!r}")
+        if scheme.get("type") == "apiKey" and scheme.get("in") != "header":
+            # A generated client (and every signer) sends credentials in headers only.
+            place = scheme.get("in")
+            why = {
+                "query": "in: query would put the key in URLs and logs",
+                "cookie": "in: cookie: a generated client sends no cookies",
+            }.get(str(place), f"in: {place!r}")
+            raise ctx.error(
+                where + ("in",), f"API keys are supported in headers only ({why})"
+            )
         creds = []
         for cname, spec in (ext(scheme, "credentials") or {}).items():
             if not cname.isidentifier() or cname in seen:
@@ -108,6 +120,14 @@ def auth_schemes(
                 class_name=cls,
                 client_parameters=extra,
                 secret_headers=secret_headers,
+                options=_signer_options(
+                    ctx,
+                    scheme,
+                    where,
+                    module,
+                    cls,
+                    {c.name for c in creds} | set(extra),
+                ),
             )
         elif _token_header(scheme) is not None and len(creds) == 1:
             header, prefix = _token_header(scheme) or ("", "")
@@ -130,6 +150,39 @@ def auth_schemes(
             )
         )
     return tuple(result)
+
+
+def _signer_options(
+    ctx: Context,
+    scheme: Mapping[str, Any],
+    where: tuple[Any, ...],
+    module: str,
+    cls: str,
+    passed: set[str],
+) -> tuple[tuple[str, Any], ...]:
+    """`x-sdkgen-signer-options`: keyword arguments of the signer that the spec fixes (a
+    TC3 signer's `service`), checked against what the signer's constructor takes."""
+    options = ext(scheme, "signer-options", {})
+    at = where + ("x-sdkgen-signer-options",)
+    if not isinstance(options, dict) or not all(
+        isinstance(v, str | int | float | bool) for v in options.values()
+    ):
+        raise ctx.error(at, "expected a map of keyword to a text, number or boolean")
+    signature = inspect.signature(
+        getattr(importlib.import_module(f"..runtime.{module}", __package__), cls)
+    )
+    takes = {
+        name
+        for name, p in signature.parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and name not in passed
+    }
+    for name in options:
+        if name not in takes:
+            raise ctx.error(
+                at + (name,),
+                f"the signer takes no option {name!r}; it takes {sorted(takes)}",
+            )
+    return tuple(sorted(options.items()))
 
 
 def _token_header(scheme: Mapping[str, Any]) -> tuple[str, str] | None:

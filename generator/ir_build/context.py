@@ -13,9 +13,11 @@ COMPONENT_SCHEMA = "#/components/schemas/"
 class Context:
     """The document being read and how to name its places in errors."""
 
-    def __init__(self, document: Mapping[str, Any], file: str) -> None:
+    def __init__(self, document: Mapping[str, Any], file: str, xsd: Any = None) -> None:
         self.document = document
         self.file = file
+        # The XSD beside the spec (an xmlschema schema), for XML bodies.
+        self.xsd = xsd
 
     def error(self, where: tuple[Any, ...], message: str) -> SpecError:
         return SpecError(self.file, pointer(*where), message)

@@ -16,6 +16,7 @@ EXTENSIONS = frozenset(
         "x-sdkgen-credentials",
         "x-sdkgen-distribution",
         "x-sdkgen-errors",
+        "x-sdkgen-flatten",
         "x-sdkgen-idempotent",
         "x-sdkgen-job",
         "x-sdkgen-max-bytes",
@@ -24,7 +25,10 @@ EXTENSIONS = frozenset(
         "x-sdkgen-rpc",
         "x-sdkgen-signer",
         "x-sdkgen-signer-client-parameters",
+        "x-sdkgen-signer-options",
         "x-sdkgen-wire-shapes",
+        "x-sdkgen-xml",
+        "x-sdkgen-xsd",
     }
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..ir import FieldPath, JobLifecycle, Model, Operation
+from ..ir import Field, FieldPath, JobLifecycle, Model, Operation, Parameter
 from .context import Context
 from .extensions import ext
 from .pointers import response_field
@@ -26,18 +26,23 @@ def lifecycle(
     for key, op in (("submit", submit), ("query", query)):
         if op.response is None:
             raise ctx.error(where + (key,), f"{op.operation_id} returns no body")
+    # A parameter of the query, or a field of its JSON body (an RPC action's).
+    arguments: list[Parameter | Field] = [*query.method_parameters, *query.body_fields]
     param = next(
-        (
-            p
-            for p in query.method_parameters
-            if p.wire_name == spec.get("query-parameter")
-        ),
-        None,
+        (p for p in arguments if p.wire_name == spec.get("query-parameter")), None
     )
     if param is None:
         raise ctx.error(
             where + ("query-parameter",),
-            f"{query.operation_id} has no parameter {spec.get('query-parameter')!r}",
+            f"{query.operation_id} has no parameter or body field "
+            f"{spec.get('query-parameter')!r}",
+        )
+    others = [f.wire_name for f in query.body_fields if f.required and f is not param]
+    if others:
+        raise ctx.error(
+            where + ("query",),
+            f"wait_for_job passes on no body field, and {query.operation_id} requires "
+            f"{others[0]!r}",
         )
     state = response_field(ctx, query, spec.get("state"), where + ("state",), models)
     states = {
@@ -63,6 +68,14 @@ def lifecycle(
         )
         for i, ptr in pointers
     )
+    failure_code = optional("failure-code")
+    ok_codes = spec.get("ok-codes", [])
+    if not isinstance(ok_codes, list) or not all(
+        isinstance(c, str | int) and not isinstance(c, bool) for c in ok_codes
+    ):
+        raise ctx.error(where + ("ok-codes",), "expected a list of codes")
+    if ok_codes and failure_code is None:
+        raise ctx.error(where + ("ok-codes",), "ok-codes need a failure-code")
     taken = {"job_id", "timeout", "poll_interval", "max_poll_interval"}
     for p in query.method_parameters:
         if p.name != param.name and p.name in taken:
@@ -82,9 +95,10 @@ def lifecycle(
         running=states["running"],
         succeeded=states["succeeded"],
         failed=states["failed"],
-        failure_code_field=optional("failure-code"),
+        failure_code_field=failure_code,
         failure_message_field=optional("failure-message"),
         results=results,
         poll_interval=float(spec.get("poll-interval", 3)),
         max_poll_interval=float(spec.get("max-poll-interval", 30)),
+        ok_codes=tuple(str(c) for c in ok_codes),
     )

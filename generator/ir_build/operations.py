@@ -14,6 +14,7 @@ from .extensions import ext
 from .paging import paging
 from .rpc import Rpc, rpc_operation
 from .schemas import Models, annotation, constraint_notes, rename_refs
+from .xsd import XmlRoot, model_name, xml_root
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -45,36 +46,76 @@ class Read:
     callbacks: tuple[tuple[str, str, str], ...]  # (callback name, model, summary)
     # Models its parameters refer to (JSON inside a query string, say): sent, so strict.
     parameter_models: frozenset[str] = frozenset()
+    body_format: str = "json"
 
 
-def json_schema(
+_MEDIA = {"application/xml": "xml", "application/json": "json"}
+
+
+def body_schema(
     ctx: Context, node: Any, where: tuple[Any, ...], what: str
-) -> tuple[Any, Any, tuple[Any, ...]]:
-    """The application/json media object of a request body or response, and where it is."""
+) -> tuple[str, Any, Any, tuple[Any, ...]]:
+    """The format ("xml" or "json"), media object and schema of a request body or response,
+    and where the schema is. XML wins where both are given: its models read JSON too."""
     node, where = ctx.deref(node, where)
-    media = (node or {}).get("content", {}).get("application/json")
-    if media is None or "schema" not in media:
-        raise ctx.error(where, f"{what} needs an application/json schema")
-    return media, media["schema"], where + ("content", "application/json", "schema")
+    content = (node or {}).get("content", {})
+    for media_type, kind in _MEDIA.items():
+        media = content.get(media_type)
+        if media is not None and "schema" in media:
+            return (
+                kind,
+                media,
+                media["schema"],
+                where + ("content", media_type, "schema"),
+            )
+    raise ctx.error(
+        where, f"{what} needs an application/json or application/xml schema"
+    )
+
+
+class Bodies:
+    """Names the model of each body: a JSON schema's, or an XSD type's for XML."""
+
+    def __init__(self, ctx: Context, models: Models) -> None:
+        self.ctx = ctx
+        self.models = models
+        self.xml_roots: dict[str, XmlRoot] = {}
+
+    def model(self, kind: str, schema: Any, hint: str, where: tuple[Any, ...]) -> str:
+        if kind == "json":
+            return self.models.named(schema, hint, where)
+        root = xml_root(
+            self.ctx, self.ctx.xsd, (schema or {}).get("x-sdkgen-xml"), where
+        )
+        name = model_name(root.type_name)
+        if self.xml_roots.setdefault(name, root) != root:
+            raise self.ctx.error(
+                where, f"{root.type_name} is already the root of another element"
+            )
+        return name
 
 
 def read_operation(
-    ctx: Context, models: Models, path: str, method: str, op: Mapping[str, Any]
+    ctx: Context, bodies: Bodies, path: str, method: str, op: Mapping[str, Any]
 ) -> Read:
+    models = bodies.models
     where: tuple[Any, ...] = ("paths", path, method)
     op_id = op.get("operationId")
     if not op_id:
         raise ctx.error(where, "every operation needs an operationId")
     body = example = None
+    body_format = "json"
     if "requestBody" in op:
-        media, schema, swhere = json_schema(
+        body_format, media, schema, swhere = body_schema(
             ctx, op["requestBody"], where + ("requestBody",), "a request body"
         )
-        body = models.named(schema, op_id + "Request", swhere)
+        body = bodies.model(body_format, schema, op_id + "Request", swhere)
         example = media.get("example")
     success = success_response(ctx, op, where)
     response = (
-        models.named(success[0], op_id + "Response", success[1]) if success else None
+        bodies.model(success[0], success[1], op_id + "Response", success[2])
+        if success
+        else None
     )
     callbacks = []
     for name, callback in op.get("callbacks", {}).items():
@@ -87,11 +128,11 @@ def read_operation(
                     cb_method,
                     "requestBody",
                 )
-                _, schema, swhere = json_schema(
+                kind, _, schema, swhere = body_schema(
                     ctx, item[cb_method].get("requestBody"), cwhere, "a callback"
                 )
-                model = models.named(
-                    schema, naming.pascal_case(name) + "Callback", swhere
+                model = bodies.model(
+                    kind, schema, naming.pascal_case(name) + "Callback", swhere
                 )
                 callbacks.append(
                     (name, model, clean(item[cb_method].get("summary", "")))
@@ -113,6 +154,7 @@ def read_operation(
         example,
         tuple(callbacks),
         parameter_models,
+        body_format,
     )
 
 
@@ -126,10 +168,26 @@ def operation(
     rpc: Rpc | None = None,
 ) -> Operation:
     body = built[read.body] if read.body else None
-    # Required arguments first, each group in the spec's order.
-    body_fields = (
-        tuple(sorted(body.fields, key=lambda f: not f.required)) if body else ()
+    flattened = _flattened(ctx, read, body, built)
+    lifted = {f.name for _, fields in flattened for f in fields}
+    arguments: list[Field] = []
+    for f in body.fields if body else ():
+        group = next((fields for c, fields in flattened if c.name == f.name), None)
+        arguments += group if group is not None else [f]
+    # Required arguments first, each group in the spec's order; a fixed value is none.
+    body_fields = tuple(
+        sorted(
+            (f for f in arguments if f.fixed is None),
+            key=lambda f: not f.required,
+        )
     )
+    names = [f.name for f in body_fields]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1} & lifted)
+        raise ctx.error(
+            read.where + ("x-sdkgen-flatten",),
+            f"flattening makes two arguments named {twice[0]!r}",
+        )
     op_id = read.spec["operationId"]
     method_name = naming.method_name(op_id)
     parameters = read_parameters(
@@ -140,6 +198,14 @@ def operation(
         {f.name for f in body_fields},
         models,
     )
+    # A required query or header parameter with one allowed value (`tag=Tts`, `cancel`)
+    # is sent on every call, and is no argument.
+    constants = tuple(
+        (p.location, p.wire_name, str(p.schema["enum"][0]))
+        for p in parameters
+        if _is_constant(p)
+    )
+    parameters = tuple(p for p in parameters if not _is_constant(p))
     parameters_model = build_parameters_model(
         naming.class_name(op_id + "Parameters"), method_name, parameters
     )
@@ -163,12 +229,15 @@ def operation(
         summary=clean(read.spec.get("summary", "")),
         description=clean(read.spec.get("description", "")),
         parameters=parameters,
+        constants=constants,
         body=body,
         body_fields=body_fields,
         response=built[read.response] if read.response else None,
         parameters_model=parameters_model,
         idempotent=idempotent,
-        example=_example(ctx, read, body, parameters),
+        example=_example(ctx, read, body, parameters, flattened),
+        body_format="xml" if read.body_format == "xml" else "json",
+        flattened=tuple((c.name, tuple(f.name for f in fs)) for c, fs in flattened),
     )
     if rpc is not None:
         built_op = rpc_operation(ctx, rpc, built_op, read.where)
@@ -179,19 +248,60 @@ def operation(
     return replace(built_op, paging=paging(ctx, built_op, spec, where, built))
 
 
+def _is_constant(param: Parameter) -> bool:
+    enum = param.schema.get("enum")
+    return (
+        param.required
+        and not param.client_level
+        and param.location != "path"
+        and isinstance(enum, list)
+        and len(enum) == 1
+    )
+
+
+def _flattened(
+    ctx: Context, read: Read, body: Model | None, built: Mapping[str, Model]
+) -> tuple[tuple[Field, tuple[Field, ...]], ...]:
+    """`x-sdkgen-flatten: [Operation]`: the body fields whose own fields are the method's
+    arguments instead (a container the caller need not build), with those fields."""
+    spec = ext(read.spec, "flatten")
+    if spec is None:
+        return ()
+    where = read.where + ("x-sdkgen-flatten",)
+    if body is None or not isinstance(spec, list):
+        raise ctx.error(where, "expected a list of the request body's object fields")
+    result = []
+    for index, wire_name in enumerate(spec):
+        field = next((f for f in body.fields if f.wire_name == wire_name), None)
+        inner = built.get(field.annotation.removesuffix(" | None")) if field else None
+        if field is None or inner is None:
+            raise ctx.error(
+                where + (index,), f"{wire_name!r} is no object field of {body.name}"
+            )
+        result.append((field, tuple(f for f in inner.fields if f.fixed is None)))
+    return tuple(result)
+
+
 def _example(
-    ctx: Context, read: Read, body: Model | None, parameters: tuple[Parameter, ...]
+    ctx: Context,
+    read: Read,
+    body: Model | None,
+    parameters: tuple[Parameter, ...],
+    flattened: tuple[tuple[Field, tuple[Field, ...]], ...] = (),
 ) -> dict[str, Any] | None:
-    """A call's example arguments, by argument name: the request body's example, and the
-    `example` of each parameter that has one (RPC APIs carry everything in parameters)."""
+    """A call's example arguments, by argument name: the request body's example (with a
+    flattened container's fields lifted out), and the `example` of each parameter that
+    has one (RPC APIs carry everything in parameters)."""
     example: dict[str, Any] = {}
     if body is not None and isinstance(read.example, Mapping):
-        by_wire = {f.wire_name: f.name for f in body.fields}
-        example.update(
-            (by_wire[key], value)
-            for key, value in read.example.items()
-            if key in by_wire
-        )
+        by_wire = {f.wire_name: f.name for f in body.fields if f.fixed is None}
+        lifted = {c.wire_name: fields for c, fields in flattened}
+        for key, value in read.example.items():
+            if key in lifted and isinstance(value, Mapping):
+                inner = {f.wire_name: f.name for f in lifted[key]}
+                example.update((inner[k], v) for k, v in value.items() if k in inner)
+            elif key in by_wire:
+                example[by_wire[key]] = value
     for i, raw in enumerate(read.spec.get("parameters", ())):
         spec, _ = ctx.deref(raw, read.where + ("parameters", i))
         if "example" in spec:
@@ -249,18 +359,19 @@ def build_parameters_model(
 
 def success_response(
     ctx: Context, op: Mapping[str, Any], where: tuple[Any, ...]
-) -> tuple[Any, tuple[Any, ...]] | None:
-    """The schema of the first 2xx response and where it is; None when it has no body."""
+) -> tuple[str, Any, tuple[Any, ...]] | None:
+    """The format and schema of the first 2xx response and where it is; None when it has
+    no body."""
     for status, response in sorted(op.get("responses", {}).items()):
         if str(status).startswith("2"):
             rwhere = where + ("responses", status)
             node, _ = ctx.deref(response, rwhere)
             if not (node or {}).get("content"):
                 return None
-            _, schema, swhere = json_schema(
+            kind, _, schema, swhere = body_schema(
                 ctx, response, rwhere, "the success response (or no content at all)"
             )
-            return schema, swhere
+            return kind, schema, swhere
     raise ctx.error(where + ("responses",), "no 2xx response")
 
 
@@ -290,9 +401,11 @@ def read_parameters(
         if location == "header" and schema.get("type") == "string":
             schema.setdefault("pattern", HEADER_TEXT)
         if client is not None:
-            name = naming.argument_name(param["name"])
+            # `name:` gives the client's argument a name of its own (`region` for a
+            # vendor's X-TC-Region header).
+            name = naming.argument_name(str(client.get("name") or param["name"]))
             # A default, or the one value an enum allows (an API version), need not be
-            # passed.
+            # passed; nor need a parameter that is not required (None: not sent).
             enum = schema.get("enum")
             constant = isinstance(enum, list) and len(enum) == 1
             client_params.setdefault(
@@ -304,7 +417,9 @@ def read_parameters(
                     annotation=annotation(schema),
                     schema=schema,
                     default=enum[0] if constant else schema.get("default"),
-                    has_default=constant or "default" in schema,
+                    has_default=constant
+                    or "default" in schema
+                    or not param.get("required", False),
                 ),
             )
         result.append(
@@ -361,7 +476,12 @@ def build_client_model(params: list[ClientParameter]) -> Model | None:
             "properties": {
                 p.name: {
                     **(p.schema or {}),
-                    **({"default": p.default} if p.has_default else {}),
+                    # An optional one (no default, not required) is None when not given.
+                    **(
+                        {"default": p.default}
+                        if p.has_default and p.default is not None
+                        else {}
+                    ),
                     **({"description": p.description} if p.description else {}),
                 }
                 for p in params

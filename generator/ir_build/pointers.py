@@ -26,7 +26,10 @@ def response_field(
         raise ctx.error(where, f"{op.operation_id} returns no body")
     model: Model | None = op.response
     fields: list[Field] = []
-    for wire in pointer_parts(ptr):
+    indexes: list[int | None] = []
+    parts = list(pointer_parts(ptr))
+    while parts:
+        wire = parts.pop(0)
         if model is None:
             raise ctx.error(where, f"{fields[-1].wire_name!r} is not an object")
         field = next((f for f in model.fields if f.wire_name == wire), None)
@@ -34,5 +37,13 @@ def response_field(
             raise ctx.error(where, f"{model.name} has no field {wire!r}")
         fields.append(field)
         # The field's type names its model: a reference's, or a JSON string's content.
-        model = models.get(field.annotation.removesuffix(" | None"))
-    return FieldPath(tuple(fields))
+        annotation = field.annotation.removesuffix(" | None")
+        index = None
+        if annotation.startswith("list[") and parts and parts[0].isdigit():
+            index = int(parts.pop(0))
+            annotation = annotation.removeprefix("list[").removesuffix("]")
+        indexes.append(index)
+        model = models.get(annotation)
+    if not parts and fields and indexes[-1] is not None:
+        raise ctx.error(where, "a pointer ends at a field, not at a list's item")
+    return FieldPath(tuple(fields), tuple(indexes))

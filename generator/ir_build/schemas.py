@@ -351,6 +351,7 @@ def wire_model_schema(
 def tolerant(schema: Mapping[str, Any]) -> dict[str, Any]:
     """A received model's schema with every enum opened: a value the spec does not list is
     kept as it came (`Literal[...] | <type>`), so a vendor adding a state breaks no program.
+    Ranges, lengths and patterns are dropped for the same reason.
 
     Referenced models are left alone: each is opened, or not, by how it is used.
     """
@@ -360,6 +361,22 @@ def tolerant(schema: Mapping[str, Any]) -> dict[str, Any]:
         else value
         for key, value in schema.items()
     }
+
+
+_CHECKS = frozenset(
+    {
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minItems",
+        "maxItems",
+        "multipleOf",
+    }
+)
 
 
 def _open_enums(node: Any) -> Any:
@@ -374,7 +391,8 @@ def _open_enums(node: Any) -> Any:
         opened: dict[str, Any] = {"anyOf": [listed, {"type": kind}]}
         opened.update({k: node[k] for k in ("description", "default") if k in node})
         return opened
-    out = dict(node)
+    # A value out of the documented range or length is kept too: checks are for sending.
+    out = {k: v for k, v in node.items() if k not in _CHECKS}
     if isinstance(node.get("items"), dict):
         out["items"] = _open_enums(node["items"])
     if isinstance(node.get("additionalProperties"), dict):

@@ -60,9 +60,18 @@ def error_shape(ctx: Context) -> ErrorShape:
             ("x-sdkgen-errors",),
             "needs JSON pointers 'code' and 'message' into error bodies",
         )
+    codes = spec.get("authentication-codes", [])
+    if not isinstance(codes, list) or not all(
+        isinstance(c, str) and c and c == c.strip() for c in codes
+    ):
+        raise ctx.error(
+            ("x-sdkgen-errors", "authentication-codes"),
+            "expected a list of vendor error codes (text)",
+        )
     return ErrorShape(
         code=spec["code"],
         message=spec["message"],
         request_id=spec.get("request-id"),
         request_id_header=spec.get("request-id-header"),
+        authentication_codes=tuple(codes),
     )

@@ -55,7 +55,8 @@ class BadRequestError(APIStatusError):
 
 
 class AuthenticationError(APIStatusError):
-    """HTTP 401: credentials missing, wrong or expired."""
+    """HTTP 401, or a vendor code the API names an authentication failure (whatever the
+    status): credentials missing, wrong or expired, or a bad signature."""
 
 
 class PermissionDeniedError(APIStatusError):
@@ -106,7 +107,8 @@ class APIResponseValidationError(APIError):
 
 
 class JobFailedError(APIError):
-    """`wait_for_job` saw the job reach a failed state.
+    """`wait_for_job` saw the job reach a failed state, or report a failure code the API
+    does not count as success (in any state: `state` is the one it reported, if any).
 
     `code` and `message` are the vendor's, as on `APIStatusError`; `result` is the last
     response, typed.
@@ -116,7 +118,7 @@ class JobFailedError(APIError):
         self,
         *,
         job_id: str,
-        state: str,
+        state: str | None,
         code: str | None,
         message: str | None,
         result: Any,
@@ -129,9 +131,8 @@ class JobFailedError(APIError):
 
     def __str__(self) -> str:
         detail = " ".join(part for part in (self.code, self.message) if part)
-        return f"job {self.job_id} ended in state {self.state}" + (
-            f": {detail}" if detail else ""
-        )
+        ended = f"ended in state {self.state}" if self.state is not None else "failed"
+        return f"job {self.job_id} {ended}" + (f": {detail}" if detail else "")
 
 
 class JobTimeoutError(APIError):

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, overload
 from urllib.parse import quote
+from xml.etree import ElementTree
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -23,7 +24,9 @@ from pydantic import BaseModel, ValidationError
 from .errors import (
     APIConnectionError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
+    AuthenticationError,
     JobTimeoutError,
     status_error_class,
 )
@@ -72,6 +75,19 @@ class ErrorShape:
     message: str
     request_id: str | None = None
     request_id_header: str | None = None
+    # Codes that mean bad or expired credentials whatever the HTTP status (some vendors
+    # answer 200): each covers itself and the codes under it, `AuthFailure` covering
+    # `AuthFailure.SignatureFailure`.
+    authentication_codes: tuple[str, ...] = ()
+
+    def error_class(self, status_code: int, code: str | None) -> type[APIStatusError]:
+        """The error to raise for a response with this status and vendor code."""
+        if code is not None and any(
+            code == prefix or code.startswith(prefix + ".")
+            for prefix in self.authentication_codes
+        ):
+            return AuthenticationError
+        return status_error_class(status_code)
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,7 @@ class Call:
     # Safe to send twice: the server cannot have acted on a failed first attempt in a way
     # that matters (reads). Submits are not: a duplicate job is billed twice.
     idempotent: bool = False
+    content_type: str = "application/json"
 
 
 def path_segment(name: str, value: object) -> str:
@@ -149,6 +166,37 @@ def json_pointer(document: Any, pointer: str) -> Any:
         else:
             return None
     return node
+
+
+def xml_document(body: bytes) -> dict[str, Any]:
+    """An XML body as nested dicts, for the error pointers (`/Error/Code`): an element is
+    its text, or a dict of its children; a repeated child is a list. Raises ValueError for
+    a body that is not XML. Entities are not expanded (expat refuses to, past a bound)."""
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as error:
+        raise ValueError(f"not XML: {error}") from None
+    return {_local_name(root.tag): _xml_value(root)}
+
+
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xml_value(element: ElementTree.Element) -> Any:
+    children = list(element)
+    if not children:
+        return element.text or ""
+    value: dict[str, Any] = {}
+    for child in children:
+        name, item = _local_name(child.tag), _xml_value(child)
+        if name not in value:
+            value[name] = item
+        elif isinstance(value[name], list):
+            value[name].append(item)
+        else:
+            value[name] = [value[name], item]
+    return value
 
 
 def optional_text(value: Any) -> str | None:
@@ -232,7 +280,7 @@ class Core:
         body = call.body or b""
         headers = dict(call.headers)
         if call.body is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = call.content_type
         for name, value in headers.items():
             _check_header(name, value)
         headers.update(self.auth.sign(call.method, str(url), headers, body))
@@ -347,8 +395,13 @@ class Core:
         """Turn a response into `model`, or raise the typed error it stands for; with no
         model, a success carries no body worth reading."""
         body = response.content
+        xml = body.lstrip().startswith(b"<")
         try:
-            data: Any = json.loads(body) if body.strip() else None
+            data: Any = (
+                (xml_document(body) if xml else json.loads(body))
+                if body.strip()
+                else None
+            )
         except ValueError:
             data = None
             decoded = False
@@ -368,7 +421,7 @@ class Core:
                 message = response.reason_phrase or "error"
                 if not decoded and body:
                     message += f": {body[:200].decode(errors='replace')}"
-            raise status_error_class(response.status_code)(
+            raise self.errors.error_class(response.status_code, code)(
                 status_code=response.status_code,
                 code=code,
                 message=message,
@@ -377,14 +430,19 @@ class Core:
             )
         if model is None:
             return None
-        if not decoded:
+        from_xml = getattr(model, "from_xml", None)
+        if not decoded or (from_xml is None) == xml:
+            expected = "XML" if from_xml is not None else "JSON"
             raise APIResponseValidationError(
-                f"HTTP {response.status_code}: response body is not JSON",
+                f"HTTP {response.status_code}: response body is not {expected}",
                 status_code=response.status_code,
                 request_id=request_id,
                 body=body,
             )
         try:
+            if from_xml is not None:
+                parsed: ModelT = from_xml(body)
+                return parsed
             return model.model_validate(data)
         except ValidationError as error:
             raise APIResponseValidationError(

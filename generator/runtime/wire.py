@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, TypeVar
@@ -23,7 +24,7 @@ from pydantic import (
     WrapSerializer,
     model_validator,
 )
-from pydantic_core import core_schema
+from pydantic_core import PydanticUseDefault, core_schema
 
 T = TypeVar("T")
 
@@ -39,6 +40,10 @@ def _parse(value: Any, info: ValidationInfo) -> Any:
     if info.config and info.config.get("strict"):
         # What a client sends is typed: a pre-encoded string is refused as the wrong type.
         return value
+    if not value.strip():
+        # An empty string holds no document (vendors send "" for "nothing yet"): the
+        # field reads as not sent, so an optional one takes its default.
+        raise PydanticUseDefault()
     try:
         return json.loads(value)
     except ValueError as error:
@@ -115,6 +120,10 @@ class WireShapes(BaseModel):
             out = {key: value for key, value in data.items() if key not in names}
             for field, (name, divisor) in shape.items():
                 value = data[name]
+                if divisor != 1 and isinstance(value, str):
+                    # A number sent as text ("846") is still in the shape's unit.
+                    with contextlib.suppress(ValueError):
+                        value = float(value)
                 if (
                     divisor != 1
                     and isinstance(value, int | float)

@@ -183,6 +183,18 @@ def test_a_200_that_is_not_json_keeps_the_body() -> None:
     assert caught.value.body == b"<html>gateway</html>"
 
 
+def test_a_submit_answer_without_a_job_id_keeps_status_request_id_and_body() -> None:
+    # A 200 that is no error (no error_code) but cannot be used: there is no job to follow.
+    sent = b'{"request_id":"r-9"}'
+    with serve(Reply(200, sent)) as server, client(server) as api:
+        with pytest.raises(APIResponseValidationError) as caught:
+            api.create_async_tts_job(text="Hello", voice_asset_id="v")
+    assert len(server.received) == 1
+    error = caught.value
+    assert (error.status_code, error.request_id, error.body) == (200, "r-9", sent)
+    assert "job_id" in str(error)
+
+
 def test_wait_for_job_polls_until_succeed() -> None:
     replies = [
         Reply(200, {"state": "WAITING"}),

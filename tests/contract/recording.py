@@ -5,6 +5,18 @@ prefix (`test_create_200` plays `create_200.yaml`). A request matches a recorded
 method, URL, a JSON-equal body and every recorded header agree (see `json_body` and
 `recorded_headers`); anything else makes vcrpy raise `CannotOverwriteExistingCassetteException`.
 
+An API whose query parameters carry JSON documents (RPC APIs such as Alibaba ICE) has its
+query compared by `decoded_query` instead of vcrpy's `query`: percent-decoded, with those
+documents compared as parsed JSON (see `query_matcher`). That matcher is registered by
+`QueryMatchers`, a pytest plugin such a test module registers for its tests.
+
+An API whose bodies are XML (from an XSD: Tencent CI) has its bodies compared by `xml_body`
+instead of `json_body`: as canonical XML (C14N 2.0, text stripped), so indentation and line
+breaks between elements do not count but element names, order, attributes and text do. It is
+registered by `XmlMatchers`, a plugin registered as `QueryMatchers` is (see `body_matcher`).
+vcrpy's `query` drops blank values (`?cancel=`), so an API with a query parameter that is only
+ever blank has its query compared by `decoded_query` too (see `query_matcher`).
+
 What is secret comes from the API's spec, not from a list kept here: every header that its
 security schemes (and their signers) carry a secret in is written as REDACTED before a
 cassette is written, and so are signed-URL credentials in response bodies.
@@ -13,19 +25,23 @@ cassette is written, and so are signed-URL credentials in response bodies.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes, urlsplit
+from xml.etree import ElementTree
 
 import yaml
 
 from generator.ir import Api
-from generator.ir_build import build
-from generator.load import load_openapi
+from generator.pipeline import build_api
 
 RECORDING = bool(os.environ.get("TTS_SDKGEN_RECORD"))
 """True under `make record`: requests go to the real service and cassettes are rewritten."""
@@ -34,7 +50,7 @@ CONTRACT = Path(__file__).parent
 SPECS = CONTRACT.parent.parent / "specs"
 REDACTED = "REDACTED"
 
-# Query parameters that carry credentials in signed (OBS / S3-style) URLs.
+# Query parameters that carry credentials in signed (OBS / OSS / S3-style) URLs.
 SIGNED_URL_PARAMETERS = (
     "AccessKeyId",
     "Signature",
@@ -43,6 +59,12 @@ SIGNED_URL_PARAMETERS = (
     "X-Amz-Credential",
     "X-Amz-Signature",
     "X-Amz-Security-Token",
+    # Alibaba OSS: V1 signed URLs (an STS token travels as security-token) and V4 ones.
+    "OSSAccessKeyId",
+    "security-token",
+    "x-oss-credential",
+    "x-oss-signature",
+    "x-oss-security-token",
 )
 # A parameter starts after "?" or "&" (also "&amp;" in markup and "\u0026" in JSON written by
 # encoders that escape "&"); its value ends at the next separator, quote, backslash or space.
@@ -64,8 +86,17 @@ VOLATILE_HEADERS = frozenset(
         "content-length",
         "user-agent",
         "x-sdk-date",
+        "x-acs-date",
+        "x-acs-signature-nonce",
+        "x-tc-timestamp",
     }
 )
+# Request headers whose value follows from the request itself: a recorded one must be sent,
+# with the value this request implies (not the recorded one, which followed from that
+# request).
+DERIVED_HEADERS: Mapping[str, Callable[[bytes], str]] = {
+    "x-acs-content-sha256": lambda body: hashlib.sha256(body).hexdigest(),
+}
 # Covered by the host and port matchers.
 SKIPPED_HEADERS = frozenset({"host"})
 
@@ -168,8 +199,8 @@ def json_body(new: Any, recorded: Any) -> None:
 def recorded_headers(new: Any, recorded: Any) -> None:
     """Every recorded header is sent (case-insensitive), with the recorded value.
 
-    Volatile headers and REDACTED values only need to be present; Host is left to the host
-    and port matchers.
+    Volatile headers and REDACTED values only need to be present, derived ones must have
+    the value this request implies; Host is left to the host and port matchers.
     """
     sent = {name.lower(): value for name, value in new.headers.items()}
     problems: list[str] = []
@@ -179,12 +210,219 @@ def recorded_headers(new: Any, recorded: Any) -> None:
             continue
         if key not in sent:
             problems.append(f"{name} is not sent (recorded {value!r})")
+        elif key in DERIVED_HEADERS:
+            expected = DERIVED_HEADERS[key](_body_bytes(new.body))
+            if sent[key] != expected:
+                problems.append(
+                    f"{name} is {sent[key]!r}, this request implies {expected!r}"
+                )
         elif key not in VOLATILE_HEADERS and value != REDACTED and sent[key] != value:
             problems.append(f"{name} is {sent[key]!r}, recorded {value!r}")
     if problems:
         raise AssertionError(
             "headers differ from the recording: " + "; ".join(problems)
         )
+
+
+# A query item once decoded: the key, and the value (None for a key without "="). Text is
+# kept as the pieces between literal "+" signs, each percent-decoded to bytes: RFC 3986 gives
+# "+" no meaning, but form decoding reads it as a space, so a literal "+" equals neither
+# "%2B" nor "%20" (vcrpy's `query` takes it for a space). A JSON document is kept as its
+# canonical text instead, which keeps JSON's types apart (1, 1.0, true).
+_Text = tuple[bytes, ...]
+_Item = tuple[_Text, tuple[str, _Text | str] | None]
+
+
+def _decoded_text(raw: str) -> _Text:
+    return tuple(unquote_to_bytes(piece) for piece in raw.split("+"))
+
+
+def _canonical_json(text: _Text) -> str | None:
+    if len(text) != 1:  # a literal "+": not a document this client sent
+        return None
+    try:
+        document = json.loads(text[0])
+    except ValueError:
+        return None
+    return json.dumps(
+        document, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def _query_items(uri: str, json_parameters: frozenset[str]) -> list[_Item]:
+    items: list[_Item] = []
+    for raw in urlsplit(uri).query.split("&"):
+        if not raw:
+            continue
+        raw_key, equals, raw_value = raw.partition("=")
+        key = _decoded_text(raw_key)
+        if not equals:
+            items.append((key, None))
+            continue
+        value = _decoded_text(raw_value)
+        document = (
+            _canonical_json(value)
+            if b"+".join(key).decode(errors="replace") in json_parameters
+            else None
+        )
+        items.append(
+            (key, ("json", document) if document is not None else ("text", value))
+        )
+    return items
+
+
+def _shown(item: _Item) -> str:
+    key, value = item
+    text = "+".join(piece.decode(errors="backslashreplace") for piece in key)
+    if value is None:
+        return text
+    _kind, content = value
+    if isinstance(content, str):
+        return f"{text}={content} (as JSON)"
+    return text + "=" + "+".join(p.decode(errors="backslashreplace") for p in content)
+
+
+def decoded_query(
+    new: Any, recorded: Any, *, json_parameters: Iterable[str] = ()
+) -> None:
+    """The same query items, in any order, once percent-decoded (byte for byte: invalid
+    UTF-8 is not glossed over); the values of `json_parameters` compare as parsed JSON, so
+    key order and spacing do not matter but every value does. Items without a value
+    (`a=`, `a`) count as well: vcrpy's `query` drops them.
+    """
+    names = frozenset(json_parameters)
+    sent = Counter(_query_items(new.uri, names))
+    expected = Counter(_query_items(recorded.uri, names))
+    if sent != expected:
+        extra = ", ".join(sorted(map(_shown, (sent - expected).elements())))
+        missing = ", ".join(sorted(map(_shown, (expected - sent).elements())))
+        raise AssertionError(
+            f"queries differ: only in this request [{extra}], only recorded [{missing}]"
+        )
+
+
+def json_query_parameters(api: Api) -> frozenset[str]:
+    """The query parameters of `api` that carry a JSON document in a string
+    (`contentMediaType: application/json`), over all its operations."""
+    return frozenset(
+        parameter.wire_name
+        for operation in api.operations
+        for parameter in operation.parameters
+        if parameter.location == "query"
+        and str(parameter.schema.get("contentMediaType", ""))
+        .split(";")[0]
+        .strip()
+        .lower()
+        == "application/json"
+    )
+
+
+def flag_query_parameters(api: Api) -> frozenset[str]:
+    """The query parameters of `api` whose only value is blank (`PUT /jobs/{id}?cancel`),
+    over all its operations (sent on every call, or an argument that can be nothing else):
+    vcrpy's `query` drops them, so it cannot tell them apart."""
+    constants = {
+        name
+        for operation in api.operations
+        for location, name, value in operation.constants
+        if location == "query" and value == ""
+    }
+    arguments = {
+        parameter.wire_name
+        for operation in api.operations
+        for parameter in operation.parameters
+        if parameter.location == "query" and parameter.schema.get("enum") == [""]
+    }
+    return frozenset(constants | arguments)
+
+
+def query_matcher(api: Api) -> str:
+    """The matcher `vcr_config` compares `api`'s queries with: vcrpy's own `query`, or
+    `decoded_query[<api>]` when its query parameters carry JSON documents or a parameter
+    that is only ever blank."""
+    if json_query_parameters(api) or flag_query_parameters(api):
+        return f"decoded_query[{api.key}]"
+    return "query"
+
+
+@cache
+def _json_parameters_of(key: str) -> frozenset[str]:
+    return json_query_parameters(api_of(key))
+
+
+def _decoded_query_of(key: str) -> Callable[[Any, Any], None]:
+    # The spec is read on first use only: registering costs nothing for other APIs.
+    def matcher(new: Any, recorded: Any) -> None:
+        decoded_query(new, recorded, json_parameters=_json_parameters_of(key))
+
+    matcher.__name__ = "decoded_query"  # the name vcrpy reports when it does not match
+    return matcher
+
+
+class QueryMatchers:
+    """A pytest plugin that registers `decoded_query[<api>]` for every API in `specs/` on
+    each cassette's VCR (pytest-recording's `pytest_recording_configure` hook).
+
+    A test module whose API `query_matcher` gives `decoded_query[...]` registers it for its
+    tests, for instance from a module-scoped autouse fixture:
+    `pytestconfig.pluginmanager.register(QueryMatchers())`. Without it, vcrpy refuses the
+    cassette: "Matcher decoded_query[<api>] doesn't exist or isn't registered".
+    """
+
+    def pytest_recording_configure(self, config: Any, vcr: Any) -> None:
+        for path in sorted(SPECS.glob("*/openapi.yaml")):
+            key = path.parent.name
+            vcr.register_matcher(f"decoded_query[{key}]", _decoded_query_of(key))
+
+
+def canonical_xml(data: bytes) -> str | None:
+    """`data` as canonical XML (C14N 2.0, `strip_text=True`: whitespace-only text between
+    elements dropped, text stripped; the XML declaration, attribute order and quoting do not
+    count), or None when it is not XML."""
+    if not data.lstrip().startswith(b"<"):
+        return None
+    try:
+        return ElementTree.canonicalize(xml_data=data, strip_text=True)
+    except ElementTree.ParseError:
+        return None
+
+
+def xml_body(new: Any, recorded: Any) -> None:
+    """Bodies equal as canonical XML when both are XML (see `canonical_xml`), else byte
+    for byte (an empty body equals only an empty one)."""
+    new_body, recorded_body = _body_bytes(new.body), _body_bytes(recorded.body)
+    new_xml, recorded_xml = canonical_xml(new_body), canonical_xml(recorded_body)
+    if new_xml is not None and recorded_xml is not None:
+        if new_xml != recorded_xml:
+            raise AssertionError(
+                f"XML bodies differ: this request {new_xml!r}, recorded {recorded_xml!r}"
+            )
+    elif new_body != recorded_body:
+        raise AssertionError(
+            f"bodies differ: this request {new_body!r}, recorded {recorded_body!r}"
+        )
+
+
+def xml_bodies(api: Api) -> bool:
+    """Whether `api` sends XML bodies (its models come from an XSD)."""
+    return any(operation.body_format == "xml" for operation in api.operations)
+
+
+def body_matcher(api: Api) -> str:
+    """The matcher `vcr_config` compares `api`'s request bodies with: `json_body`, or
+    `xml_body` for an API whose bodies are XML."""
+    return "xml_body" if xml_bodies(api) else "json_body"
+
+
+class XmlMatchers:
+    """A pytest plugin that registers `xml_body` on each cassette's VCR (pytest-recording's
+    `pytest_recording_configure` hook). A test module whose API `body_matcher` gives
+    `xml_body` registers it for its tests, as `QueryMatchers` is registered. Without it,
+    vcrpy refuses the cassette: "Matcher xml_body doesn't exist or isn't registered".
+    """
+
+    def pytest_recording_configure(self, config: Any, vcr: Any) -> None:
+        vcr.register_matcher("xml_body", xml_body)
 
 
 def secret_headers(api: Api) -> list[str]:
@@ -199,8 +437,7 @@ def secret_headers(api: Api) -> list[str]:
 
 
 def api_of(key: str) -> Api:
-    path = SPECS / key / "openapi.yaml"
-    return build(load_openapi(path, str(path)), key, str(path), "")
+    return build_api(key, SPECS)
 
 
 def vcr_config(api: Api) -> dict[str, Any]:
@@ -212,8 +449,8 @@ def vcr_config(api: Api) -> dict[str, Any]:
             "host",
             "port",
             "path",
-            "query",
-            "json_body",
+            query_matcher(api),
+            body_matcher(api),
             "recorded_headers",
         ],
         "filter_headers": [(name, REDACTED) for name in secret_headers(api)],

@@ -25,6 +25,8 @@ class Breakage:
     new: str
     # Every one of these must appear in the error line, after the file name.
     expected: tuple[str, ...]
+    # When set, the whole error line after the file name.
+    exact: str = ""
 
 
 CASES = [
@@ -71,6 +73,50 @@ CASES = [
             "'sdk-hmac-md5'",
             "sdk-hmac-sha256",  # the known signers are listed
         ),
+    ),
+    Breakage(
+        "version-not-pep-440",
+        "  version: 1.0.0\n",
+        "  version: v1-beta\n",
+        ("/info/version: ", "'v1-beta'"),
+        exact="/info/version: 'v1-beta' is not a package version (PEP 440, like 1.2.0); "
+        "set info.x-sdkgen-package-version",
+    ),
+    Breakage(
+        "package-version-not-pep-440",
+        "  x-sdkgen-distribution: tts-huawei-metastudio\n",
+        "  x-sdkgen-distribution: tts-huawei-metastudio\n"
+        "  x-sdkgen-package-version: 2024-05-01\n",
+        ("/info/x-sdkgen-package-version: ", "'2024-05-01'"),
+    ),
+    Breakage(
+        # Without x-sdkgen-credentials: once refused as if those were what was missing.
+        "api-key-in-query",
+        "      in: header\n      name: X-Auth-Token\n"
+        "      description: IAM user token (the X-Subject-Token header returned by IAM).\n"
+        "      x-sdkgen-credentials:\n        token:\n          secret: true\n"
+        "          description: IAM user token.\n",
+        "      in: query\n      name: X-Auth-Token\n",
+        ("/components/securitySchemes/token/in: ", "headers only"),
+        exact="/components/securitySchemes/token/in: API keys are supported in "
+        "headers only (in: query would put the key in URLs and logs)",
+    ),
+    Breakage(
+        "api-key-in-cookie",
+        "      in: header\n      name: X-Auth-Token\n",
+        "      in: cookie\n      name: X-Auth-Token\n",
+        ("/components/securitySchemes/token/in: ", "headers only", "cookie"),
+        exact="/components/securitySchemes/token/in: API keys are supported in "
+        "headers only (in: cookie: a generated client sends no cookies)",
+    ),
+    Breakage(
+        # A signer sends what it signs in headers too.
+        "signed-api-key-in-query",
+        "      in: header\n      name: Authorization\n      description: |-\n"
+        "        AK/SK signing",
+        "      in: query\n      name: Authorization\n      description: |-\n"
+        "        AK/SK signing",
+        ("/components/securitySchemes/akSk/in: ", "headers only", "in: query"),
     ),
 ]
 
@@ -126,6 +172,8 @@ def test_bad_spec_is_one_error_line_and_writes_nothing(
     file, _, rest = line.removeprefix("error: ").partition(": ")
     for expected in case.expected:
         assert expected in rest, line
+    if case.exact:
+        assert rest == case.exact, line
     assert not outcome.out.exists() or list(outcome.out.iterdir()) == []
     # `error: FILE: WHERE: WHAT`: FILE, taken from the working directory, is the spec read.
     assert (REPO / file).resolve() == outcome.spec.resolve(), (

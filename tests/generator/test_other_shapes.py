@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,13 +15,17 @@ import httpx
 import pytest
 from mypy import api as mypy
 
+from generator.ir_build import build
+from generator.load import load_openapi
 from tests.support.generate import generated_package
 
 SPEC = """
 openapi: 3.1.0
 info:
   title: Example RPC speech API
-  version: 2.0.0
+  # Not a package version: the extension gives the one pip installs.
+  version: v2-beta
+  x-sdkgen-package-version: 2.0.0b3
 servers:
   - url: https://speech.example.test
 security:
@@ -250,6 +256,50 @@ def test_errors_inside_a_200_use_the_nested_pointers(package: Path) -> None:
         client.describe_tasks(limit=0)
 
 
+def ruff_check(package: Path) -> None:
+    """Lint `package` with its own pyproject.toml (the rules its users' CI would run)."""
+    config = package / "pyproject.toml"
+    assert "[tool.ruff.lint]" in config.read_text()
+    ruff = subprocess.run(
+        [
+            Path(sys.executable).with_name("ruff"),
+            "check",
+            "--no-cache",
+            "--config",
+            config,
+            package,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+
+
+def test_the_package_version_overrides_info_version(package: Path) -> None:
+    module: Any = importlib.import_module("tts_example_rpc")
+    spec = package.parent.parent / "specs" / "example-rpc" / "openapi.yaml"
+    api = build(load_openapi(spec, str(spec)), "example-rpc", str(spec), "")
+    assert (api.version, api.package_version) == ("v2-beta", "2.0.0b3")
+    assert module.__version__ == "2.0.0b3"
+    pyproject = (package / "pyproject.toml").read_text()
+    assert '\nversion = "2.0.0b3"\n' in pyproject
+    assert "v2-beta" not in pyproject
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"Response": {"RequestId": "r1"}})
+
+    with httpx.Client(transport=httpx.MockTransport(handler)) as http:
+        module.Client(api_key="k", http_client=http).describe_tasks(limit=1)
+    assert sent[0].headers["User-Agent"].startswith("tts-example-rpc/2.0.0b3 httpx/")
+
+
+def test_it_lints_clean(package: Path) -> None:
+    ruff_check(package)
+
+
 def test_it_type_checks_and_its_readme_has_no_holes(package: Path) -> None:
     out, err, status = mypy.run(
         [
@@ -359,3 +409,4 @@ def test_the_wrapped_jobs_package_type_checks(jobs_package: Path) -> None:
         ]
     )
     assert status == 0, out + err
+    ruff_check(jobs_package)

@@ -219,6 +219,35 @@ def test_a_submit_is_not_retried_whatever_its_method(module: Any) -> None:
     assert len(server.received) == 2
 
 
+def test_an_idempotent_post_is_retried_like_a_read(module: Any) -> None:
+    unavailable = Reply(503, {"error": {"code": "Busy", "message": "later"}})
+    cancelled = {**BATCH, "status": "failed"}
+    with (
+        serve(unavailable, Reply(200, cancelled)) as server,
+        client(module, server) as api,
+    ):
+        assert api.cancel_batch("b-1").status == "failed"
+    assert [(r.method, urlsplit(r.path).path) for r in server.received] == [
+        ("POST", "/v2/batches/b-1/cancel")
+    ] * 2
+
+
+def test_a_post_without_the_mark_is_not_retried(module: Any) -> None:
+    unavailable = Reply(503, {"error": {"code": "Busy", "message": "later"}})
+    with serve(unavailable, Reply(201, BATCH)) as server, client(module, server) as api:
+        with pytest.raises(module.errors.InternalServerError) as caught:
+            api.copy_batch("b-1")
+    assert caught.value.code == "Busy"
+    assert [(r.method, urlsplit(r.path).path) for r in server.received] == [
+        ("POST", "/v2/batches/b-1/copy")
+    ]
+    # Unless the client is told that submits may be repeated.
+    with serve(unavailable, Reply(201, BATCH)) as server:
+        with client(module, server, retry_submits=True) as api:
+            assert api.copy_batch("b-1").id == "b-1"
+    assert len(server.received) == 2
+
+
 def test_wait_for_job_follows_a_put_submit(module: Any) -> None:
     replies = [Reply(200, {**BATCH, "status": s}) for s in ("running", "done")]
     with serve(Reply(201, BATCH), *replies) as server, client(module, server) as api:

@@ -241,3 +241,11 @@ def test_a_bad_wire_form_is_refused_at_its_place(
     error = refused(change)
     assert error.pointer == pointer
     assert message in error.message
+
+
+def test_received_models_check_no_ranges_or_lengths() -> None:
+    models = {m.name: m for m in build_spec().models}
+    sent = models["EditingConfig"].schema["properties"]["volume"]
+    received = models["ReportedEditingConfig"].schema["properties"]["volume"]
+    assert (sent["minimum"], sent["maximum"]) == (0, 100)
+    assert "minimum" not in received and "maximum" not in received

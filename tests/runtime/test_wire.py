@@ -112,3 +112,8 @@ def test_the_declared_shape_and_unknown_shapes_are_left_as_they_came() -> None:
     # A boolean is no number of milliseconds: not divided, refused by the field.
     with pytest.raises(ValidationError):
         Segment.model_validate({"text": "a", "begin_time": True, "end_time": "x"})
+
+
+def test_numbers_sent_as_text_are_still_in_the_shapes_unit() -> None:
+    old = Segment.model_validate({"text": "a", "begin_time": "846", "end_time": "3386"})
+    assert (old.start, old.end) == (0.846, 3.386)

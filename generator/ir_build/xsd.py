@@ -1,0 +1,327 @@
+"""An XSD's complex types -> the same model IR as OpenAPI schemas, for XML bodies.
+
+An XML body in the spec names its type in the XSD beside it (`x-sdkgen-xsd: tts.xsd` at
+the top, `schema: {x-sdkgen-xml: {type: JobsResponse, element: Response}}` on the media
+type, or just the name of a global element). Each complex type reachable from those roots
+becomes a model; its elements become fields in their order, typed and checked from the
+simple types' facets. Whether a field is one value or a list comes from `maxOccurs`, never
+from a document at hand. A fixed element (`fixed="Tts"`) is sent always and is no argument.
+An `xs:assert` of the form `A or B` makes at least one of them required.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .. import naming
+from ..ir import Field, Model
+from .context import Context, clean
+
+_XS = "{http://www.w3.org/2001/XMLSchema}"
+_INTEGERS = {
+    "integer",
+    "int",
+    "long",
+    "short",
+    "byte",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "negativeInteger",
+    "nonPositiveInteger",
+    "unsignedInt",
+    "unsignedLong",
+    "unsignedShort",
+    "unsignedByte",
+}
+_NUMBERS = {"decimal", "double", "float"}
+_FACETS = {
+    "minInclusive": "ge",
+    "maxInclusive": "le",
+    "minExclusive": "gt",
+    "maxExclusive": "lt",
+    "minLength": "min_length",
+    "maxLength": "max_length",
+}
+_ONE_OF = re.compile(r"^\s*[A-Za-z_][\w.-]*(\s+or\s+[A-Za-z_][\w.-]*)+\s*$")
+
+
+@dataclass(frozen=True)
+class XmlRoot:
+    """A document of the API: a complex type and the element it travels as."""
+
+    type_name: str
+    element: str
+
+
+def xml_root(ctx: Context, xsd: Any, spec: Any, where: tuple[Any, ...]) -> XmlRoot:
+    """The root that a media type's `x-sdkgen-xml` names."""
+    where = where + ("x-sdkgen-xml",)
+    if xsd is None:
+        raise ctx.error(where, "XML bodies need x-sdkgen-xsd: the XSD beside the spec")
+    if isinstance(spec, str):
+        element = xsd.elements.get(spec)
+        if element is None or element.type.name is None:
+            raise ctx.error(
+                where, f"{spec!r} is no global element of a named complex type"
+            )
+        return XmlRoot(_local(element.type.name), spec)
+    if not isinstance(spec, dict) or set(spec) != {"type", "element"}:
+        raise ctx.error(where, "expected an element name, or {type: ..., element: ...}")
+    type_name, element = str(spec["type"]), str(spec["element"])
+    found = xsd.types.get(type_name)
+    if found is None or not found.is_complex():
+        raise ctx.error(where + ("type",), f"no complex type {type_name!r} in the XSD")
+    return XmlRoot(type_name, element)
+
+
+def model_name(type_name: str) -> str:
+    return naming.class_name(type_name)
+
+
+def xml_models(
+    ctx: Context,
+    xsd: Any,
+    roots: Mapping[str, XmlRoot],
+    requests: set[str],
+    responses: set[str],
+) -> dict[str, Model]:
+    """Every model reachable from the roots (by model name), strict when only sent."""
+    reader = _Reader(ctx, xsd)
+    for root in roots.values():
+        reader.complex(root.type_name, xsd.types[root.type_name])
+    in_requests = reader.reachable(requests)
+    in_responses = reader.reachable(responses)
+    tags: dict[str, str] = {}
+    for name, root in roots.items():
+        if tags.setdefault(name, root.element) != root.element:
+            raise ctx.error(
+                ("x-sdkgen-xsd",), f"{root.type_name} is the root of two elements"
+            )
+    built = {}
+    for name in reader.order:
+        strict = name in in_requests and name not in in_responses
+        received = name in in_responses and name not in in_requests
+        fields, one_of, description = reader.models[name]
+        built[name] = Model(
+            name=name,
+            description=description,
+            fields=tuple(_received(f) if received else f for f in fields),
+            schema={},
+            strict=strict,
+            xml_tag=tags.get(name, ""),
+            one_of=one_of,
+            sent=name in in_requests,
+        )
+    return built
+
+
+def _received(field: Field) -> Field:
+    """Tolerant in: a value the XSD does not list, or out of its range, is kept as it came."""
+    if field.constraints:
+        field = Field(**{**field.__dict__, "constraints": ()})
+    if not field.annotation.startswith("Literal["):
+        return field
+    base = "int" if re.match(r"Literal\[-?\d", field.annotation) else "str"
+    return Field(**{**field.__dict__, "annotation": f"{field.annotation} | {base}"})
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
+
+
+class _Reader:
+    def __init__(self, ctx: Context, xsd: Any) -> None:
+        self.ctx = ctx
+        self.xsd = xsd
+        # model name -> (fields, one-of groups, description); `order` puts each model
+        # after the models its fields use, which pydantic-xml needs at class creation.
+        self.models: dict[
+            str, tuple[tuple[Field, ...], tuple[tuple[str, ...], ...], str]
+        ] = {}
+        self.refs: dict[str, set[str]] = {}
+        self.order: list[str] = []
+        self._building: set[str] = set()
+
+    def where(self, name: str) -> tuple[Any, ...]:
+        return ("x-sdkgen-xsd", name)
+
+    def complex(self, name_hint: str, xsd_type: Any) -> str:
+        name = model_name(name_hint)
+        if name in self.models:
+            return name
+        if name in self._building:
+            raise self.ctx.error(
+                self.where(name_hint), "recursive XML types are not supported"
+            )
+        self._building.add(name)
+        if xsd_type.has_simple_content():
+            raise self.ctx.error(
+                self.where(name_hint),
+                "elements with text and attributes are not supported",
+            )
+        fields: list[Field] = []
+        self.refs[name] = set()
+        for attribute in xsd_type.attributes.values():
+            fields.append(self._field(name, attribute, "attribute", 1, 1))
+        content = xsd_type.content
+        if content is not None and hasattr(content, "iter_elements"):
+            for element in content.iter_elements():
+                if getattr(element, "name", None) is None:  # xs:any: not modelled
+                    continue
+                fields.append(
+                    self._field(
+                        name, element, "element", element.min_occurs, element.max_occurs
+                    )
+                )
+        seen: dict[str, str] = {}
+        for f in fields:
+            if seen.setdefault(f.name, f.wire_name) != f.wire_name:
+                raise self.ctx.error(
+                    self.where(name_hint),
+                    f"{seen[f.name]!r} and {f.wire_name!r} both map to {f.name!r}",
+                )
+        by_wire = {f.wire_name: f.name for f in fields}
+        one_of = tuple(
+            self._one_of(name_hint, a.path, by_wire)
+            for a in getattr(xsd_type, "assertions", ())
+        )
+        self._building.discard(name)
+        self.models[name] = (tuple(fields), one_of, _documentation(xsd_type))
+        self.order.append(name)
+        return name
+
+    def _one_of(
+        self, owner: str, test: str, by_wire: Mapping[str, str]
+    ) -> tuple[str, ...]:
+        if not _ONE_OF.match(test):
+            raise self.ctx.error(
+                self.where(owner),
+                f"only assertions like 'A or B' (at least one given) are supported: {test!r}",
+            )
+        names = [part for part in test.split() if part != "or"]
+        for part in names:
+            if part not in by_wire:
+                raise self.ctx.error(self.where(owner), f"{part!r} is no element of it")
+        return tuple(by_wire[part] for part in names)
+
+    def _field(
+        self, owner: str, node: Any, kind: str, low: int, high: int | None
+    ) -> Field:
+        tag = _local(node.name)
+        xsd_type = node.type
+        constraints: list[tuple[str, Any]] = []
+        if xsd_type.is_complex():
+            target = self.complex(
+                _local(xsd_type.name)
+                if xsd_type.name
+                else owner + naming.pascal_case(tag),
+                xsd_type,
+            )
+            self.refs[owner].add(target)
+            annotation = target
+        else:
+            annotation, constraints = _simple(xsd_type)
+        many = high is None or high > 1
+        fixed = getattr(node, "fixed", None)
+        if fixed is not None:
+            annotation = f"Literal[{json.dumps(fixed)}]"
+        if many:
+            annotation = f"list[{annotation}]"
+        required = low >= 1 and (fixed is None)
+        return Field(
+            name=naming.field_name(tag),
+            wire_name=tag,
+            annotation=annotation,
+            required=required,
+            description=_documentation(node),
+            notes=_notes(constraints, annotation),
+            xml="attribute" if kind == "attribute" else "element",
+            constraints=tuple(constraints) if not many else (),
+            fixed=fixed,
+        )
+
+    def reachable(self, roots: set[str]) -> set[str]:
+        seen: set[str] = set()
+        stack = [r for r in roots if r in self.models]
+        while stack:
+            name = stack.pop()
+            if name not in seen:
+                seen.add(name)
+                stack.extend(self.refs[name])
+        return seen
+
+
+def _simple(xsd_type: Any) -> tuple[str, list[tuple[str, Any]]]:
+    """The Python type of a simple type and the checks its facets make."""
+    primitive = _local(xsd_type.primitive_type.name) if xsd_type.primitive_type else ""
+    base = _local(xsd_type.base_type.name) if xsd_type.base_type is not None else ""
+    names = {_local(t.name) for t in _ancestry(xsd_type) if t.name}
+    if names & _INTEGERS:
+        python = "int"
+    elif primitive in _NUMBERS or base in _NUMBERS:
+        python = "float"
+    elif primitive == "boolean":
+        python = "bool"
+    else:
+        python = "str"
+    enumeration = getattr(xsd_type, "enumeration", None)
+    if enumeration:
+        values = [int(v) if python == "int" else v for v in enumeration]
+        return "Literal[" + ", ".join(json.dumps(v) for v in values) + "]", []
+    constraints: list[tuple[str, Any]] = []
+    for facet, keyword in _FACETS.items():
+        value = _facet(xsd_type, facet)
+        if value is not None:
+            constraints.append(
+                (
+                    keyword,
+                    int(value)
+                    if python == "int" or "length" in keyword
+                    else float(value),
+                )
+            )
+    patterns = getattr(xsd_type, "patterns", None)
+    if patterns is not None and len(patterns.regexps) == 1:
+        # XSD patterns match the whole value.
+        constraints.append(("pattern", f"^(?:{patterns.regexps[0]})$"))
+    return python, constraints
+
+
+def _ancestry(xsd_type: Any) -> list[Any]:
+    chain = []
+    while xsd_type is not None and xsd_type not in chain:
+        chain.append(xsd_type)
+        xsd_type = getattr(xsd_type, "base_type", None)
+    return chain
+
+
+def _facet(xsd_type: Any, facet: str) -> Any:
+    for t in _ancestry(xsd_type):
+        found = getattr(t, "facets", {}).get(_XS + facet)
+        if found is not None:
+            return found.value
+    return None
+
+
+def _documentation(node: Any) -> str:
+    annotation = getattr(node, "annotation", None)
+    docs = getattr(annotation, "documentation", None) or []
+    return clean(" ".join((d.text or "").strip() for d in docs))
+
+
+def _notes(constraints: list[tuple[str, Any]], annotation: str) -> str:
+    found = dict(constraints)
+    notes = []
+    if annotation.startswith("Literal["):
+        notes.append("One of " + annotation[8:].split("]")[0].replace('"', "") + ".")
+    if "ge" in found and "le" in found:
+        notes.append(f"{found['ge']} to {found['le']}.")
+    if "max_length" in found:
+        notes.append(
+            f"{found.get('min_length', 0)} to {found['max_length']} characters."
+        )
+    return " ".join(notes)
