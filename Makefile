@@ -8,7 +8,7 @@ PACKAGES := $(wildcard generated/*/)
 # Everything pinned in pyproject.toml (the generator runs from this checkout, uninstalled).
 DEPS = $(shell $(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print(" ".join(p["dependencies"] + p["optional-dependencies"]["dev"]))')
 
-.PHONY: generate test lint typecheck golden pytest record clean
+.PHONY: generate test lint typecheck golden pytest check-docs record clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ golden: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+
+# Compare the specs with the vendor pages saved beside them (README: "When a vendor changes
+# its docs"). Exit 1 on drift, 2 on a page that cannot be read.
+check-docs: $(STAMP)
+	@$(BIN)/python -m generator docs check
 
 # Re-record the contract cassettes against the real service (needs real credentials).
 record: $(STAMP)

@@ -1,4 +1,5 @@
-"""Command line: `python -m generator generate [API …] [--check] [--force]`."""
+"""Command line: `python -m generator generate [API …] [--check] [--force]`, and
+`python -m generator docs check [API …] [--page FILE --operation ID] [--format text|json]`."""
 
 from __future__ import annotations
 
@@ -33,11 +34,81 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--out", type=Path, default=pipeline.REPO / "generated", help=argparse.SUPPRESS
     )
+    docs = commands.add_parser("docs", help="compare the specs with saved vendor pages")
+    docs_commands = docs.add_subparsers(dest="docs_command", required=True)
+    check = docs_commands.add_parser(
+        "check",
+        help="report how the saved pages differ from the specs",
+        description="Exit 0: no unexplained difference; 1: drift; 2: a page or a "
+        "mapping cannot be read.",
+    )
+    check.add_argument(
+        "apis",
+        nargs="*",
+        metavar="API",
+        help="API folders under specs/ (default: all)",
+    )
+    check.add_argument(
+        "--page",
+        type=Path,
+        metavar="FILE",
+        help="check this page (a newly saved version, say) instead of the saved ones",
+    )
+    check.add_argument(
+        "--operation",
+        metavar="ID",
+        help="the operationId FILE documents (default: the saved page of that name's)",
+    )
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--specs", type=Path, default=pipeline.REPO / "specs", help=argparse.SUPPRESS
+    )
     return parser
+
+
+def _docs_check(args: argparse.Namespace) -> int:
+    from .docs.check import PageRequest, check
+    from .docs.report import json_report, text_report
+
+    known = pipeline.discover(args.specs)
+    apis = args.apis or known
+    unknown = sorted(set(apis) - set(known))
+    if unknown:
+        print(
+            f"error: unknown API {', '.join(unknown)}; known: {', '.join(known)}",
+            file=sys.stderr,
+        )
+        return 2
+    request = None
+    if args.page is not None:
+        if not args.apis:
+            parts = args.page.resolve().parts
+            inferred = [p for p in known if p in parts]
+            if len(inferred) != 1:
+                print("error: --page needs the API it belongs to", file=sys.stderr)
+                return 2
+            apis = inferred
+        if len(apis) != 1:
+            print("error: --page checks a page of one API", file=sys.stderr)
+            return 2
+        request = PageRequest(args.page, args.operation)
+    elif args.operation is not None:
+        print("error: --operation goes with --page", file=sys.stderr)
+        return 2
+    result = check(args.specs, apis, request)
+    if args.format == "json":
+        print(json_report(result))
+    else:
+        print(text_report(result), end="")
+        for error in result.errors:
+            print(f"error: {error}", file=sys.stderr)
+    return result.exit_code
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "docs":
+        return _docs_check(args)
     known = pipeline.discover(args.specs)
     apis = args.apis or known
     unknown = sorted(set(apis) - set(known))

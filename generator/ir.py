@@ -48,12 +48,10 @@ class Model:
     role: Literal["schema", "parameters"] = "schema"
     # Other documented wire shapes it is read from: field -> (name there, divisor).
     wire_shapes: tuple[Mapping[str, tuple[str, float]], ...] = ()
-    # XML models (from an XSD): the element it is the root of, if any ("" for none),
+    # XML models (from an XSD): the element it travels as when it is a document's root,
     # and groups of fields of which at least one must be given.
     xml_tag: str | None = None
     one_of: tuple[tuple[str, ...], ...] = ()
-    # Also sent (an XML model both sent and received refuses unknown arguments itself).
-    sent: bool = False
 
     def field(self, wire_name: str) -> Field:
         return next(f for f in self.fields if f.wire_name == wire_name)

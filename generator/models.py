@@ -136,11 +136,8 @@ def _xml_imports(models: list[Model]) -> str:
         )
         if used
     ]
-    shared = any(m.sent and not m.strict for m in models)
-    if shared:
-        typing.insert(1 if "Annotated" in typing else 0, "Any")
     pydantic = ["ConfigDict"] + (["Field"] if "Annotated" in typing else [])
-    if shared or any(m.one_of for m in models):
+    if any(m.one_of for m in models):
         pydantic.append("model_validator")
     xml = ["BaseXmlModel", "element"]
     if any(f.xml == "attribute" for f in fields):
@@ -150,8 +147,6 @@ def _xml_imports(models: list[Model]) -> str:
         lines.append(f"from typing import {', '.join(typing)}\n")
     lines.append(f"from pydantic import {', '.join(pydantic)}\n")
     lines.append(f"from pydantic_xml import {', '.join(xml)}\n")
-    if shared:
-        lines.append("from ._runtime.xml import refuse_unknown\n")
     return "".join(lines)
 
 

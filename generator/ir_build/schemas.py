@@ -160,14 +160,20 @@ class Models:
         return {name for value in node.values() for name in self.referenced(value)}
 
     def reachable(self, roots: set[str]) -> set[str]:
-        seen: set[str] = set()
-        stack = list(roots)
-        while stack:
-            name = stack.pop()
-            if name not in seen:
-                seen.add(name)
-                stack.extend(self.refs[name])
-        return seen
+        return reachable(self.refs, roots)
+
+
+def reachable(refs: Mapping[str, set[str]], roots: set[str]) -> set[str]:
+    """The models `roots` name, and those they name, and so on (roots `refs` does not
+    know are left out)."""
+    seen: set[str] = set()
+    stack = [root for root in roots if root in refs]
+    while stack:
+        name = stack.pop()
+        if name not in seen:
+            seen.add(name)
+            stack.extend(refs[name])
+    return seen
 
 
 def is_object(schema: Any) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 from .. import naming
 from ..ir import Field, Model
 from .context import Context, clean
+from .schemas import reachable
 
 _XS = "{http://www.w3.org/2001/XMLSchema}"
 _INTEGERS = {
@@ -101,32 +102,51 @@ def xml_models(
             raise ctx.error(
                 ("x-sdkgen-xsd",), f"{root.type_name} is the root of two elements"
             )
+    # A type both sent and received becomes two models: the one callers build is strict
+    # (no "150" for 150, no unknown argument), the one read from responses is tolerant.
+    shared = in_requests & in_responses
+    twins = {name: "Reported" + name for name in shared}
+    for name, twin in twins.items():
+        if twin in reader.models:
+            raise ctx.error(
+                ("x-sdkgen-xsd",), f"{twin!r}, the received twin of {name}, is taken"
+            )
     built = {}
     for name in reader.order:
-        strict = name in in_requests and name not in in_responses
-        received = name in in_responses and name not in in_requests
         fields, one_of, description = reader.models[name]
-        built[name] = Model(
-            name=name,
-            description=description,
-            fields=tuple(_received(f) if received else f for f in fields),
-            schema={},
-            strict=strict,
-            xml_tag=tags.get(name, ""),
-            one_of=one_of,
-            sent=name in in_requests,
-        )
+        if name in in_requests:
+            built[name] = Model(
+                name=name,
+                description=description,
+                fields=fields,
+                schema={},
+                strict=True,
+                xml_tag=tags.get(name, name),
+                one_of=one_of,
+            )
+        if name in in_responses:
+            received = twins.get(name, name)
+            built[received] = Model(
+                name=received,
+                description=description,
+                fields=tuple(_received(f, twins) for f in fields),
+                schema={},
+                strict=False,
+                xml_tag=tags.get(name, name),
+            )
     return built
 
 
-def _received(field: Field) -> Field:
-    """Tolerant in: a value the XSD does not list, or out of its range, is kept as it came."""
-    if field.constraints:
-        field = Field(**{**field.__dict__, "constraints": ()})
-    if not field.annotation.startswith("Literal["):
-        return field
-    base = "int" if re.match(r"Literal\[-?\d", field.annotation) else "str"
-    return Field(**{**field.__dict__, "annotation": f"{field.annotation} | {base}"})
+def _received(field: Field, twins: Mapping[str, str]) -> Field:
+    """Tolerant in: a value the XSD does not list, or out of its range, is kept as it came;
+    a model both sent and received is read as its received twin."""
+    annotation = re.sub(
+        r"\w+", lambda m: twins.get(m.group(0), m.group(0)), field.annotation
+    )
+    if annotation.startswith("Literal["):
+        base = "int" if re.match(r"Literal\[-?\d", annotation) else "str"
+        annotation = f"{annotation} | {base}"
+    return Field(**{**field.__dict__, "annotation": annotation, "constraints": ()})
 
 
 def _local(name: str) -> str:
@@ -245,14 +265,7 @@ class _Reader:
         )
 
     def reachable(self, roots: set[str]) -> set[str]:
-        seen: set[str] = set()
-        stack = [r for r in roots if r in self.models]
-        while stack:
-            name = stack.pop()
-            if name not in seen:
-                seen.add(name)
-                stack.extend(self.refs[name])
-        return seen
+        return reachable(self.refs, roots)
 
 
 def _simple(xsd_type: Any) -> tuple[str, list[tuple[str, Any]]]:

@@ -36,7 +36,8 @@ def base_url(
         return base_url
     url = template
     for variable, name, value, default, choices in variables:
-        chosen = value if value is not None else default
+        # An empty default (a region the spec leaves to the caller) is no default.
+        chosen = value if value is not None else (default or None)
         if chosen is None:
             raise ValueError(f"{name} is required (or pass base_url=)")
         if choices and chosen not in choices:

@@ -19,17 +19,6 @@ def xml_body(model: BaseXmlModel) -> bytes:
     return document if isinstance(document, bytes) else document.encode()
 
 
-def refuse_unknown(model: type[BaseXmlModel], data: Any) -> Any:
-    """Arguments (a dict) may only name the model's fields. A model that is also read from
-    XML skips unknown elements there (pydantic-xml drops them before this runs), so this
-    refuses a misspelt argument without making received documents strict."""
-    if isinstance(data, dict):
-        unknown = sorted(str(key) for key in data if key not in model.model_fields)
-        if unknown:
-            raise ValueError(f"unknown field {unknown[0]!r} of {model.__name__}")
-    return data
-
-
 def parse_document(
     model: type[XmlModelT], body: bytes | str, content_type: str = XML
 ) -> XmlModelT:
@@ -45,7 +34,10 @@ def parse_document(
     """
     raw = body.encode() if isinstance(body, str) else body
     if "json" not in content_type.lower():
-        return model.from_xml(raw)
+        try:
+            return model.from_xml(raw)
+        except SyntaxError as error:  # ElementTree's and lxml's parse errors both are
+            raise ValueError(f"the body is not XML: {error}") from None
     try:
         data = json.loads(raw)
     except ValueError as error:

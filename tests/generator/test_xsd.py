@@ -88,9 +88,15 @@ def test_facets_become_checks_and_received_enums_stay_open() -> None:
     tpl = models["TtsTpl"]
     assert dict(tpl.field("Speed").constraints) == {"ge": 50, "le": 200}
     assert dict(tpl.field("Volume").constraints) == {"ge": -10, "le": 10}
-    # Sent and received (in a job's operation): closed, and it refuses unknown arguments.
+    # Sent and received (in a job's operation): the model callers build is strict and
+    # closed, its received twin tolerant.
     assert tpl.field("Mode").annotation == 'Literal["Asyc", "Sync"]'
-    assert tpl.sent and not tpl.strict
+    assert tpl.strict
+    reported = models["ReportedTtsTpl"]
+    assert not reported.strict
+    assert reported.field("Mode").annotation == 'Literal["Asyc", "Sync"] | str'
+    assert reported.field("Speed").constraints == ()
+    assert models["JobOperation"].field("TtsTpl").annotation == "ReportedTtsTpl"
     state = models["JobsDetail"].field("State")
     assert state.annotation.endswith(" | str")
     level = models["JobOperation"].field("JobLevel")
