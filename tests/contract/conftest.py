@@ -29,6 +29,8 @@ from tests.contract.recording import (
     load_cassette,
     recorded_headers,
     recorded_response,
+    register_query_matchers,
+    xml_body,
 )
 from tests.contract.recording import (
     vcr_config as config_of,
@@ -37,7 +39,9 @@ from tests.contract.recording import (
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     vcr.register_matcher("json_body", json_body)
+    vcr.register_matcher("xml_body", xml_body)
     vcr.register_matcher("recorded_headers", recorded_headers)
+    register_query_matchers(vcr)
 
 
 @cache

@@ -8,12 +8,12 @@ method, URL, a JSON-equal body and every recorded header agree (see `json_body` 
 An API whose query parameters carry JSON documents (RPC APIs such as Alibaba ICE) has its
 query compared by `decoded_query` instead of vcrpy's `query`: percent-decoded, with those
 documents compared as parsed JSON (see `query_matcher`). That matcher is registered by
-`QueryMatchers`, a pytest plugin such a test module registers for its tests.
+`register_query_matchers`, which conftest.py calls for every cassette.
 
 An API whose bodies are XML (from an XSD: Tencent CI) has its bodies compared by `xml_body`
 instead of `json_body`: as canonical XML (C14N 2.0, text stripped), so indentation and line
 breaks between elements do not count but element names, order, attributes and text do. It is
-registered by `XmlMatchers`, a plugin registered as `QueryMatchers` is (see `body_matcher`).
+registered by conftest.py like the others (see `body_matcher`).
 vcrpy's `query` drops blank values (`?cancel=`), so an API with a query parameter that is only
 ever blank has its query compared by `decoded_query` too (see `query_matcher`).
 
@@ -359,20 +359,12 @@ def _decoded_query_of(key: str) -> Callable[[Any, Any], None]:
     return matcher
 
 
-class QueryMatchers:
-    """A pytest plugin that registers `decoded_query[<api>]` for every API in `specs/` on
-    each cassette's VCR (pytest-recording's `pytest_recording_configure` hook).
-
-    A test module whose API `query_matcher` gives `decoded_query[...]` registers it for its
-    tests, for instance from a module-scoped autouse fixture:
-    `pytestconfig.pluginmanager.register(QueryMatchers())`. Without it, vcrpy refuses the
-    cassette: "Matcher decoded_query[<api>] doesn't exist or isn't registered".
-    """
-
-    def pytest_recording_configure(self, config: Any, vcr: Any) -> None:
-        for path in sorted(SPECS.glob("*/openapi.yaml")):
-            key = path.parent.name
-            vcr.register_matcher(f"decoded_query[{key}]", _decoded_query_of(key))
+def register_query_matchers(vcr: Any) -> None:
+    """Register `decoded_query[<api>]` for every API in `specs/` (conftest.py does, on
+    each cassette's VCR); each reads its spec on first use only."""
+    for path in sorted(SPECS.glob("*/openapi.yaml")):
+        key = path.parent.name
+        vcr.register_matcher(f"decoded_query[{key}]", _decoded_query_of(key))
 
 
 def canonical_xml(data: bytes) -> str | None:
@@ -412,17 +404,6 @@ def body_matcher(api: Api) -> str:
     """The matcher `vcr_config` compares `api`'s request bodies with: `json_body`, or
     `xml_body` for an API whose bodies are XML."""
     return "xml_body" if xml_bodies(api) else "json_body"
-
-
-class XmlMatchers:
-    """A pytest plugin that registers `xml_body` on each cassette's VCR (pytest-recording's
-    `pytest_recording_configure` hook). A test module whose API `body_matcher` gives
-    `xml_body` registers it for its tests, as `QueryMatchers` is registered. Without it,
-    vcrpy refuses the cassette: "Matcher xml_body doesn't exist or isn't registered".
-    """
-
-    def pytest_recording_configure(self, config: Any, vcr: Any) -> None:
-        vcr.register_matcher("xml_body", xml_body)
 
 
 def secret_headers(api: Api) -> list[str]:

@@ -57,7 +57,6 @@ from tests.contract.recording import (
     CONTRACT,
     RECORDING,
     REDACTED,
-    QueryMatchers,
     RecordedResponse,
     api_of,
     decoded_query,
@@ -109,15 +108,6 @@ playback_only = pytest.mark.skipif(
     RECORDING,
     reason="plays a fixed scenario or another test's cassette; not re-recordable",
 )
-
-
-@pytest.fixture(autouse=True, scope="module")
-def query_matchers(pytestconfig: pytest.Config) -> Iterator[None]:
-    """`decoded_query[alibaba-ice]`, which `vcr_config` names for this API's queries."""
-    plugin = QueryMatchers()
-    pytestconfig.pluginmanager.register(plugin)
-    yield
-    pytestconfig.pluginmanager.unregister(plugin)
 
 
 @pytest.fixture

@@ -66,9 +66,7 @@ from tests.contract.recording import (
     RECORDING,
     REDACTED,
     SPECS,
-    QueryMatchers,
     RecordedResponse,
-    XmlMatchers,
     api_of,
     body_matcher,
     canonical_xml,
@@ -136,17 +134,6 @@ def xsd_errors(body: bytes) -> list[str]:
         f"{error.path}: {error.reason}"
         for error in SCHEMA.iter_errors(body.decode("utf-8"))
     ]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def matchers(pytestconfig: pytest.Config) -> Iterator[None]:
-    """`xml_body` and `decoded_query[tencent-ci]`, which `vcr_config` names for this API."""
-    plugins = [XmlMatchers(), QueryMatchers()]
-    for plugin in plugins:
-        pytestconfig.pluginmanager.register(plugin)
-    yield
-    for plugin in plugins:
-        pytestconfig.pluginmanager.unregister(plugin)
 
 
 @pytest.fixture(autouse=True)
