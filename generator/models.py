@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from .ir import Alias, Api, Model
-from .render import render_xml_models
+from .render import docstring, prose, render_xml_models
 
 
 def _options() -> dict[str, Any]:
@@ -75,6 +75,19 @@ def _policy(source: str, models: tuple[Model, ...]) -> str:
         source, found = line.subn(rf"\g<0>\1{added},\n", source)
         if found != expected:
             raise AssertionError(f"expected {expected} {extra!r} models in dcg output")
+    return source
+
+
+def _unprotected(source: str, models: tuple[Model, ...]) -> str:
+    """Models with a field in pydantic's `model_` namespace (`model_config_` for a wire
+    `model_config`) say it is theirs: pydantic would warn on import otherwise."""
+    for model in models:
+        if not any(f.name.startswith("model_") for f in model.fields):
+            continue
+        start = source.index(f"\nclass {model.name}(")
+        config = source.index("    model_config = ConfigDict(\n", start)
+        end = source.index("\n    )\n", config)
+        source = source[:end] + "\n        protected_namespaces=()," + source[end:]
     return source
 
 
@@ -177,13 +190,48 @@ def _json_models(api: Api, models: tuple[Model, ...]) -> str:
         "openapi": "3.1.0",
         "info": {"title": api.title, "version": api.version},
         "paths": {},
-        "components": {"schemas": {m.name: dict(m.schema) for m in models}},
+        "components": {"schemas": {m.name: _documented(m.schema) for m in models}},
     }
     source = generate(json.dumps(document), aliases=_aliases(models), **_options())
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules for one")
     _check_names(source, models)
-    return _wire_shapes(_relative_runtime(_policy(source, models)), models)
+    source = _unprotected(_policy(source, models), models)
+    return _wire_shapes(_relative_runtime(source), models)
+
+
+# Where a schema holds schemas (dcg writes each one's description as a docstring).
+_SUBSCHEMA = (
+    "items",
+    "additionalProperties",
+    "contentSchema",
+    "not",
+    "if",
+    "then",
+    "else",
+)
+_SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs")
+
+
+def _documented(schema: Any) -> Any:
+    """`schema` with every description as docs show spec prose (`render.prose`): dcg
+    escapes what would end its docstrings, but keeps trailing blanks, tabs and controls."""
+    if not isinstance(schema, dict):
+        return schema
+    out = dict(schema)
+    if isinstance(out.get("description"), str):
+        out["description"] = prose(out["description"])
+    for key in _SUBSCHEMA:
+        if key in out:
+            out[key] = _documented(out[key])
+    for key in _SUBSCHEMA_LISTS:
+        if isinstance(out.get(key), list):
+            out[key] = [_documented(branch) for branch in out[key]]
+    for key in _SUBSCHEMA_MAPS:
+        if isinstance(out.get(key), dict):
+            out[key] = {name: _documented(sub) for name, sub in out[key].items()}
+    return out
 
 
 def _type_aliases(aliases: tuple[Alias, ...]) -> str:
@@ -203,8 +251,7 @@ def _type_aliases(aliases: tuple[Alias, ...]) -> str:
     for alias in aliases:
         lines.append(f"\n\n{alias.name}: TypeAlias = {alias.annotation}\n")
         if alias.description:
-            escaped = alias.description.replace("\\", "\\\\").replace('"""', '\\"""')
-            lines.append(f'"""{escaped}"""\n')
+            lines.append(f'"""{docstring(alias.description)}"""\n')
     return "".join(lines)
 
 

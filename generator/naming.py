@@ -1,15 +1,23 @@
-"""Every Python name the generator emits is decided here, once.
+"""Every Python name the generator emits is decided here, once; and how a value of the
+spec (an enum value, a default) is spelt in generated code.
 
 The rules: methods and arguments are snake_case, classes PascalCase; a name that is a
 keyword, would shadow a builtin type used in annotations, or would clash with pydantic's
 own model attributes gets a trailing underscore and keeps its wire name as an alias.
+Names are ASCII: letters lose their accents (`café` -> `cafe`), and a letter or digit with
+no ASCII form is spelt by its code point (`名前` -> `u540d_u524d`); other characters part
+words, as punctuation does.
 """
 
 from __future__ import annotations
 
+import json
 import keyword
+import math
 import re
+import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 _WORD_BOUNDARY = re.compile(
     r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+"
@@ -45,7 +53,11 @@ _PYDANTIC_ATTRIBUTES = frozenset(
 # credentials are arguments): an argument of the same name would shadow them.
 _METHOD_RESERVED = frozenset(
     {"self", "settings", "drop_none", "json_body", "path_segment", "text_params"}
+    | {"optional_text", "xml_body"}
 )
+
+# What `Client` and `AsyncClient` define themselves: no operation's method may replace it.
+_CLIENT_ATTRIBUTES = frozenset({"base_url", "close", "wait_for_job"})
 
 # The model of a client's own arguments.
 CLIENT_PARAMETERS = "ClientParameters"
@@ -84,9 +96,39 @@ _CLASS_RESERVED = frozenset(
 _SOFT_KEYWORDS = frozenset({"_", "case", "match", "type"})
 
 
+# Letters NFKD does not take apart into ASCII.
+_FOLDS = {
+    "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
+    "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "\u0131": "i",
+}  # fmt: skip
+
+
+def _ascii_chunks(name: str) -> Iterable[tuple[str, bool]]:
+    """`name` as ASCII: runs of text (accents dropped, other punctuation a space) and,
+    for each letter or digit with no ASCII form, a word spelling its code point (True)."""
+    text = ""
+    for char in name:
+        folded = (
+            char
+            if char.isascii()
+            else _FOLDS.get(char)
+            or unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        )
+        if folded or not char.isalnum():
+            text += folded or " "
+        else:
+            yield text, False
+            yield f"u{ord(char):04x}", True
+            text = ""
+    yield text, False
+
+
 def words(name: str) -> list[str]:
     """Split camelCase, PascalCase, snake_case, kebab-case and spaced names into words."""
-    return [w.lower() for w in _WORD_BOUNDARY.findall(name)]
+    result = []
+    for text, spelt in _ascii_chunks(name):
+        result += [text] if spelt else [w.lower() for w in _WORD_BOUNDARY.findall(text)]
+    return result
 
 
 def snake_case(name: str) -> str:
@@ -95,7 +137,11 @@ def snake_case(name: str) -> str:
 
 def pascal_case(name: str) -> str:
     # Keep words that are already capitalised as written (TtsCallBackConfig stays as is).
-    parts = re.split(r"[^0-9A-Za-z]+", name)
+    parts = [
+        part
+        for text, spelt in _ascii_chunks(name)
+        for part in ([text] if spelt else re.split(r"[^0-9A-Za-z]+", text))
+    ]
     return "".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
@@ -126,7 +172,7 @@ def argument_name(wire_name: str) -> str:
 
 
 def method_name(operation_id: str) -> str:
-    return _escape(snake_case(operation_id), _METHOD_RESERVED)
+    return _escape(snake_case(operation_id), _METHOD_RESERVED | _CLIENT_ATTRIBUTES)
 
 
 def iterator_name(method: str) -> str:
@@ -160,3 +206,27 @@ def dedupe(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
         seen.add(candidate)
         result.append(candidate)
     return result
+
+
+def literal(value: Any) -> str:
+    """`value` as a Python literal, in the style black formats it (double quotes). Text
+    is kept as written, but for what would not show as itself: controls, bidi controls,
+    separators and surrogates are escapes (valid in TOML strings too)."""
+    if isinstance(value, str):
+        # JSON spells quotes, backslashes and controls as Python reads them.
+        return "".join(map(_visible, json.dumps(value, ensure_ascii=False)))
+    if isinstance(value, dict):
+        items = (f"{literal(k)}: {literal(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f'float("{value}")'
+    return repr(value)
+
+
+def _visible(char: str) -> str:
+    if char.isprintable():
+        return char
+    code = ord(char)
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"

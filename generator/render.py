@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from pathlib import Path
@@ -42,8 +41,9 @@ def _environment() -> jinja2.Environment:
     env.filters["pyrepr"] = repr
     env.filters["pyliteral"] = _literal
     env.filters["pytuple"] = lambda values: repr(tuple(values))
-    env.filters["docstring"] = _docstring
+    env.filters["docstring"] = docstring
     env.filters["dunder_all"] = _dunder_all
+    env.filters["import_order"] = lambda names: sorted(names, key=_import_order)
     env.globals.update(
         construct=_construct,
         scheme_has_env=_scheme_has_env,
@@ -65,15 +65,8 @@ def _environment() -> jinja2.Environment:
 
 
 def _literal(value: Any) -> str:
-    """A Python literal in the style black would format it (double quotes), for docs."""
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dict):
-        items = (f"{_literal(k)}: {_literal(v)}" for k, v in value.items())
-        return "{" + ", ".join(items) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_literal(v) for v in value) + "]"
-    return repr(value)
+    """A Python literal in the style black would format it (double quotes)."""
+    return naming.literal(value)
 
 
 def _example_value(
@@ -116,14 +109,84 @@ def _submit_example(api: Api) -> tuple[list[tuple[str, str]], list[str]]:
     return arguments, sorted(used)
 
 
-def _docstring(text: str) -> str:
-    # Docstrings come from spec prose: keep it from closing the string or escaping.
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
+# Characters spec prose loses in docs: controls (a NUL is no valid source; line breaks of
+# every kind are kept as newlines), surrogates (no UTF-8 can encode them) and the bidi
+# controls that can make text read otherwise than it is.
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
-def _linter_order(name: str) -> tuple[int, str]:
-    """The order isort and ruff give imported and exported names: CONSTANTS, Classes, rest."""
-    return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
+def prose(text: str) -> str:
+    """Spec prose as docs show it: no trailing blanks (ruff's W291), tabs as spaces (E101),
+    no control characters. A line break of any kind (CR, form feed, U+2028) is one."""
+    lines = (line.rstrip().expandtabs(4) for line in text.splitlines())
+    return _UNPRINTABLE.sub("", "\n".join(lines)).strip()
+
+
+def docstring(text: str) -> str:
+    """Spec prose as the text of a docstring: it can neither close the string nor hold
+    an escape sequence of its own, whatever it says."""
+    text = prose(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    # A last quote would run into the closing ones (`""""`): escape it, unless it is.
+    backslashes = len(text[:-1]) - len(text[:-1].rstrip("\\"))
+    if text.endswith('"') and backslashes % 2 == 0:
+        text = text[:-1] + '\\"'
+    return text
+
+
+def _member_type(name: str) -> int:
+    """How ruff's isort (and RUF022) class a name: CONSTANTS (two characters or more),
+    Classes, the rest."""
+    return 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+
+
+def _natural(left: str, right: str) -> int:
+    """Natural order (`M2` before `M10`), as ruff compares names (the natord crate)."""
+    i = j = 0
+    while i < len(left) and j < len(right):
+        a, b = left[i], right[j]
+        if not (a.isdigit() and b.isdigit()):
+            if a != b:
+                return -1 if a.isdigit() or (not b.isdigit() and a < b) else 1
+            i, j = i + 1, j + 1
+            continue
+        # Two numbers: left-aligned if either has a leading zero, else the longer wins.
+        aligned_left, bias = a == "0" or b == "0", 0
+        while (
+            i < len(left)
+            and left[i].isdigit()
+            and j < len(right)
+            and right[j].isdigit()
+        ):
+            if left[i] != right[j] and (aligned_left or not bias):
+                bias = -1 if left[i] < right[j] else 1
+                if aligned_left:
+                    return bias
+            i, j = i + 1, j + 1
+        more_left = i < len(left) and left[i].isdigit()
+        more_right = j < len(right) and right[j].isdigit()
+        if more_left != more_right:
+            return 1 if more_left else -1
+        if bias:
+            return bias
+    return (i < len(left)) - (j < len(right))
+
+
+def _import_order(name: str) -> Any:
+    """The order ruff's isort gives the names of a `from … import`: by type, then
+    naturally ignoring case, then naturally."""
+    return (_member_type(name), _Natural(name.lower()), _Natural(name))
+
+
+def _linter_order(name: str) -> Any:
+    """The order ruff's RUF022 gives the names of `__all__`: by type, then naturally."""
+    return (_member_type(name), _Natural(name))
+
+
+class _Natural(str):
+    def __lt__(self, other: str) -> bool:
+        return _natural(self, other) < 0
 
 
 def _dunder_all(names: list[str]) -> str:
@@ -146,8 +209,12 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         "Core",
         "ErrorShape",
         "SyncTransport",
-        "text_params",
     ]
+    if any(
+        op.constants or any(p.location != "path" for p in op.parameters)
+        for op in api.operations
+    ):
+        transport.append("text_params")
     if any(op.body and op.body_format == "json" for op in api.operations):
         transport.append("json_body")
     xml = [
@@ -167,7 +234,7 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         if used
     ]
     if xml:
-        imports["xml"] = sorted(xml, key=_linter_order)
+        imports["xml"] = sorted(xml, key=_import_order)
     if api.client_parameters or any(
         op.body or op.parameters_model for op in api.operations
     ):
@@ -182,7 +249,7 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         transport.append("optional_text")
     if any(s.header for s in api.auth):
         transport.append("TokenAuth")
-    imports["transport"] = sorted(transport, key=_linter_order)
+    imports["transport"] = sorted(transport, key=_import_order)
     return sorted(imports.items())
 
 
@@ -361,7 +428,7 @@ def _context(api: Api) -> dict[str, Any]:
         "exported_models": sorted(
             [m.name for m in api.models if m.role == "schema"]
             + [a.name for a in api.aliases],
-            key=_linter_order,
+            key=_import_order,
         ),
         "datetime_names": sorted(names_used & {"date", "datetime"}),
         "pydantic_names": sorted(names_used & {"AwareDatetime"}),
@@ -369,7 +436,7 @@ def _context(api: Api) -> dict[str, Any]:
         "signer_client_parameters": signer_params,
         "runtime_imports": _runtime_imports(api),
         "uses_literal": any("Literal[" in a for a in annotations),
-        "client_models": sorted(client_models),
+        "client_models": sorted(client_models, key=_import_order),
         "no_credentials_message": _no_credentials_message(api),
         "submit_example": submit_example,
         "example_models": example_models,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -13,7 +14,7 @@ from .context import Context, clean
 from .extensions import ext
 from .paging import paging
 from .rpc import Rpc, rpc_operation
-from .schemas import Models, annotation, constraint_notes, rename_refs
+from .schemas import Models, annotation, check_enums, constraint_notes, rename_refs
 from .xsd import XmlRoot, model_name, xml_root
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -21,6 +22,9 @@ _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # A header value is printable ASCII: anything else (CR/LF, Chinese text) cannot be sent
 # as is, and would otherwise fail inside httpx, or worse, split the header.
 HEADER_TEXT = "^[ -~]*$"
+# A header's name is a token (RFC 9110, 5.1): httpx could not send any other.
+HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def iter_operations(
@@ -395,8 +399,17 @@ def read_parameters(
         location = param["in"]
         if location == "cookie":
             raise ctx.error(pwhere + ("in",), "cookie parameters are not supported")
+        if location == "header" and not HEADER_NAME.match(param["name"]):
+            raise ctx.error(
+                pwhere + ("name",),
+                f"{param['name']!r} is no HTTP header name (RFC 9110: letters, digits "
+                "and !#$%&'*+-.^_`|~ only)",
+            )
         client = ext(param, "client-parameter")
+        if client is not None:
+            check_client_parameter(ctx, client, pwhere + ("x-sdkgen-client-parameter",))
         wire.check(ctx, param.get("schema"), pwhere + ("schema",))
+        check_enums(ctx, param.get("schema"), pwhere + ("schema",))
         schema = rename_refs(param.get("schema", {}), models)
         if location == "header" and schema.get("type") == "string":
             schema.setdefault("pattern", HEADER_TEXT)
@@ -438,6 +451,20 @@ def read_parameters(
         )
     # Path arguments first so they can be positional, as a caller reads them in the URL.
     return tuple(sorted(result, key=lambda p: (p.location != "path", not p.required)))
+
+
+def check_client_parameter(ctx: Context, spec: Any, where: tuple[Any, ...]) -> None:
+    if not isinstance(spec, dict):
+        raise ctx.error(where, "expected a mapping (env:, name:), or {}")
+    env = spec.get("env")
+    if env is not None and not (isinstance(env, str) and ENV_NAME.match(env)):
+        raise ctx.error(
+            where + ("env",),
+            f"{env!r} is no environment variable name (letters, digits and _)",
+        )
+    name = spec.get("name")
+    if name is not None and not isinstance(name, str):
+        raise ctx.error(where + ("name",), "expected the argument's name")
 
 
 def param_location(value: str) -> Location:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -89,6 +88,7 @@ class Models:
     ) -> Any:
         """`node` with refs naming models; `hint` (a property's name) names the models
         hoisted out of its items or values."""
+        check_depth(self.ctx, where)
         if isinstance(node, list):
             return [self._rewrite(v, where + (i,), owner) for i, v in enumerate(node)]
         if not isinstance(node, dict):
@@ -108,6 +108,7 @@ class Models:
             self.refs[owner].add(target)
             return {"$ref": COMPONENT_SCHEMA + target}
         wire.check(self.ctx, node, where)
+        check_enum(self.ctx, node, where)
         out: dict[str, Any] = {}
         for key, value in node.items():
             if key.startswith("x-") and key not in wire.KEPT_EXTENSIONS:
@@ -135,14 +136,16 @@ class Models:
     def _property(
         self, schema: Any, where: tuple[Any, ...], owner: str, prop: str
     ) -> Any:
+        # Named as its field is: a name with no letter or digit (`$`, ``) is a value.
+        hint = naming.pascal_case(prop) or "Value"
         if is_object(schema) and "$ref" not in schema:
-            target = self._add(owner + naming.pascal_case(prop), schema, where)
+            target = self._add(owner + hint, schema, where)
             self.refs[owner].add(target)
             hoisted: dict[str, Any] = {"$ref": COMPONENT_SCHEMA + target}
             if "description" in schema:
                 hoisted["description"] = schema["description"]
             return hoisted
-        return self._rewrite(schema, where, owner, naming.pascal_case(prop))
+        return self._rewrite(schema, where, owner, hint)
 
     def referenced(self, node: Any) -> set[str]:
         """The models a schema outside `components/schemas` (a parameter's) refers to."""
@@ -161,6 +164,51 @@ class Models:
 
     def reachable(self, roots: set[str]) -> set[str]:
         return reachable(self.refs, roots)
+
+
+def check_enum(ctx: Context, node: Mapping[str, Any], where: tuple[Any, ...]) -> None:
+    """An enum becomes `Literal[...]`, which holds text, integers, booleans and None only."""
+    values = node.get("enum")
+    if not isinstance(values, list):
+        return
+    if not values:
+        raise ctx.error(where + ("enum",), "an enum needs at least one value")
+    for index, value in enumerate(values):
+        if value is not None and not isinstance(value, str | int):
+            raise ctx.error(
+                where + ("enum", index),
+                f"{value!r} cannot be an enum value: a Literal type holds text, "
+                "integers, booleans and null only",
+            )
+
+
+# How deep a schema may sit in the document (JSON pointer parts): far more than any API
+# nests, and well inside what Python's parser and recursion (ours, dcg's) can take.
+MAX_DEPTH = 128
+
+
+def check_depth(ctx: Context, where: tuple[Any, ...]) -> None:
+    if len(where) > MAX_DEPTH:
+        raise ctx.error(
+            where, f"schemas nest too deeply (more than {MAX_DEPTH} levels)"
+        )
+
+
+def check_enums(ctx: Context, node: Any, where: tuple[Any, ...]) -> None:
+    """`check_enum` for a schema and every schema inside it (a parameter's)."""
+    check_depth(ctx, where)
+    if isinstance(node, list):
+        for index, value in enumerate(node):
+            check_enums(ctx, value, where + (index,))
+    elif isinstance(node, dict):
+        check_enum(ctx, node, where)
+        for key, value in node.items():
+            if key not in _DATA:
+                check_enums(ctx, value, where + (key,))
+
+
+# Keywords whose values are data, not schemas.
+_DATA = frozenset({"enum", "const", "default", "example", "examples"})
 
 
 def reachable(refs: Mapping[str, set[str]], roots: set[str]) -> set[str]:
@@ -196,8 +244,10 @@ def annotation(schema: Mapping[str, Any]) -> str:
         types = rest[0] if len(rest) == 1 else None
     if "enum" in schema:
         values = [v for v in schema["enum"] if v is not None]
-        # json.dumps spells strings as black would (double quotes), numbers as Python does.
-        text = "Literal[" + ", ".join(json.dumps(v) for v in values) + "]"
+        if not values:
+            return "None"
+        # Strings spelt as black would (double quotes), True as Python does.
+        text = "Literal[" + ", ".join(naming.literal(v) for v in values) + "]"
     elif types == "string" and schema.get("format") in _FORMATS:
         # Received date-times take a naive value too (x-python-type, set by `tolerant`).
         text = schema.get("x-python-type") or _FORMATS[schema["format"]]
