@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+BODY_LIMIT = 64 * 1024
+"""Bytes of a response body an error keeps (and a client reads of an error response)."""
+
 
 class APIError(Exception):
     """Base class of every error a generated client raises for a call it made."""
@@ -19,11 +22,28 @@ class APIError(Exception):
 
 
 class APIConnectionError(APIError):
-    """The server could not be reached, or the connection broke before a response arrived."""
+    """The server could not be reached, or the connection broke before the whole response
+    arrived. When it broke after the headers, `status_code`, `request_id` and the part of
+    the `body` received are kept; otherwise they are None, None and b"".
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        body: bytes = b"",
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body = body[:BODY_LIMIT]
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out."""
+    """The call's deadline (the client's `timeout`) passed, or one of the per-phase
+    timeouts of an `httpx.Timeout`, on the last attempt the deadline left room for."""
 
 
 class APIStatusError(APIError):
@@ -42,7 +62,7 @@ class APIStatusError(APIError):
         self.status_code = status_code
         self.code = code
         self.request_id = request_id
-        self.body = body
+        self.body = body[:BODY_LIMIT]
 
     def __str__(self) -> str:
         code = f" {self.code}" if self.code else ""
@@ -75,6 +95,31 @@ class InternalServerError(APIStatusError):
     """HTTP 5xx: the vendor failed."""
 
 
+class RedirectError(APIStatusError):
+    """HTTP 3xx: the server sent the call elsewhere (`location`). Redirects are never
+    followed, whatever the `http_client`: the request carries credentials and signed
+    headers meant for the client's own endpoint only."""
+
+    def __init__(
+        self,
+        *,
+        location: str | None,
+        status_code: int,
+        code: str | None,
+        message: str,
+        request_id: str | None,
+        body: bytes,
+    ) -> None:
+        super().__init__(
+            status_code=status_code,
+            code=code,
+            message=message,
+            request_id=request_id,
+            body=body,
+        )
+        self.location = location
+
+
 _BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -94,7 +139,7 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
 class APIResponseValidationError(APIError):
     """A successful response whose body does not match the API's schema.
 
-    The raw body is kept, so nothing the vendor sent is lost.
+    The raw body is kept (its first 64 KiB), so what the vendor sent can be reported.
     """
 
     def __init__(
@@ -103,7 +148,7 @@ class APIResponseValidationError(APIError):
         super().__init__(message)
         self.status_code = status_code
         self.request_id = request_id
-        self.body = body
+        self.body = body[:BODY_LIMIT]
 
 
 class JobFailedError(APIError):

@@ -7,6 +7,7 @@ import json
 import logging
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from tts_huawei_metastudio import AsyncClient, Client
 from tts_huawei_metastudio.errors import (
@@ -158,7 +159,7 @@ def test_request_id_falls_back_to_the_response_header() -> None:
 def test_slow_server_raises_the_timeout_error() -> None:
     with serve(Reply(200, SUCCEED, delay=2.0)) as server:
         with (
-            client(server, timeout=0.2, max_retries=1) as api,
+            client(server, timeout=httpx.Timeout(5, read=0.2), max_retries=1) as api,
             pytest.raises(APITimeoutError),
         ):
             api.show_async_tts_job(JOB)

@@ -1,14 +1,27 @@
-"""The runtime's retry policy and retry decisions, without a network."""
+"""The runtime's retry policy, retry decisions, deadlines and limits, without a network
+(tests/reliability/ drives them over real HTTP, for every package)."""
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
+import math
+import sys
 import time
 
 import httpx
 import pytest
+from pydantic import BaseModel
 
-from generator.runtime.errors import APIConnectionError, APITimeoutError
+from generator.runtime import transport
+from generator.runtime.errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    JobTimeoutError,
+    RedirectError,
+)
 from generator.runtime.transport import (
     Call,
     Core,
@@ -25,12 +38,17 @@ POST = Call(method="POST", path="/jobs", body=b"{}", idempotent=False)
 REQUEST = httpx.Request("GET", "https://example.test/jobs/1")
 
 
-def core(*, retry_submits: bool = False, max_retries: int = 2) -> Core:
+def core(
+    *,
+    retry_submits: bool = False,
+    max_retries: int = 2,
+    timeout: float | httpx.Timeout = 1.0,
+) -> Core:
     return Core(
         base_url="https://example.test",
         auth=TokenAuth(header="X-Auth-Token", token="secret"),
         errors=ErrorShape(code="/error_code", message="/error_msg"),
-        timeout=1.0,
+        timeout=timeout,
         max_retries=max_retries,
         retry_submits=retry_submits,
         user_agent="test",
@@ -44,22 +62,34 @@ def response(status: int, **headers: str) -> httpx.Response:
 def test_backoff_doubles_with_jitter_up_to_the_cap() -> None:
     policy = RetryPolicy()
     for attempt, full in [(0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (9, 8.0)]:
-        delays = [policy.delay(attempt, None) for _ in range(200)]
+        delays = [policy.delay(attempt, None) or 0.0 for _ in range(200)]
         assert all(0.75 * full <= d <= full for d in delays), attempt
         assert len(set(delays)) > 1  # jittered, not constant
 
 
 def test_retry_after_in_seconds_and_as_an_http_date() -> None:
     policy = RetryPolicy()
-    assert policy.delay(0, response(503, **{"Retry-After": "3"})) == 3.0
+    assert policy.delay(0, response(503, **{"Retry-After": "3"}).headers) == 3.0
     moment = email.utils.formatdate(time.time() + 5, usegmt=True)
-    assert 3.5 <= policy.delay(0, response(503, **{"Retry-After": moment})) <= 5.0
+    delay = policy.delay(0, response(503, **{"Retry-After": moment}).headers)
+    assert delay is not None and 3.5 <= delay <= 5.0
+    past = "Wed, 21 Oct 2015 07:28:00 GMT"  # a moment gone: retry now
+    assert policy.delay(0, response(503, **{"Retry-After": past}).headers) == 0.0
 
 
-def test_an_unreasonable_retry_after_falls_back_to_backoff() -> None:
+def test_a_retry_after_beyond_the_cap_ends_the_retries() -> None:
     policy = RetryPolicy()
-    for value in ("3600", "-1", "soon"):
-        assert policy.delay(0, response(503, **{"Retry-After": value})) <= 0.5
+    assert policy.delay(0, response(429, **{"Retry-After": "60"}).headers) == 60.0
+    for value in ("61", "3600"):
+        assert policy.delay(0, response(429, **{"Retry-After": value}).headers) is None
+    assert core().on_response(GET, 0, response(429, **{"Retry-After": "3600"})) is None
+
+
+def test_an_unreadable_retry_after_falls_back_to_backoff() -> None:
+    policy = RetryPolicy()
+    for value in ("-1", "soon", "nan", "inf", "Mon, 99 Foo 2020 00:00:00", ""):
+        delay = policy.delay(0, response(503, **{"Retry-After": value}).headers)
+        assert delay is not None and delay <= 0.5, value
 
 
 @pytest.mark.parametrize(
@@ -91,11 +121,19 @@ def test_which_responses_are_retried(
         (GET, httpx.ConnectError("refused"), True),
         (GET, httpx.ReadTimeout("slow"), True),
         (GET, httpx.RemoteProtocolError("eof"), True),
+        (GET, httpx.ReadError("reset"), True),
         (POST, httpx.ConnectError("refused"), True),  # never reached the server
         (POST, httpx.ConnectTimeout("slow"), True),
-        (POST, httpx.PoolTimeout("busy"), True),
         (POST, httpx.ReadTimeout("slow"), False),  # the job may exist
+        (POST, httpx.WriteTimeout("slow"), False),  # part of it was sent
         (POST, httpx.RemoteProtocolError("eof"), False),
+        (POST, httpx.ReadError("reset"), False),
+        # A wait for a pooled connection is no failure of the vendor's: never retried.
+        (GET, httpx.PoolTimeout("busy"), False),
+        (POST, httpx.PoolTimeout("busy"), False),
+        # What we sent was wrong: sending it again would not help.
+        (GET, httpx.LocalProtocolError("bad header"), False),
+        (GET, httpx.UnsupportedProtocol("ftp"), False),
     ],
 )
 def test_which_transport_errors_are_retried(
@@ -106,6 +144,59 @@ def test_which_transport_errors_are_retried(
     else:
         with pytest.raises(APIConnectionError):
             core().on_error(call, 0, error)
+
+
+def test_a_submit_the_spec_marks_idempotent_is_retried_as_a_read() -> None:
+    post = Call(method="POST", path="/jobs", body=b"{}", idempotent=True)
+    assert core().on_response(post, 0, response(503)) is not None
+    assert core().on_error(post, 0, httpx.ReadTimeout("slow")) > 0
+
+
+def test_no_retry_is_begun_that_would_end_after_the_deadline() -> None:
+    soon = time.monotonic() + 0.5
+    limited = response(503, **{"Retry-After": "1"})
+    assert core().on_response(GET, 0, limited, soon) is None
+    assert core().on_response(GET, 0, limited, soon + 1) == 1.0
+    with pytest.raises(APIConnectionError):
+        core().on_error(GET, 0, httpx.ReadError("reset"), time.monotonic() + 0.001)
+
+
+def test_an_error_at_the_deadline_is_the_timeout_error() -> None:
+    past = time.monotonic() - 0.1
+    with pytest.raises(APITimeoutError, match="deadline passed"):
+        core().on_error(GET, 0, httpx.ReadError("shut down"), past)
+    with pytest.raises(APITimeoutError, match="deadline passed"):
+        core().on_error(GET, 0, TimeoutError(), time.monotonic() + 10)
+    with pytest.raises(APITimeoutError, match="pool"):
+        core().on_error(GET, 0, httpx.PoolTimeout("busy"))
+
+
+def test_an_error_after_the_headers_keeps_status_request_id_and_what_arrived() -> None:
+    shape = ErrorShape(
+        code="/error_code", message="/error_msg", request_id_header="X-Request-Id"
+    )
+    client = Core(
+        base_url="https://example.test",
+        auth=TokenAuth(header="X-Auth-Token", token="secret"),
+        errors=shape,
+        timeout=1.0,
+        max_retries=0,
+        retry_submits=False,
+        user_agent="test",
+    )
+    body = transport._Body()
+    body.add(b'{"job_')
+    with pytest.raises(APIConnectionError) as caught:
+        client.on_error(
+            POST,
+            0,
+            httpx.RemoteProtocolError("incomplete"),
+            math.inf,
+            response(200, **{"X-Request-Id": "r-1"}),
+            body,
+        )
+    error = caught.value
+    assert (error.status_code, error.request_id, error.body) == (200, "r-1", b'{"job_')
 
 
 def test_the_last_attempt_raises_the_typed_error() -> None:
@@ -153,3 +244,185 @@ def test_job_poller_grows_to_the_cap_and_stops_at_the_deadline() -> None:
     assert [steady.next_delay("RUNNING") for _ in range(2)] == [5.0, 5.0]
     with pytest.raises(ValueError):
         JobPoller(job_id="j", timeout=1, interval=0, max_interval=1)
+
+
+def test_timeout_is_the_deadline_of_a_whole_call() -> None:
+    plain = core(timeout=2.0)
+    assert plain.total == 2.0
+    assert plain.timeout == httpx.Timeout(2.0)  # each phase, inside the deadline
+    # An httpx.Timeout sets the phases of each attempt; its longest value, the deadline.
+    phased = core(timeout=httpx.Timeout(30.0, read=5.0))
+    assert (phased.total, phased.timeout.read) == (30.0, 5.0)
+    assert core(timeout=httpx.Timeout(None)).total is None
+    for wrong in (0, -1.0, math.inf, math.nan, True):
+        with pytest.raises(ValueError, match="timeout"):
+            core(timeout=wrong)
+
+
+def test_a_deadline_is_the_timeout_or_the_wait_s_end_if_sooner() -> None:
+    client = core(timeout=10.0)
+    now = time.monotonic()
+    assert now + 9.9 < client.deadline(None) <= time.monotonic() + 10
+    assert client.deadline(now + 1) == now + 1
+    assert now + 9.9 < client.deadline(now + 100) <= time.monotonic() + 10
+    assert core(timeout=httpx.Timeout(None)).deadline(None) == math.inf
+
+
+def test_phase_timeouts_are_cut_to_the_time_left() -> None:
+    client = core(timeout=httpx.Timeout(30.0, read=0.2))
+    with httpx.Client() as http:
+        request = client.build(http, GET, time.monotonic() + 0.5)
+        unbounded = client.build(http, GET)
+        expired = client.build(http, GET, time.monotonic() - 1)
+    phases = request.extensions["timeout"]
+    assert 0.4 < phases.get("connect") <= 0.5  # 30 s, cut to what is left
+    assert phases.get("read") == 0.2  # shorter than what is left: kept
+    assert unbounded.extensions["timeout"]["connect"] == 30.0
+    # Never 0 (a socket with timeout 0 does not wait at all, and fails oddly).
+    assert expired.extensions["timeout"].get("read") == 1e-6
+
+
+def test_a_redirect_is_refused_with_its_location() -> None:
+    class Job(BaseModel):
+        job_id: str
+
+    moved = httpx.Response(
+        307,
+        headers={"Location": "https://elsewhere.test/jobs"},
+        content=b"",
+        request=REQUEST,
+    )
+    with pytest.raises(RedirectError) as caught:
+        core().parse(moved, Job)
+    error = caught.value
+    assert isinstance(error, APIStatusError)
+    assert (error.status_code, error.location) == (307, "https://elsewhere.test/jobs")
+    assert "https://elsewhere.test/jobs" in str(error)
+    assert "https://example.test" in str(error)
+    assert core().on_response(GET, 0, moved) is None  # not retried
+
+
+def test_errors_keep_at_most_64_kib_of_the_body() -> None:
+    big = b"x" * 100_000
+    status = APIStatusError(
+        status_code=500, code=None, message="m", request_id=None, body=big
+    )
+    invalid = APIResponseValidationError(
+        "m", status_code=200, request_id=None, body=big
+    )
+    broken = APIConnectionError("m", status_code=200, body=big)
+    for error in (status, invalid, broken):
+        assert error.body == big[: 64 * 1024]
+
+
+def test_an_error_body_is_read_no_further_than_it_is_kept() -> None:
+    body = transport._body_for(response(500))
+    assert body.limit == 64 * 1024
+    assert body.add(b"x" * 60_000)
+    assert not body.add(b"y" * 10_000)  # read no further
+    assert body.cut and len(body.value()) == 64 * 1024
+    assert transport._body_for(response(200)).limit == transport.MAX_RESPONSE_BYTES
+
+
+def test_a_success_body_beyond_the_limit_is_refused() -> None:
+    class Job(BaseModel):
+        job_id: str
+
+    with pytest.raises(APIResponseValidationError, match="larger than 64 MiB"):
+        core().parse(response(200), Job, b'{"job_id": "j"', cut=True)
+
+
+def test_calls_run_at_once_as_many_as_the_pool_keeps_alive() -> None:
+    with httpx.Client() as default:
+        assert transport._concurrency(default) == 20  # httpx keeps 20 alive, of 100
+    limits = httpx.Limits(max_connections=5, max_keepalive_connections=None)
+    with httpx.Client(limits=limits) as small:
+        assert transport._concurrency(small) == 5
+    mock = httpx.MockTransport(lambda request: httpx.Response(200))
+    with httpx.Client(transport=mock) as unknown:
+        assert transport._concurrency(unknown) == transport.DEFAULT_CONCURRENCY
+
+
+def test_a_poll_runs_within_the_wait_and_ends_with_it() -> None:
+    poller = JobPoller(job_id="j", timeout=0.05, interval=0.01, max_interval=0.01)
+    assert transport._BUDGET.get() is None
+    with poller:
+        inside = transport._BUDGET.get()
+    assert inside is not None and inside <= time.monotonic() + 0.05
+    assert transport._BUDGET.get() is None
+    poller.next_delay("RUNNING")
+    # A poll cut short by the wait's end is the wait's timeout, with the last state.
+    time.sleep(0.06)
+    with pytest.raises(JobTimeoutError) as caught, poller:
+        raise APITimeoutError("cut short")
+    assert caught.value.state == "RUNNING"
+    assert isinstance(caught.value.__cause__, APITimeoutError)
+    # Before the wait's end, a poll's own timeout is the poll's.
+    early = JobPoller(job_id="j", timeout=10, interval=1, max_interval=1)
+    with pytest.raises(APITimeoutError), early:
+        raise APITimeoutError("one slow poll")
+
+
+def test_a_wait_inside_a_wait_keeps_the_sooner_end() -> None:
+    outer = JobPoller(job_id="a", timeout=0.5, interval=1, max_interval=1)
+    inner = JobPoller(job_id="b", timeout=100, interval=1, max_interval=1)
+    with outer:
+        first = transport._BUDGET.get()
+        with inner:
+            assert transport._BUDGET.get() == first
+    assert transport._BUDGET.get() is None
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX sockets")
+def test_the_watchdog_shuts_a_socket_down_at_its_deadline() -> None:
+    import socket
+    import threading
+
+    left, right = socket.socketpair()
+    watchdog = transport._Watchdog()
+
+    class Stream:
+        def get_extra_info(self, name: str) -> object:
+            return left if name == "socket" else None
+
+    answer = httpx.Response(200, extensions={"network_stream": Stream()})
+    guard = watchdog.arm(time.monotonic() + 0.1, answer)
+    assert guard is not None
+    start = time.monotonic()
+    assert left.recv(10) == b""  # the blocked read ends: the socket was shut down
+    assert 0.05 < time.monotonic() - start < 1.0
+    assert guard.fired
+    # A disarmed guard never fires.
+    other, _peer = socket.socketpair()
+
+    class OtherStream:
+        def get_extra_info(self, name: str) -> object:
+            return other
+
+    late = watchdog.arm(
+        time.monotonic() + 0.05,
+        httpx.Response(200, extensions={"network_stream": OtherStream()}),
+    )
+    assert late is not None
+    watchdog.disarm(late)
+    time.sleep(0.1)
+    assert not late.fired
+    other.setblocking(False)
+    with pytest.raises(BlockingIOError):
+        other.recv(1)  # still open: nothing to read, no end of stream
+    assert threading.active_count() >= 1
+    for sock in (left, right, other, _peer):
+        sock.close()
+
+
+def test_the_python_3_10_deadline_ends_a_task_at_its_deadline() -> None:
+    async def scenario() -> None:
+        start = time.monotonic()
+        with pytest.raises(TimeoutError):
+            async with transport._AnyioDeadline(start + 0.05):
+                await asyncio.sleep(5)
+        assert time.monotonic() - start < 1
+        async with transport._AnyioDeadline(math.inf):
+            await asyncio.sleep(0)
+
+    asyncio.run(scenario())

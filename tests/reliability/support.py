@@ -1,0 +1,383 @@
+"""Every generated package, as the reliability tests drive it: found in `generated/`, with
+what each needs taken from its spec and README rather than written out per vendor.
+
+- the submit and the query are the lifecycle's (`x-sdkgen-job` in the spec);
+- the submit's arguments are those of the package README's usage;
+- success bodies set the job id (submit) and a succeeded state (query) at the lifecycle's
+  pointers; error bodies set the code, message and request id at `x-sdkgen-errors`'
+  pointers, in XML for an API whose responses are XML;
+- credentials and required client arguments are dummies: the server checks no signature.
+
+`call()` makes one call, sync or async, against a server, and then checks that nothing was
+left behind: no connection still busy in the client's pool, no task still running.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import importlib
+import inspect
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Literal
+from xml.sax.saxutils import escape
+
+from generator import pipeline
+from generator.ir import Api, FieldPath
+from tests.reliability.server import Answer
+
+ROOT = Path(__file__).parents[2]
+GENERATED = ROOT / "generated"
+SPECS = ROOT / "specs"
+JOB = "job-0123456789abcdef"
+REQUEST_ID = "r-fault-7"
+FAULT_CODE = "Vendor.Failure"
+FAULT_MESSAGE = "it failed"
+MODES = ("sync", "async")
+OPS = ("submit", "read")
+Mode = Literal["sync", "async"]
+Op = Literal["submit", "read"]
+
+
+def package_names() -> list[str]:
+    return sorted(
+        path.name
+        for path in GENERATED.iterdir()
+        if (path / "__init__.py").is_file() and (path / "README.md").is_file()
+    )
+
+
+@dataclass(frozen=True)
+class Package:
+    name: str
+    api: Api
+
+    def __post_init__(self) -> None:
+        # Imported here, once, not first by threads at the same time (a deadlock).
+        for module in ("", ".errors", "._runtime.transport", "._runtime.errors"):
+            importlib.import_module(self.name + module)
+        _readme_submit(self.name, self.submit_name)
+
+    @property
+    def module(self) -> ModuleType:
+        return importlib.import_module(self.name)
+
+    def runtime(self, module: str) -> ModuleType:
+        return importlib.import_module(f"{self.name}._runtime.{module}")
+
+    @property
+    def errors(self) -> ModuleType:
+        return importlib.import_module(f"{self.name}.errors")
+
+    @property
+    def xml(self) -> bool:
+        lifecycle = self.api.lifecycle
+        assert lifecycle is not None and lifecycle.query.response is not None
+        return lifecycle.query.response.xml_tag is not None
+
+    @property
+    def request_id_header(self) -> str | None:
+        return self.api.errors.request_id_header
+
+    # What a client needs.
+
+    def options(self) -> dict[str, Any]:
+        """Dummy credentials of the first auth scheme, and every required client argument."""
+        scheme = self.api.auth[0]
+        options: dict[str, Any] = {
+            cred.name: f"dummy-{cred.name}"
+            for cred in scheme.credentials
+            if not cred.optional
+        }
+        for param in self.api.client_parameters:
+            if not param.has_default:
+                options[param.name] = f"dummy-{param.name}"
+        return options
+
+    def client(self, mode: Mode, url: str, **options: Any) -> Any:
+        cls = self.module.Client if mode == "sync" else self.module.AsyncClient
+        return cls(base_url=url, **{**self.options(), **options})
+
+    # The two calls.
+
+    def submit_arguments(self) -> dict[str, Any]:
+        return _readme_submit(self.name, self.submit_name)
+
+    @property
+    def submit_name(self) -> str:
+        assert self.api.lifecycle is not None
+        return self.api.lifecycle.submit.method_name
+
+    @property
+    def read_name(self) -> str:
+        assert self.api.lifecycle is not None
+        return self.api.lifecycle.query.method_name
+
+    def operation(self, op: Op) -> Callable[[Any], Any]:
+        assert self.api.lifecycle is not None
+        if op == "submit":
+            arguments = self.submit_arguments()
+            return lambda api: getattr(api, self.submit_name)(**arguments)
+        parameter = self.api.lifecycle.query_parameter.name
+        return lambda api: getattr(api, self.read_name)(**{parameter: JOB})
+
+    # What the server answers.
+
+    def document(self, values: dict[str, Any]) -> bytes:
+        """A response body holding `values` at JSON pointers (of the response's root)."""
+        tree: Any = {}
+        for pointer, value in values.items():
+            _put(tree, pointer.split("/")[1:], value)
+        if not self.xml:
+            return json.dumps(tree).encode()
+        return _xml(tree).encode()
+
+    def ok(self, op: Op) -> bytes:
+        lifecycle = self.api.lifecycle
+        assert lifecycle is not None
+        if op == "submit":
+            return self.wrap(self.document({_pointer(lifecycle.job_id_field): JOB}))
+        return self.state(lifecycle.succeeded[0])
+
+    def state(self, state: str) -> bytes:
+        """A query answer: the job (its id where the submit's answer has it) in `state`."""
+        lifecycle = self.api.lifecycle
+        assert lifecycle is not None
+        return self.wrap(
+            self.document(
+                {
+                    _pointer(lifecycle.job_id_field): JOB,
+                    _pointer(lifecycle.state_field): state,
+                }
+            )
+        )
+
+    def running(self) -> bytes:
+        lifecycle = self.api.lifecycle
+        assert lifecycle is not None
+        return self.state(lifecycle.running[0])
+
+    def wrap(self, document: bytes) -> bytes:
+        """XML responses travel as their root element (`<Response>`)."""
+        lifecycle = self.api.lifecycle
+        assert lifecycle is not None and lifecycle.query.response is not None
+        tag = lifecycle.query.response.xml_tag
+        if tag is None:
+            return document
+        return f"<{tag}>".encode() + document + f"</{tag}>".encode()
+
+    def error_body(self) -> bytes:
+        shape = self.api.errors
+        values = {shape.code: FAULT_CODE, shape.message: FAULT_MESSAGE}
+        if shape.request_id:
+            values[shape.request_id] = REQUEST_ID
+        return self.document(values)
+
+    @property
+    def content_type(self) -> str:
+        return "application/xml" if self.xml else "application/json"
+
+    def headers(self) -> dict[str, str]:
+        """Headers every fault answer carries: the request id, where the API has one."""
+        return {self.request_id_header: REQUEST_ID} if self.request_id_header else {}
+
+    def answer(self, op: Op, **changes: Any) -> Answer:
+        """The usable answer to `op`, with `changes` (a delay, a fault)."""
+        return Answer(
+            **{"body": self.ok(op), "content_type": self.content_type, **changes}
+        )
+
+    def error(
+        self, status: int, headers: dict[str, str] | None = None, **changes: Any
+    ) -> Answer:
+        """The vendor's error body, with `status` (and the request id header)."""
+        return Answer(
+            status,
+            self.error_body(),
+            content_type=self.content_type,
+            headers={**self.headers(), **(headers or {})},
+            **changes,
+        )
+
+
+def _pointer(path: FieldPath) -> str:
+    parts = []
+    for position, field in enumerate(path.fields):
+        parts.append(field.wire_name)
+        index = path.index(position)
+        if index is not None:
+            parts.append(str(index))
+    return "/" + "/".join(parts)
+
+
+def _put(tree: Any, tokens: list[str], value: Any) -> None:
+    key = tokens[0]
+    if len(tokens) == 1:
+        tree[key] = value
+        return
+    if tokens[1].isdigit():
+        items = tree.setdefault(key, [])
+        index = int(tokens[1])
+        while len(items) <= index:
+            items.append({})
+        if len(tokens) == 2:
+            items[index] = value
+        else:
+            _put(items[index], tokens[2:], value)
+        return
+    _put(tree.setdefault(key, {}), tokens[1:], value)
+
+
+def _xml(tree: Any) -> str:
+    if not isinstance(tree, dict):
+        return escape(str(tree))
+    out = []
+    for key, value in tree.items():
+        for item in value if isinstance(value, list) else [value]:
+            out.append(f"<{key}>{_xml(item)}</{key}>")
+    return "".join(out)
+
+
+@cache
+def _readme_submit(package: str, method: str) -> dict[str, Any]:
+    """The keyword arguments of the submit call in the README's first usage example,
+    evaluated with the package's own names (its models)."""
+    readme = (GENERATED / package / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```python\n(.*?)```", readme, re.DOTALL)
+    assert block is not None, f"{package}/README.md has no usage example"
+    module = importlib.import_module(package)
+    for node in ast.walk(ast.parse(block.group(1))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == method
+        ):
+            namespace = vars(module)
+            return {
+                keyword.arg: eval(
+                    compile(ast.Expression(keyword.value), "README", "eval"),
+                    dict(namespace),
+                )
+                for keyword in node.keywords
+                if keyword.arg is not None
+            }
+    raise AssertionError(f"{package}/README.md's usage does not call {method}")
+
+
+@cache
+def package(name: str) -> Package:
+    header = (GENERATED / name / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"from specs/([^/]+)/openapi\.yaml", header)
+    assert found is not None, f"{name}/README.md does not name its spec"
+    return Package(name, pipeline.build_api(found.group(1), SPECS))
+
+
+def packages() -> list[Package]:
+    return [package(name) for name in package_names()]
+
+
+# Making calls.
+
+
+@dataclass
+class Outcome:
+    result: Any
+    error: BaseException | None
+    elapsed: float
+
+
+def fast_retries(api: Any, package: Package) -> None:
+    """The client's retry policy with millisecond backoff, to keep tests fast (what is
+    retried, how often, and Retry-After are unchanged)."""
+    policy = package.runtime("transport").RetryPolicy
+    api._core.retry = policy(
+        max_retries=api._core.retry.max_retries, initial_delay=0.01, max_delay=0.02
+    )
+
+
+def pool(api: Any) -> Any:
+    """The httpcore pool of a client's own httpx client."""
+    return api._transport.client._transport._pool
+
+
+def assert_nothing_busy(api: Any) -> None:
+    connections = pool(api).connections
+    assert not pool(api)._requests, "a request is still queued in the pool"
+    busy = [c for c in connections if not (c.is_idle() or c.is_closed())]
+    assert not busy, f"connections left busy: {busy}"
+
+
+def call(
+    package: Package,
+    mode: Mode,
+    url: str,
+    action: Op | Callable[[Any], Any],
+    *,
+    fast: bool = True,
+    prepare: Callable[[Any], None] | None = None,
+    **options: Any,
+) -> Outcome:
+    """One call (`action`: the submit, the read, or any function of the client), with the
+    time it took, its result or the error it raised (only `APIError`s and ValueErrors are
+    caught); then the checks that nothing was left behind."""
+    run = package.operation(action) if isinstance(action, str) else action
+    api_error = package.errors.APIError
+    if mode == "sync":
+        with package.client("sync", url, **options) as api:
+            if fast:
+                fast_retries(api, package)
+            if prepare is not None:
+                prepare(api)
+            start = time.monotonic()
+            try:
+                result, error = run(api), None
+            except (api_error, ValueError) as caught:
+                result, error = None, caught
+            elapsed = time.monotonic() - start
+            if options.get("http_client") is None:
+                assert_nothing_busy(api)
+        return Outcome(result, error, elapsed)
+
+    async def scenario() -> Outcome:
+        async with package.client("async", url, **options) as api:
+            if fast:
+                fast_retries(api, package)
+            if prepare is not None:
+                prepare(api)
+            start = time.monotonic()
+            try:
+                value = run(api)
+                result, error = (
+                    (await value if inspect.isawaitable(value) else value),
+                    None,
+                )
+            except (api_error, ValueError) as caught:
+                result, error = None, caught
+            elapsed = time.monotonic() - start
+            if options.get("http_client") is None:
+                assert_nothing_busy(api)
+            others = asyncio.all_tasks() - {asyncio.current_task()}
+            assert not others, f"tasks left running: {others}"
+        return Outcome(result, error, elapsed)
+
+    return asyncio.run(scenario())
+
+
+@contextmanager
+def closed_port() -> Iterator[str]:
+    """A URL on 127.0.0.1 where nothing listens (connections are refused)."""
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    yield f"http://127.0.0.1:{port}"
