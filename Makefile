@@ -8,7 +8,7 @@ PACKAGES := $(wildcard generated/*/)
 # Everything pinned in pyproject.toml (the generator runs from this checkout, uninstalled).
 DEPS = $(shell $(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print(" ".join(p["dependencies"] + p["optional-dependencies"]["dev"]))')
 
-.PHONY: generate test lint typecheck golden pytest check-docs record clean
+.PHONY: generate test lint typecheck golden pytest check-docs record bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,20 @@ check-docs: $(STAMP)
 # Re-record the contract cassettes against the real service (needs real credentials).
 record: $(STAMP)
 	TTS_SDKGEN_RECORD=1 $(BIN)/pytest -q tests/contract -o addopts="" --record-mode=rewrite
+
+# Benchmarks (tests/bench/): generation and client speed side by side with the peers and
+# the official SDKs, which the `bench` extra of pyproject.toml installs here (and only
+# here). Writes docs/bench/ (results.md, the plots, the measurements). About 15 minutes.
+BENCH_DEPS = $(shell $(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print(" ".join(p["optional-dependencies"]["bench"]))')
+BENCH_STAMP := $(VENV)/.bench-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+
+$(BENCH_STAMP): $(STAMP)
+	@echo "installing the bench extra of pyproject.toml into $(VENV)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check $(BENCH_DEPS)
+	@rm -f $(VENV)/.bench-* && touch $@
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m tests.bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
