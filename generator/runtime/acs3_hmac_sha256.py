@@ -49,7 +49,7 @@ def _canonical_uri(path: str) -> str:
 
 
 def _canonical_query(query: str) -> str:
-    pairs: list[tuple[str, str]] = []
+    pairs: list[tuple[bytes, bytes]] = []
     for item in query.split("&"):
         if not item:
             continue
@@ -57,12 +57,15 @@ def _canonical_query(query: str) -> str:
         # Percent-decoding only, never unquote_plus: RFC 3986 gives "+" no
         # special meaning, so a literal "+" is signed as "%2B"; a space must
         # arrive as "%20".
-        pairs.append((_encode(key), _encode(value)))
-    # Sorting the encoded forms (key, then value for repeated keys) keeps the
-    # order independent of how the caller escaped or ordered the URL.
+        pairs.append((unquote_to_bytes(key), unquote_to_bytes(value)))
+    # Sorted decoded (name, then value for repeated names) and encoded after,
+    # as the vendor's rule and SDK do: the encoded order differs for some names
+    # ("z" < "é", but "%C3%A9" < "z"). UTF-8 bytes sort as the characters do.
     pairs.sort()
     # A parameter without a value is signed as "key=".
-    return "&".join(f"{key}={value}" for key, value in pairs)
+    return "&".join(
+        f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in pairs
+    )
 
 
 def _is_signed(name: str) -> bool:

@@ -27,8 +27,11 @@ def _encode(text: str) -> str:
 
 def _canonical_uri(path: str) -> str:
     # Decode first so a caller who pre-encoded a segment ("a%20b") and one who
-    # did not ("a b") produce the same canonical form instead of "%2520".
-    uri = "/".join(_encode(unquote(segment)) for segment in path.split("/"))
+    # did not ("a b") produce the same canonical form instead of "%2520". The
+    # whole path is decoded before it is split, as the vendor's signers do
+    # (huaweicloudsdkcore, the APIG samples): an escaped "%2F" inside a segment
+    # is signed as a separator, "a%2Fb" as "a/b".
+    uri = "/".join(_encode(segment) for segment in unquote(path).split("/"))
     if not uri.startswith("/"):
         uri = "/" + uri
     # The gateway's canonical form always carries a trailing slash, even for
@@ -46,17 +49,24 @@ def _canonical_query(query: str) -> str:
         key, _, value = item.partition("=")
         # unquote, not unquote_plus: RFC 3986 gives "+" no special meaning, so
         # a literal "+" is signed as "%2B" rather than silently becoming a space.
-        pairs.append((_encode(unquote(key)), _encode(unquote(value))))
-    # Sorting the encoded forms keeps the order independent of how the caller
-    # happened to escape the URL.
+        pairs.append((unquote(key), unquote(value)))
+    # Sorted decoded, by name then value, and encoded after, as the vendor's
+    # signers do: the encoded order differs for some names ("z" < "é", but
+    # "%C3%A9" < "z"). Decoding first also keeps the order independent of how
+    # the caller happened to escape the URL.
     pairs.sort()
-    return "&".join(f"{key}={value}" for key, value in pairs)
+    return "&".join(f"{_encode(key)}={_encode(value)}" for key, value in pairs)
 
 
 def _normalised_headers(headers: Mapping[str, str]) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for name, value in headers.items():
         lower = name.strip().lower()
+        if "_" in lower:
+            # Left unsigned, as the vendor's SDK leaves it: proxies on the way
+            # commonly drop such headers, and a signed header that never arrives
+            # fails the check.
+            continue
         if lower in seen:
             # Two spellings of one header would give the server and us
             # different ideas of its value; refuse rather than guess.
@@ -76,7 +86,8 @@ def canonical_request(
 ) -> str:
     """Build the canonical request text.
 
-    `headers` must be exactly the headers to sign, Host included.
+    `headers` must be exactly the headers to sign, Host included; one whose
+    name holds "_" is left out, as the vendor's SDK leaves it out.
     """
     parts = urlsplit(url)
     normalised = _normalised_headers(headers)

@@ -59,7 +59,9 @@ def canonical_request(
             method.upper(),
             parts.path or "/",
             # Signed exactly as sent: the gateway does not re-sort or re-encode.
-            parts.query,
+            # The published rule fixes it to "" for POST (whose parameters
+            # travel in the body), and so does the official SDK.
+            "" if method.upper() == "POST" else parts.query,
             header_block,
             ";".join(name for name, _ in normalised),
             hashlib.sha256(body).hexdigest(),
