@@ -442,12 +442,6 @@ def _ruff(*folders: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pyproject.toml.jinja: vendor prose in docstrings and wire values in string "
-    "literals holds full-width punctuation; the packages' ruff config must ignore "
-    "RUF001, RUF002 and RUF003",
-)
 def test_every_package_lints_clean(packages: dict[str, Path]) -> None:
     for package in packages.values():
         assert "[tool.ruff.lint]" in (package / "pyproject.toml").read_text()
@@ -905,9 +899,8 @@ def test_a_client_parameter_env_that_is_no_variable_name_is_refused(env: Any) ->
 # --- places only the templates can make safe --------------------------------------------------
 #
 # Each spec here puts hostile text where client.py.jinja, __init__.py.jinja or
-# pyproject.toml.jinja write it without escaping (or where ir_build does not check it yet).
-# They fail today: once the change each reason names is made, the test passes, and strict
-# xfail asks for its marker to go.
+# pyproject.toml.jinja write it (escaped there by the `docstring` and `pyliteral` filters),
+# or where ir_build checks it and refuses what no generated file could hold.
 
 
 def _jobs(
@@ -1014,14 +1007,6 @@ def _checked(package: Path) -> None:
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="client.py.jinja writes info.title, server variables' defaults and enums, "
-    "the job's states and query/header wire names unescaped (into docstrings, and "
-    "the wire names into string literals); __init__.py.jinja the title; "
-    "pyproject.toml.jinja the title into a TOML string; __init__.py.jinja imports "
-    "callbacks in spec order (ruff I001)",
-)
 def test_hostile_text_in_templates_is_never_code(tmp_path: Path) -> None:
     package = _generate(tmp_path, "hostile-templated", TEMPLATED)
     _checked(package)
@@ -1035,11 +1020,6 @@ def test_hostile_text_in_templates_is_never_code(tmp_path: Path) -> None:
     assert "\n" not in summary and "PWNED {{ 7 * 7 }}" in summary
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="__init__.py.jinja and client.py.jinja write `from .models import ()` "
-    "when there is no model to import",
-)
 def test_a_spec_without_models_generates(tmp_path: Path) -> None:
     spec = _spec(
         "Bare API",
@@ -1053,13 +1033,6 @@ def test_a_spec_without_models_generates(tmp_path: Path) -> None:
     _checked(_generate(tmp_path, "hostile-bare", spec))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="client.py.jinja: wait_for_job's and the iterators' locals (poller, "
-    "result, state, code, page, token, items, ...) and the modules `time` and "
-    "`asyncio` are shadowed by arguments of the same names (lifecycle.py's and "
-    "paging.py's checks know only a few of them)",
-)
 def test_arguments_never_shadow_what_generated_bodies_use(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
