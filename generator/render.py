@@ -42,6 +42,7 @@ def _environment() -> jinja2.Environment:
     env.filters["pyliteral"] = _literal
     env.filters["pytuple"] = lambda values: repr(tuple(values))
     env.filters["docstring"] = docstring
+    env.filters["one_line"] = one_line
     env.filters["dunder_all"] = _dunder_all
     env.filters["import_order"] = lambda names: sorted(names, key=_import_order)
     env.globals.update(
@@ -122,6 +123,11 @@ def prose(text: str) -> str:
     no control characters. A line break of any kind (CR, form feed, U+2028) is one."""
     lines = (line.rstrip().expandtabs(4) for line in text.splitlines())
     return _UNPRINTABLE.sub("", "\n".join(lines)).strip()
+
+
+def one_line(text: str) -> str:
+    """Spec prose as one line (a package's summary, which metadata keeps to one line)."""
+    return " ".join(prose(text).split())
 
 
 def docstring(text: str) -> str:

@@ -11,15 +11,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import naming
-from ..ir import Alias, Api, Callback, ClientParameter
+from ..ir import Alias, Api, Callback, ClientParameter, Model
 from . import wire
 from .auth import SIGNERS, auth_schemes
 from .context import Context, clean
 from .extensions import EXTENSIONS, check_extensions, ext
-from .info import package_version
+from .info import distribution, package_version
 from .lifecycle import lifecycle
 from .operations import (
     Bodies,
+    Read,
     build_client_model,
     iter_operations,
     operation,
@@ -76,7 +77,6 @@ def build(
             f"two operationIds (or a list's iterator) map to the same method name "
             f"{twice[0]!r}",
         )
-    callbacks = [cb for read in reads for cb in read.callbacks]
     info = document.get("info", {})
     taken = set(client_params)
     server = read_server(ctx, taken)
@@ -100,7 +100,7 @@ def build(
         spec_path=spec_path,
         spec_sha256=sha256,
         package=naming.package_name(api_key),
-        distribution=ext(info, "distribution", naming.distribution_name(api_key)),
+        distribution=distribution(ctx, info, naming.distribution_name(api_key)),
         title=clean(info.get("title", api_key)),
         summary=clean(info.get("summary", "")),
         description=clean(info.get("description", "")),
@@ -133,16 +133,32 @@ def build(
             )
             for key, schema in sorted(models.aliases.items())
         ),
-        callbacks=tuple(
-            Callback(
-                function_name=(
-                    "parse_callback"
-                    if len(callbacks) == 1
-                    else f"parse_{naming.snake_case(name)}_callback"
-                ),
-                model=built[model],
-                description=summary,
-            )
-            for name, model, summary in callbacks
-        ),
+        callbacks=_callbacks(ctx, reads, built),
     )
+
+
+def _callbacks(
+    ctx: Context, reads: list[Read], built: Mapping[str, Model]
+) -> tuple[Callback, ...]:
+    """One parse function per callback; two named alike once snake_cased are refused
+    (the package would define the second over the first)."""
+    named = [
+        (read.where + ("callbacks", name), name, model, summary)
+        for read in reads
+        for name, model, summary in read.callbacks
+    ]
+    result: dict[str, Callback] = {}
+    for where, name, model, summary in named:
+        function = (
+            "parse_callback"
+            if len(named) == 1
+            else f"parse_{naming.snake_case(name)}_callback"
+        )
+        if function in result:
+            raise ctx.error(
+                where, f"two callbacks map to the same function name {function!r}"
+            )
+        result[function] = Callback(
+            function_name=function, model=built[model], description=summary
+        )
+    return tuple(result.values())

@@ -11,6 +11,7 @@ from .. import naming
 from ..ir import AuthScheme, Credential, Signer
 from .context import Context, clean
 from .extensions import ext
+from .operations import ENV_NAME
 
 # Signers available in generator/runtime/: scheme name -> (module, class, the headers it
 # adds that carry a secret: never logged, never recorded).
@@ -74,10 +75,17 @@ def auth_schemes(
                     "credential names must be unique identifiers",
                 )
             seen.add(cname)
+            env = spec.get("env")
+            # Docs, messages and the calls reading it spell it as is.
+            if env is not None and not (isinstance(env, str) and ENV_NAME.match(env)):
+                raise ctx.error(
+                    where + ("x-sdkgen-credentials", cname, "env"),
+                    f"{env!r} is no environment variable name (letters, digits and _)",
+                )
             creds.append(
                 Credential(
                     name=cname,
-                    env=spec.get("env"),
+                    env=env,
                     secret=bool(spec.get("secret", False)),
                     optional=bool(spec.get("optional", False)),
                     description=clean(spec.get("description", "")),

@@ -16,6 +16,23 @@ _PEP440 = re.compile(
 )
 # An API version that is a date, as RPC APIs carry it: 2020-11-09.
 _DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+# PEP 508's project name: ASCII letters and digits, with `.`, `_` or `-` inside.
+_PROJECT_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def distribution(ctx: Context, info: Mapping[str, Any], default: str) -> str:
+    """`x-sdkgen-distribution`, else `default`: the name pip installs, which the user
+    agent and pyproject.toml carry. Anything that is not a PEP 508 name is refused."""
+    name = ext(info, "distribution")
+    if name is None:
+        return default
+    if not (isinstance(name, str) and _PROJECT_NAME.fullmatch(name)):
+        raise ctx.error(
+            ("info", "x-sdkgen-distribution"),
+            f"{name!r} is not a project name (PEP 508: ASCII letters, digits and . _ - "
+            "inside, like tts-vendor-api)",
+        )
+    return name
 
 
 def package_version(ctx: Context, info: Mapping[str, Any]) -> str:

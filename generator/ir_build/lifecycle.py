@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -98,7 +100,26 @@ def lifecycle(
         failure_code_field=failure_code,
         failure_message_field=optional("failure-message"),
         results=results,
-        poll_interval=float(spec.get("poll-interval", 3)),
-        max_poll_interval=float(spec.get("max-poll-interval", 30)),
+        poll_interval=_seconds(ctx, spec, "poll-interval", 3, where),
+        max_poll_interval=_seconds(ctx, spec, "max-poll-interval", 30, where),
         ok_codes=tuple(str(c) for c in ok_codes),
     )
+
+
+def _seconds(
+    ctx: Context,
+    spec: Mapping[str, Any],
+    key: str,
+    default: float,
+    where: tuple[Any, ...],
+) -> float:
+    """A number of seconds, which the generated signature writes as its default: a
+    positive, finite number (text, a boolean or `.nan` would be no Python there)."""
+    value = spec.get(key, default)
+    seconds = math.nan
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        with contextlib.suppress(OverflowError):  # an int no float holds
+            seconds = float(value)
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ctx.error(where + (key,), f"{value!r} is no positive number of seconds")
+    return seconds

@@ -23,8 +23,9 @@ _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # as is, and would otherwise fail inside httpx, or worse, split the header.
 HEADER_TEXT = "^[ -~]*$"
 # A header's name is a token (RFC 9110, 5.1): httpx could not send any other.
-HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# (`\Z`, not `$`: `$` also matches before a last line break.)
+HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def iter_operations(
