@@ -1,6 +1,6 @@
-"""Runs the steps for each API, in order: load -> IR -> models/templates -> format -> write.
+"""Runs the steps for each API, in order: load -> IR -> models/templates -> format (ruff) -> write.
 
-The only module that knows the order. Heavy imports (YAML, validators, dcg, black) happen
+The only module that knows the order. Heavy imports (YAML, validators, dcg) happen
 only once an API actually needs rendering, so a no-op run costs almost nothing.
 """
 
@@ -101,12 +101,20 @@ def render_api(key: str, specs: Path) -> dict[str, bytes]:
     sources["models.py"] = render_models(api)
     sources.update(runtime_files(api))
     inputs = stamp(digest, sum(1 for rel in sources if has_header(rel)))
-    files = {}
-    for rel, source in sorted(sources.items()):
-        if rel.endswith(".py") and not rel.startswith("_runtime/"):
-            source = format_python(source, rel)
-        files[rel] = with_header(rel, source, api.spec_path, inputs).encode()
-    return files
+    # The runtime is copied as it is (already formatted, and the same in every package).
+    sources.update(
+        format_python(
+            {
+                rel: source
+                for rel, source in sources.items()
+                if rel.endswith(".py") and not rel.startswith("_runtime/")
+            }
+        )
+    )
+    return {
+        rel: with_header(rel, source, api.spec_path, inputs).encode()
+        for rel, source in sorted(sources.items())
+    }
 
 
 def _is_current(key: str, specs: Path, out: Path) -> bool:
@@ -189,11 +197,16 @@ def _map(function: Callable[[str], T], keys: list[str]) -> list[T]:
 
 
 def _preload() -> None:
-    import black  # noqa: F401
-    import datamodel_code_generator.parser.openapi  # noqa: F401
-    import openapi_spec_validator.validation  # noqa: F401
+    """What every worker would otherwise do once for itself: the imports, and the first
+    call of each library, which builds its own tables (dcg's option models, the compiled
+    templates, the meta-schemas)."""
+    from . import fast_check, format, ir_build, load, models, render  # noqa: F401
 
-    from . import format, ir_build, load, models, render  # noqa: F401
+    models.warm_up()
+    fast_check.warm_up()
+    env = render._environment()
+    for name in env.list_templates(extensions=["jinja"]):
+        env.get_template(name)
 
 
 def orphans(specs: Path, out: Path) -> list[Path]:
