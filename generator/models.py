@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from typing import Any
 
+from . import model_chunks
 from .format import sort_imports
 from .ir import Alias, Api, Model
 from .render import docstring, prose, render_xml_models
@@ -234,8 +236,8 @@ def _in_use_order(models: list[Model]) -> list[Model]:
     return done
 
 
-def _json_models(api: Api, models: tuple[Model, ...]) -> tuple[str, str]:
-    """The imports and the classes of the models dcg writes."""
+def _dcg(api: Api, models: tuple[Model, ...]) -> tuple[str, str]:
+    """dcg's imports and classes for `models`."""
     from datamodel_code_generator import generate
 
     document = {
@@ -247,9 +249,22 @@ def _json_models(api: Api, models: tuple[Model, ...]) -> tuple[str, str]:
     source = generate(json.dumps(document), aliases=_aliases(models), **_options())
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules for one")
+    return _split_imports(_without_banner(source))
+
+
+def _json_models(api: Api, models: tuple[Model, ...]) -> tuple[str, str]:
+    """The imports and the classes of the models dcg writes."""
+    groups = model_chunks.chunks(models)
+    merged = None
+    if len(groups) > 1:
+        warm_up()  # once, before forking, rather than in every worker
+        outputs = model_chunks.map_chunks(partial(_dcg, api), groups)
+        merged = model_chunks.merge(outputs, [m.name for m in models])
+    imports, body = merged if merged is not None else _dcg(api, models)
+    source = imports + body
     _check_names(source, models)
     source = _unprotected(_policy(source, models), models)
-    imports, body = _split_imports(_relative_runtime(_without_banner(source)))
+    imports, body = _split_imports(_relative_runtime(source))
     body, shapes = _wire_shapes(body, models)
     if shapes:
         imports += "from ._runtime.wire import WireShapes\n"
