@@ -12,12 +12,14 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from . import naming
+from .errors import SpecError
 from .fingerprint import has_header, stamp, with_header
 
 if TYPE_CHECKING:
@@ -95,7 +97,7 @@ def render_api(key: str, specs: Path) -> dict[str, bytes]:
     from .models import render_models
     from .render import render_package, runtime_files
 
-    api = build_api(key, specs)
+    api = _BUILT.get(key) or build_api(key, specs)
     digest = api.spec_sha256
     sources = render_package(api)
     sources["models.py"] = render_models(api)
@@ -169,7 +171,7 @@ def generate_all(
                 key, 0, 0, 0, time.perf_counter() - start, skipped=True
             )
     todo = _heaviest_first([key for key in keys if key not in reports], specs)
-    rendered = _map(partial(generate, specs=specs, out=out, force=True), todo)
+    rendered = _map(partial(generate, specs=specs, out=out, force=True), todo, specs)
     reports.update(zip(todo, rendered, strict=True))
     return [reports[key] for key in keys]
 
@@ -191,24 +193,39 @@ def check_all(
     """`check` for each key, in order, in parallel."""
     todo = _heaviest_first(keys, specs)
     found = dict(
-        zip(todo, _map(partial(check, specs=specs, out=out), todo), strict=True)
+        zip(todo, _map(partial(check, specs=specs, out=out), todo, specs), strict=True)
     )
     return ((key, found[key]) for key in keys)
 
 
-def _map(function: Callable[[str], T], keys: list[str]) -> list[T]:
+# IRs built ahead, while the parent imports, for the workers it forks next (`_map`).
+_BUILT: dict[str, Api] = {}
+
+
+def _map(function: Callable[[str], T], keys: list[str], specs: Path) -> list[T]:
     """`function` over `keys`, in worker processes when there are several and cores for them.
 
     The heavy imports happen once, here, and forked workers inherit them: rendering, not
-    importing, is what is shared out.
+    importing, is what is shared out. Meanwhile a helper process builds the IR of the
+    APIs with an XSD (xmlschema is slow to start, and only they need it).
     """
     workers = min(len(keys), os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(key) for key in keys]
-    _preload()
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(function, keys))
+    ahead = [key for key in keys if any((specs / key).glob("*.xsd"))]
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as helper:
+            futures = {key: helper.submit(build_api, key, specs) for key in ahead}
+            _preload()
+            for key, future in futures.items():
+                # A bad spec is built again by its worker, which reports it in turn.
+                with suppress(SpecError):
+                    _BUILT[key] = future.result()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(function, keys))
+    finally:
+        _BUILT.clear()
 
 
 def _preload() -> None:
