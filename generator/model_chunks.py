@@ -15,8 +15,9 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from itertools import pairwise
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from .ir import Model
 
@@ -90,11 +91,20 @@ def merge(
     return "".join(imports), "".join([made[n] for n in names] + invented)
 
 
+# What forked workers read instead of receiving it pickled: see `map_chunks`.
+_WORK: list[Callable[[], object]] = []
+
+
+def _run(index: int) -> object:
+    return _WORK[index]()
+
+
 def map_chunks(
     function: Callable[[tuple[Model, ...]], T], items: list[tuple[Model, ...]]
 ) -> list[T]:
     """`function` over `items`, in forked processes when this process is no worker
-    itself and has cores to spare; in order either way."""
+    itself and has cores to spare; in order either way. The workers find the work in
+    what they inherit: only an index and the result cross between processes."""
     workers = min(len(items), os.cpu_count() or 1)
     if (
         workers < 2
@@ -103,5 +113,9 @@ def map_chunks(
     ):
         return [function(item) for item in items]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(function, items))
+    _WORK[:] = [partial(function, item) for item in items]
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return cast(list[T], list(pool.map(_run, range(len(items)))))
+    finally:
+        _WORK.clear()
