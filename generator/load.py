@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -91,11 +92,23 @@ def _check_refs(document: dict[str, Any], display: str) -> None:
 
 
 def _check_openapi(document: dict[str, Any], display: str) -> None:
-    from jsonschema.validators import Draft202012Validator
-    from openapi_spec_validator.validation import OpenAPIV31SpecValidator
+    from .fast_check import is_valid
 
     if not str(document.get("openapi", "")).startswith("3.1"):
         raise SpecError(display, "/openapi", "expected an OpenAPI 3.1 document")
+    if is_valid(document):
+        return
+    _explain(document, display)
+
+
+def _explain(document: dict[str, Any], display: str) -> None:
+    """The slow path, for a spec the fast one doubts: the first error, with its place."""
+    # openapi-spec-validator picks jsonschema-rs when it is installed, and its messages
+    # are not the ones this path promises: keep the Python backend.
+    os.environ["OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"] = "jsonschema"
+    from jsonschema.validators import Draft202012Validator
+    from openapi_spec_validator.validation import OpenAPIV31SpecValidator
+
     # Schema errors from the OpenAPI validator lose their place in the document, so check
     # each named schema first, where the location is known.
     schemas = document.get("components", {}).get("schemas", {})

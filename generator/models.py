@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from typing import Any
 
+from . import model_chunks
+from .format import sort_imports
 from .ir import Alias, Api, Model
 from .render import docstring, prose, render_xml_models
 
@@ -19,7 +22,7 @@ def _options() -> dict[str, Any]:
         "input_file_type": InputFileType.OpenAPI,
         "output_model_type": DataModelType.PydanticV2BaseModel,
         "target_python_version": PythonVersion.PY_310,
-        # Formatting is ours (black, in-process, pinned mode); dcg's default is changing.
+        # Formatting is ours (one ruff process, pinned options); dcg's default is changing.
         "formatters": [],
         "disable_timestamp": True,
         "custom_file_header": "",
@@ -37,6 +40,20 @@ def _options() -> dict[str, Any]:
     }
 
 
+def warm_up() -> None:
+    """dcg's first run imports and builds much of itself: done once before workers fork."""
+    from datamodel_code_generator import generate
+
+    schema = {"type": "object", "properties": {"a": {"type": "integer"}}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "warm-up", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"A": schema}},
+    }
+    generate(json.dumps(document), **_options())
+
+
 def _aliases(models: tuple[Model, ...]) -> dict[str, str]:
     # The IR chose every field name; hand dcg those choices instead of letting it invent.
     return {
@@ -49,11 +66,14 @@ def _aliases(models: tuple[Model, ...]) -> dict[str, str]:
 
 def _check_names(source: str, models: tuple[Model, ...]) -> None:
     # dcg renames some fields on its own (e.g. builtins); the IR must have made the same choice.
+    # One pass over the source for all names: a search per model is quadratic at scale.
+    classes = set(re.findall(r"^class (\w+)\(", source, re.MULTILINE))
+    fields = set(re.findall(r"^    (\w+): ", source, re.MULTILINE))
     for model in models:
-        if f"\nclass {model.name}(" not in source:
+        if model.name not in classes:
             raise AssertionError(f"model {model.name} missing from dcg output")
         for field in model.fields:
-            if f"\n    {field.name}: " not in source:
+            if field.name not in fields:
                 raise AssertionError(
                     f"model field {model.name}.{field.name} missing from dcg output"
                 )
@@ -96,24 +116,34 @@ def _relative_runtime(source: str) -> str:
     return source.replace("from _runtime.", "from ._runtime.")
 
 
-def _wire_shapes(source: str, models: tuple[Model, ...]) -> str:
+def _wire_shapes(source: str, models: tuple[Model, ...]) -> tuple[str, bool]:
     """Models read from other wire shapes derive from the runtime's `WireShapes`, which
-    reads the shapes listed in `__wire_shapes__` (set after the class)."""
+    reads the shapes listed in `__wire_shapes__` (set after the class); True if any does
+    (the module then imports `WireShapes`)."""
     shaped = [m for m in models if m.wire_shapes]
     if not shaped:
-        return source
-    lines = ["\nfrom ._runtime.wire import WireShapes\n"]
+        return source, False
+    lines = []
+    names = {m.name for m in shaped}
+    found: set[str] = set()
+
+    def derive(match: re.Match[str]) -> str:
+        if match[1] not in names:
+            return match[0]
+        found.add(match[1])
+        return f"class {match[1]}(WireShapes):"
+
+    # One pass over the classes: a replace per model is quadratic at scale.
+    source = re.sub(r"^class (\w+)\(BaseModel\):$", derive, source, flags=re.MULTILINE)
     for model in shaped:
-        header = f"\nclass {model.name}(BaseModel):\n"
-        if header not in source:
+        if model.name not in found:
             raise AssertionError(f"model {model.name} missing from dcg output")
-        source = source.replace(header, f"\nclass {model.name}(WireShapes):\n")
         shapes = ", ".join(
             "{" + ", ".join(f"{k!r}: ({n!r}, {d!r})" for k, (n, d) in s.items()) + "}"
             for s in model.wire_shapes
         )
         lines.append(f"\n\n{model.name}.__wire_shapes__ = ({shapes},)\n")
-    return source + "".join(lines)
+    return source + "".join(lines), True
 
 
 def _without_banner(source: str) -> str:
@@ -124,19 +154,40 @@ def _without_banner(source: str) -> str:
 
 
 def render_models(api: Api) -> str:
-    """Model source for every model of `api` (unformatted)."""
+    """Model source for every model of `api` (unformatted, but its imports sorted)."""
     json_models = tuple(m for m in api.models if m.xml_tag is None)
     xml_models = [m for m in api.models if m.xml_tag is not None]
-    source = _json_models(api, json_models) if json_models else ""
+    imports, bodies = [], []
+    if json_models:
+        head, body = _json_models(api, json_models)
+        imports.append(head)
+        bodies.append(body)
     if xml_models:
-        # An XSD's models, and their imports, after the JSON schemas' (isort lifts these).
-        source += _xml_imports(xml_models) + render_xml_models(
-            _in_use_order(xml_models)
-        )
-    source += _type_aliases(api.aliases)
-    return '"""Request, response and callback models."""\n\n' + _sorted_imports(
-        _without_banner(source)
+        # An XSD's models after the JSON schemas'.
+        imports.append(_xml_imports(xml_models))
+        bodies.append(render_xml_models(_in_use_order(xml_models)))
+    if api.aliases:
+        head, body = _type_aliases(api.aliases)
+        imports.append(head)
+        bodies.append(body)
+    return sort_imports(
+        '"""Request, response and callback models."""\n\n'
+        + "".join(imports)
+        + "\n\n"
+        + "".join(bodies)
     )
+
+
+# The first line of a module that is not part of its leading imports (nor blank, nor the
+# continuation of a parenthesised import).
+_AFTER_IMPORTS = re.compile(r"^(?!from |import |[ \t)#]|$)", re.MULTILINE)
+
+
+def _split_imports(source: str) -> tuple[str, str]:
+    """dcg's output as its leading imports and the rest (it writes all its imports first)."""
+    match = _AFTER_IMPORTS.search(source)
+    cut = match.start() if match else len(source)
+    return source[:cut], source[cut:]
 
 
 def _xml_imports(models: list[Model]) -> str:
@@ -168,10 +219,12 @@ def _in_use_order(models: list[Model]) -> list[Model]:
     serializer when the class is created."""
     by_name = {m.name: m for m in models}
     done: list[Model] = []
+    seen: set[str] = set()
 
     def visit(model: Model) -> None:
-        if model in done:
+        if model.name in seen:
             return
+        seen.add(model.name)
         for field in model.fields:
             for name in re.findall(r"\w+", field.annotation):
                 if name in by_name and name != model.name:
@@ -183,7 +236,8 @@ def _in_use_order(models: list[Model]) -> list[Model]:
     return done
 
 
-def _json_models(api: Api, models: tuple[Model, ...]) -> str:
+def _dcg(api: Api, models: tuple[Model, ...]) -> tuple[str, str]:
+    """dcg's imports and classes for `models`."""
     from datamodel_code_generator import generate
 
     document = {
@@ -195,9 +249,26 @@ def _json_models(api: Api, models: tuple[Model, ...]) -> str:
     source = generate(json.dumps(document), aliases=_aliases(models), **_options())
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules for one")
+    return _split_imports(_without_banner(source))
+
+
+def _json_models(api: Api, models: tuple[Model, ...]) -> tuple[str, str]:
+    """The imports and the classes of the models dcg writes."""
+    groups = model_chunks.chunks(models)
+    merged = None
+    if len(groups) > 1:
+        warm_up()  # once, before forking, rather than in every worker
+        outputs = model_chunks.map_chunks(partial(_dcg, api), groups)
+        merged = model_chunks.merge(outputs, [m.name for m in models])
+    imports, body = merged if merged is not None else _dcg(api, models)
+    source = imports + body
     _check_names(source, models)
     source = _unprotected(_policy(source, models), models)
-    return _wire_shapes(_relative_runtime(source), models)
+    imports, body = _split_imports(_relative_runtime(source))
+    body, shapes = _wire_shapes(body, models)
+    if shapes:
+        imports += "from ._runtime.wire import WireShapes\n"
+    return imports, body
 
 
 # Where a schema holds schemas (dcg writes each one's description as a docstring).
@@ -234,36 +305,21 @@ def _documented(schema: Any) -> Any:
     return out
 
 
-def _type_aliases(aliases: tuple[Alias, ...]) -> str:
+def _type_aliases(aliases: tuple[Alias, ...]) -> tuple[str, str]:
     """Component schemas that are not objects, by name, for the user's own annotations.
 
     Fields that use them have them inlined; the names are there to be imported."""
-    if not aliases:
-        return ""
     names = {n for a in aliases for n in re.findall(r"\w+", a.annotation)}
     imports = sorted({"TypeAlias"} | (names & {"Any", "Literal"}))
-    lines = [f"\nfrom typing import {', '.join(imports)}\n"]
+    head = [f"from typing import {', '.join(imports)}\n"]
     if "AwareDatetime" in names:
-        lines.append("from pydantic import AwareDatetime\n")
+        head.append("from pydantic import AwareDatetime\n")
     dates = sorted(names & {"date", "datetime"})
     if dates:
-        lines.append(f"from datetime import {', '.join(dates)}\n")
+        head.append(f"from datetime import {', '.join(dates)}\n")
+    lines = []
     for alias in aliases:
         lines.append(f"\n\n{alias.name}: TypeAlias = {alias.annotation}\n")
         if alias.description:
             lines.append(f'"""{docstring(alias.description)}"""\n')
-    return "".join(lines)
-
-
-def _sorted_imports(source: str) -> str:
-    import isort
-
-    # No src_paths: which names count as first-party must not depend on the working directory.
-    config = isort.Config(
-        profile="black",
-        src_paths=frozenset(),
-        known_third_party=["pydantic"],
-        # Type aliases come after the models, with imports of their own.
-        float_to_top=True,
-    )
-    return isort.code(source, config=config)
+    return "".join(head), "".join(lines)

@@ -1,6 +1,6 @@
-"""Runs the steps for each API, in order: load -> IR -> models/templates -> format -> write.
+"""Runs the steps for each API, in order: load -> IR -> models/templates -> format (ruff) -> write.
 
-The only module that knows the order. Heavy imports (YAML, validators, dcg, black) happen
+The only module that knows the order. Heavy imports (YAML, validators, dcg) happen
 only once an API actually needs rendering, so a no-op run costs almost nothing.
 """
 
@@ -12,12 +12,14 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from . import naming
+from .errors import SpecError
 from .fingerprint import has_header, stamp, with_header
 
 if TYPE_CHECKING:
@@ -95,18 +97,26 @@ def render_api(key: str, specs: Path) -> dict[str, bytes]:
     from .models import render_models
     from .render import render_package, runtime_files
 
-    api = build_api(key, specs)
+    api = _BUILT.get(key) or build_api(key, specs)
     digest = api.spec_sha256
     sources = render_package(api)
     sources["models.py"] = render_models(api)
     sources.update(runtime_files(api))
     inputs = stamp(digest, sum(1 for rel in sources if has_header(rel)))
-    files = {}
-    for rel, source in sorted(sources.items()):
-        if rel.endswith(".py") and not rel.startswith("_runtime/"):
-            source = format_python(source, rel)
-        files[rel] = with_header(rel, source, api.spec_path, inputs).encode()
-    return files
+    # The runtime is copied as it is (already formatted, and the same in every package).
+    sources.update(
+        format_python(
+            {
+                rel: source
+                for rel, source in sources.items()
+                if rel.endswith(".py") and not rel.startswith("_runtime/")
+            }
+        )
+    )
+    return {
+        rel: with_header(rel, source, api.spec_path, inputs).encode()
+        for rel, source in sorted(sources.items())
+    }
 
 
 def _is_current(key: str, specs: Path, out: Path) -> bool:
@@ -160,40 +170,75 @@ def generate_all(
             reports[key] = Report(
                 key, 0, 0, 0, time.perf_counter() - start, skipped=True
             )
-    todo = [key for key in keys if key not in reports]
-    rendered = _map(partial(generate, specs=specs, out=out, force=True), todo)
+    todo = _heaviest_first([key for key in keys if key not in reports], specs)
+    rendered = _map(partial(generate, specs=specs, out=out, force=True), todo, specs)
     reports.update(zip(todo, rendered, strict=True))
     return [reports[key] for key in keys]
+
+
+def _heaviest_first(keys: list[str], specs: Path) -> list[str]:
+    """`keys` in the order that ends a parallel run soonest: the longest first. An XSD
+    costs more than any spec (xmlschema builds the XSD 1.1 meta-schema), then size."""
+
+    def cost(key: str) -> tuple[int, int]:
+        folder = specs / key
+        return (len(list(folder.glob("*.xsd"))), (folder / SPEC_FILE).stat().st_size)
+
+    return sorted(keys, key=cost, reverse=True)
 
 
 def check_all(
     keys: list[str], specs: Path, out: Path
 ) -> Iterator[tuple[str, list[str]]]:
     """`check` for each key, in order, in parallel."""
-    return zip(keys, _map(partial(check, specs=specs, out=out), keys), strict=True)
+    todo = _heaviest_first(keys, specs)
+    found = dict(
+        zip(todo, _map(partial(check, specs=specs, out=out), todo, specs), strict=True)
+    )
+    return ((key, found[key]) for key in keys)
 
 
-def _map(function: Callable[[str], T], keys: list[str]) -> list[T]:
+# IRs built ahead, while the parent imports, for the workers it forks next (`_map`).
+_BUILT: dict[str, Api] = {}
+
+
+def _map(function: Callable[[str], T], keys: list[str], specs: Path) -> list[T]:
     """`function` over `keys`, in worker processes when there are several and cores for them.
 
     The heavy imports happen once, here, and forked workers inherit them: rendering, not
-    importing, is what is shared out.
+    importing, is what is shared out. Meanwhile a helper process builds the IR of the
+    APIs with an XSD (xmlschema is slow to start, and only they need it).
     """
     workers = min(len(keys), os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(key) for key in keys]
-    _preload()
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(function, keys))
+    ahead = [key for key in keys if any((specs / key).glob("*.xsd"))]
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as helper:
+            futures = {key: helper.submit(build_api, key, specs) for key in ahead}
+            _preload()
+            for key, future in futures.items():
+                # A bad spec is built again by its worker, which reports it in turn.
+                with suppress(SpecError):
+                    _BUILT[key] = future.result()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(function, keys))
+    finally:
+        _BUILT.clear()
 
 
 def _preload() -> None:
-    import black  # noqa: F401
-    import datamodel_code_generator.parser.openapi  # noqa: F401
-    import openapi_spec_validator.validation  # noqa: F401
+    """What every worker would otherwise do once for itself: the imports, and the first
+    call of each library, which builds its own tables (dcg's option models, the compiled
+    templates, the meta-schemas)."""
+    from . import fast_check, format, ir_build, load, models, render  # noqa: F401
 
-    from . import format, ir_build, load, models, render  # noqa: F401
+    models.warm_up()
+    fast_check.warm_up()
+    env = render._environment()
+    for name in env.list_templates(extensions=["jinja"]):
+        env.get_template(name)
 
 
 def orphans(specs: Path, out: Path) -> list[Path]:

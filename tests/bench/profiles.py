@@ -4,7 +4,7 @@ clock, against the loopback server): the sampling profiler (`sampler.py`), whose
 follow CPU time, and cProfile, for the functions (`docs/bench/data/profiles.txt`).
 
 cProfile's time is attributed two ways. By step: the inclusive time of the pipeline's steps
-(`generator/pipeline.py`: load and validate, IR, templates, models, black, write). By
+(`generator/pipeline.py`: load and validate, IR, templates, models, format, write). By
 library: the inclusive time of each call that our own code (the generator, or a generated
 package and the benchmark's calls into it) makes into another library, grouped by that
 library; what is left is our own code. A library that a library calls (black inside
@@ -32,6 +32,7 @@ LIBRARIES = {
     "black": "black (formatting)",
     "blib2to3": "black (formatting)",
     "isort": "isort",
+    "jsonschema_rs": "jsonschema-rs",
     "openapi_spec_validator": "openapi-spec-validator",
     "jsonschema": "openapi-spec-validator",
     "jsonschema_path": "openapi-spec-validator",
@@ -57,14 +58,14 @@ LIBRARIES = {
 
 STEPS = (
     (
-        "load and validate (YAML, openapi-spec-validator)",
+        "load and validate (YAML, jsonschema-rs)",
         "generator/load.py",
         "load_openapi",
     ),
     ("IR", "generator/ir_build/__init__.py", "build"),
     ("templates (jinja2)", "generator/render.py", "render_package"),
     ("models (datamodel-code-generator)", "generator/models.py", "render_models"),
-    ("black", "generator/format.py", "format_python"),
+    ("format (ruff)", "generator/format.py", "format_python"),
     ("write", "generator/write.py", "write_tree"),
 )
 

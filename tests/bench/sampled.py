@@ -18,11 +18,11 @@ STEPS = {
     (
         "generator/load.py",
         "load_openapi",
-    ): "load and validate (YAML, openapi-spec-validator)",
+    ): "load and validate (YAML, jsonschema-rs)",
     ("generator/ir_build/__init__.py", "build"): "IR",
     ("generator/render.py", "render_package"): "templates (jinja2)",
     ("generator/models.py", "render_models"): "models (datamodel-code-generator)",
-    ("generator/format.py", "format_python"): "black",
+    ("generator/format.py", "format_python"): "format (ruff)",
     ("generator/write.py", "write_tree"): "write",
     ("<frozen importlib._bootstrap>", "_find_and_load"): "imports",
 }
@@ -36,7 +36,7 @@ def _ours(filename: str) -> str | None:
 
 def main(argv: list[str]) -> None:
     specs, out, result = (Path(arg) for arg in argv)
-    sampler = Sampler(_ours, STEPS, compiled={"generator/format.py": "black"})
+    sampler = Sampler(_ours, STEPS, compiled={"generator/format.py": "ruff"})
     sampler.start()
     from generator import pipeline
 
