@@ -491,6 +491,19 @@ class Core:
             extensions={"timeout": timeouts},
         )
 
+    def unsigned(self, call: Call) -> httpx.Request:
+        """The request of `call` as it is before signing: no credential in it."""
+        headers = dict(call.headers)
+        if call.body is not None:
+            headers["Content-Type"] = call.content_type
+        headers["User-Agent"] = self.user_agent
+        return httpx.Request(
+            call.method,
+            self.base_url + call.path + query_string(call.query),
+            headers=headers,
+            content=call.body or b"",
+        )
+
     def _retry_delay(
         self,
         call: Call,
@@ -552,6 +565,11 @@ class Core:
             delay = self._retry_delay(call, attempt, deadline, None, error)
             if delay is not None:
                 return delay
+        if isinstance(error, httpx.RequestError):
+            # The httpx error becomes the typed error's __cause__, and it keeps the request
+            # it failed: the signed one, with the signature and any session token in its
+            # headers (httpx's repr masks Authorization only). It keeps the unsigned one.
+            error.request = self.unsigned(call)
         where = f"{call.method} {self.base_url}{call.path}"
         kept = body.value() if body is not None else b""
         status = response.status_code if response is not None else None
