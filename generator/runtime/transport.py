@@ -338,9 +338,23 @@ class _Body:
         return True
 
     def value(self) -> bytes:
-        if len(self.chunks) != 1:
+        if self.cut:
+            # A body past the limit is refused, and its error keeps BODY_LIMIT bytes: the
+            # rest is let go at once (and not joined), not held by the error's traceback.
+            self.chunks = [_prefix(self.chunks, BODY_LIMIT)]
+        elif len(self.chunks) != 1:
             self.chunks = [b"".join(self.chunks)]
         return self.chunks[0]
+
+
+def _prefix(chunks: list[bytes], size: int) -> bytes:
+    kept: list[bytes] = []
+    for chunk in chunks:
+        if size <= 0:
+            break
+        kept.append(chunk[:size])
+        size -= len(kept[-1])
+    return b"".join(kept)
 
 
 def _body_for(response: httpx.Response) -> _Body:
