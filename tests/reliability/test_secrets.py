@@ -15,6 +15,7 @@ import logging
 import re
 import secrets
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -240,14 +241,20 @@ LEAKS = {
 }
 
 
+@cache
+def spec_secret_headers(api_name: str) -> frozenset[str]:
+    """Every header the API's security schemes put a secret in (lower case)."""
+    api = build_api(api_name, SPECS)
+    return frozenset(
+        name.lower() for scheme in api.auth for name in scheme.secret_headers
+    )
+
+
 def leaks(api_name: str, document: dict[str, Any], text: str) -> list[str]:
     """What a cassette of `api_name` shows that it should not: a header of the spec's
     security schemes (or one named like a credential) not REDACTED, or text that looks
     like a credential or a signature."""
-    api = build_api(api_name, SPECS)
-    secret_headers = {
-        name.lower() for scheme in api.auth for name in scheme.secret_headers
-    }
+    secret_headers = spec_secret_headers(api_name)
     found = [what for what, pattern in LEAKS.items() if pattern.search(text)]
     for number, interaction in enumerate(document.get("interactions") or []):
         for name, values in interaction["request"]["headers"].items():
