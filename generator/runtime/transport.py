@@ -338,9 +338,23 @@ class _Body:
         return True
 
     def value(self) -> bytes:
-        if len(self.chunks) != 1:
+        if self.cut:
+            # A body past the limit is refused, and its error keeps BODY_LIMIT bytes: the
+            # rest is let go at once (and not joined), not held by the error's traceback.
+            self.chunks = [_prefix(self.chunks, BODY_LIMIT)]
+        elif len(self.chunks) != 1:
             self.chunks = [b"".join(self.chunks)]
         return self.chunks[0]
+
+
+def _prefix(chunks: list[bytes], size: int) -> bytes:
+    kept: list[bytes] = []
+    for chunk in chunks:
+        if size <= 0:
+            break
+        kept.append(chunk[:size])
+        size -= len(kept[-1])
+    return b"".join(kept)
 
 
 def _body_for(response: httpx.Response) -> _Body:
@@ -491,6 +505,19 @@ class Core:
             extensions={"timeout": timeouts},
         )
 
+    def unsigned(self, call: Call) -> httpx.Request:
+        """The request of `call` as it is before signing: no credential in it."""
+        headers = dict(call.headers)
+        if call.body is not None:
+            headers["Content-Type"] = call.content_type
+        headers["User-Agent"] = self.user_agent
+        return httpx.Request(
+            call.method,
+            self.base_url + call.path + query_string(call.query),
+            headers=headers,
+            content=call.body or b"",
+        )
+
     def _retry_delay(
         self,
         call: Call,
@@ -552,6 +579,11 @@ class Core:
             delay = self._retry_delay(call, attempt, deadline, None, error)
             if delay is not None:
                 return delay
+        if isinstance(error, httpx.RequestError):
+            # The httpx error becomes the typed error's __cause__, and it keeps the request
+            # it failed: the signed one, with the signature and any session token in its
+            # headers (httpx's repr masks Authorization only). It keeps the unsigned one.
+            error.request = self.unsigned(call)
         where = f"{call.method} {self.base_url}{call.path}"
         kept = body.value() if body is not None else b""
         status = response.status_code if response is not None else None

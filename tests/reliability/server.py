@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Reset = Literal["before-headers", "after-headers"]
+_PIECE = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -226,8 +227,12 @@ class FaultServer:
                 writer.write(payload[index : index + 1])
                 await writer.drain()
         else:
-            writer.write(payload)
-            await writer.drain()
+            # In pieces, each drained: a large body is not copied into the transport's
+            # buffer, so a test measuring memory sees the client's, not the server's.
+            view = memoryview(payload)
+            for start in range(0, max(len(view), 1), _PIECE):
+                writer.write(view[start : start + _PIECE])
+                await writer.drain()
         if answer.stall_after is not None:
             await _pause(reader, 60)
             return False

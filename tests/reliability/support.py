@@ -64,7 +64,7 @@ class Package:
         # Imported here, once, not first by threads at the same time (a deadlock).
         for module in ("", ".errors", "._runtime.transport", "._runtime.errors"):
             importlib.import_module(self.name + module)
-        _readme_submit(self.name, self.submit_name)
+        readme_submit(self.name, self.submit_name)
 
     @property
     def module(self) -> ModuleType:
@@ -109,7 +109,7 @@ class Package:
     # The two calls.
 
     def submit_arguments(self) -> dict[str, Any]:
-        return _readme_submit(self.name, self.submit_name)
+        return readme_submit(self.name, self.submit_name)
 
     @property
     def submit_name(self) -> str:
@@ -121,13 +121,15 @@ class Package:
         assert self.api.lifecycle is not None
         return self.api.lifecycle.query.method_name
 
-    def operation(self, op: Op) -> Callable[[Any], Any]:
+    def operation(self, op: Op, job_id: str = JOB) -> Callable[[Any], Any]:
+        """The submit (README's arguments), or the read of `job_id`, as a function of
+        the client."""
         assert self.api.lifecycle is not None
         if op == "submit":
             arguments = self.submit_arguments()
             return lambda api: getattr(api, self.submit_name)(**arguments)
         parameter = self.api.lifecycle.query_parameter.name
-        return lambda api: getattr(api, self.read_name)(**{parameter: JOB})
+        return lambda api: getattr(api, self.read_name)(**{parameter: job_id})
 
     # What the server answers.
 
@@ -140,25 +142,37 @@ class Package:
             return json.dumps(tree).encode()
         return _xml(tree).encode()
 
-    def ok(self, op: Op) -> bytes:
+    def ok(self, op: Op, job_id: str = JOB) -> bytes:
         lifecycle = self.api.lifecycle
         assert lifecycle is not None
         if op == "submit":
-            return self.wrap(self.document({_pointer(lifecycle.job_id_field): JOB}))
-        return self.state(lifecycle.succeeded[0])
+            return self.wrap(self.document({_pointer(lifecycle.job_id_field): job_id}))
+        return self.state(lifecycle.succeeded[0], job_id)
 
-    def state(self, state: str) -> bytes:
+    def state(self, state: str, job_id: str = JOB) -> bytes:
         """A query answer: the job (its id where the submit's answer has it) in `state`."""
         lifecycle = self.api.lifecycle
         assert lifecycle is not None
         return self.wrap(
             self.document(
                 {
-                    _pointer(lifecycle.job_id_field): JOB,
+                    _pointer(lifecycle.job_id_field): job_id,
                     _pointer(lifecycle.state_field): state,
                 }
             )
         )
+
+    def job_id(self, result: Any) -> Any:
+        """The job id in a typed submit or query result (at the lifecycle's field)."""
+        lifecycle = self.api.lifecycle
+        assert lifecycle is not None
+        return _pick(result, lifecycle.job_id_field)
+
+    def job_state(self, result: Any) -> Any:
+        """The state in a typed query result (at the lifecycle's field)."""
+        lifecycle = self.api.lifecycle
+        assert lifecycle is not None
+        return _pick(result, lifecycle.state_field)
 
     def running(self) -> bytes:
         lifecycle = self.api.lifecycle
@@ -189,10 +203,14 @@ class Package:
         """Headers every fault answer carries: the request id, where the API has one."""
         return {self.request_id_header: REQUEST_ID} if self.request_id_header else {}
 
-    def answer(self, op: Op, **changes: Any) -> Answer:
+    def answer(self, op: Op, job_id: str = JOB, **changes: Any) -> Answer:
         """The usable answer to `op`, with `changes` (a delay, a fault)."""
         return Answer(
-            **{"body": self.ok(op), "content_type": self.content_type, **changes}
+            **{
+                "body": self.ok(op, job_id),
+                "content_type": self.content_type,
+                **changes,
+            }
         )
 
     def error(
@@ -206,6 +224,21 @@ class Package:
             headers={**self.headers(), **(headers or {})},
             **changes,
         )
+
+
+def _pick(model: Any, path: FieldPath) -> Any:
+    """The value at `path` in a typed result; a field its model does not declare (the
+    query's result, where only the submit's declares the job id) is among its extras."""
+    node = model
+    for position, field in enumerate(path.fields):
+        if hasattr(node, field.name):
+            node = getattr(node, field.name)
+        else:
+            node = (node.model_extra or {})[field.wire_name]
+        index = path.index(position)
+        if index is not None:
+            node = node[index]
+    return node
 
 
 def _pointer(path: FieldPath) -> str:
@@ -247,7 +280,7 @@ def _xml(tree: Any) -> str:
 
 
 @cache
-def _readme_submit(package: str, method: str) -> dict[str, Any]:
+def readme_submit(package: str, method: str) -> dict[str, Any]:
     """The keyword arguments of the submit call in the README's first usage example,
     evaluated with the package's own names (its models)."""
     readme = (GENERATED / package / "README.md").read_text(encoding="utf-8")
