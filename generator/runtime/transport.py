@@ -683,7 +683,7 @@ class Core:
                 offset = server - local
                 if resigned or time.monotonic() >= deadline:
                     why = (
-                        "even after signing with that offset"
+                        "after signing once more with the offset of the first refusal"
                         if resigned
                         else "and the call has no time left to sign again"
                     )
