@@ -123,9 +123,9 @@ class ErrorShape:
 
     def error_class(self, status_code: int, code: str | None) -> type[APIStatusError]:
         """The error to raise for a response with this status and vendor code."""
-        if _covered(code, self.authentication_codes) or _covered(
-            code, self.clock_skew_codes
-        ):
+        # A clock-skew code keeps the class of its status (Huawei's also means a wrong
+        # key): only a skew the `Date` proves raises ClockSkewError (Core.on_api_error).
+        if _covered(code, self.authentication_codes):
             return AuthenticationError
         if _covered(code, self.throttling_codes):
             return RateLimitError
@@ -673,7 +673,10 @@ class Core:
         retry (a throttling code); otherwise raises `error`, or ClockSkewError when the
         clocks are still apart after the re-signing."""
         shape = self.errors
-        if _covered(error.code, shape.clock_skew_codes):
+        # A token carries no time: signed again, the request would be the same.
+        if _covered(error.code, shape.clock_skew_codes) and not isinstance(
+            self.auth, TokenAuth
+        ):
             server = _server_time(response.headers)
             local = time.time()
             # Measured against what was signed: the offset in use, if any, included.
