@@ -230,6 +230,11 @@ class ErrorShape:
     # Vendor codes that mean bad or expired credentials, whatever the HTTP status: each
     # covers itself and the codes under it (`AuthFailure` covers `AuthFailure.X`).
     authentication_codes: tuple[str, ...] = ()
+    # Codes (covering those under them, likewise) that refuse a request for its signed
+    # time: the client re-signs once with the offset of the server's `Date`.
+    clock_skew_codes: tuple[str, ...] = ()
+    # Codes that refuse a request for its rate, whatever the status: retried like a 429.
+    throttling_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

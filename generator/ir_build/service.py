@@ -15,6 +15,19 @@ _CLIENT_ARGUMENTS = frozenset(
     {"region", "base_url", "timeout", "max_retries", "retry_submits", "http_client"}
 )
 
+_CODE = re.compile(r"[A-Za-z0-9_.:-]+")
+_ERROR_KEYS = frozenset(
+    {
+        "code",
+        "message",
+        "request-id",
+        "request-id-header",
+        "authentication-codes",
+        "clock-skew-codes",
+        "throttling-codes",
+    }
+)
+
 
 def read_server(ctx: Context, taken: set[str]) -> Server:
     """The first server; each `{variable}` of its URL becomes a client argument."""
@@ -60,18 +73,32 @@ def error_shape(ctx: Context) -> ErrorShape:
             ("x-sdkgen-errors",),
             "needs JSON pointers 'code' and 'message' into error bodies",
         )
-    codes = spec.get("authentication-codes", [])
-    if not isinstance(codes, list) or not all(
-        isinstance(c, str) and c and c == c.strip() for c in codes
-    ):
-        raise ctx.error(
-            ("x-sdkgen-errors", "authentication-codes"),
-            "expected a list of vendor error codes (text)",
-        )
+    for key in spec:
+        if key not in _ERROR_KEYS:
+            raise ctx.error(
+                ("x-sdkgen-errors", key),
+                f"unknown key; known: {', '.join(sorted(_ERROR_KEYS))}",
+            )
     return ErrorShape(
         code=spec["code"],
         message=spec["message"],
         request_id=spec.get("request-id"),
         request_id_header=spec.get("request-id-header"),
-        authentication_codes=tuple(codes),
+        authentication_codes=_codes(ctx, spec, "authentication-codes"),
+        clock_skew_codes=_codes(ctx, spec, "clock-skew-codes"),
+        throttling_codes=_codes(ctx, spec, "throttling-codes"),
     )
+
+
+def _codes(ctx: Context, spec: dict[str, object], key: str) -> tuple[str, ...]:
+    """A list of vendor error codes under `key` of x-sdkgen-errors (none if absent)."""
+    codes = spec.get(key, [])
+    # The codes are also shown in the package README, in `code` spans.
+    if not isinstance(codes, list) or not all(
+        isinstance(c, str) and _CODE.fullmatch(c) for c in codes
+    ):
+        raise ctx.error(
+            ("x-sdkgen-errors", key),
+            "expected a list of vendor error codes (text of letters, digits and . _ - :)",
+        )
+    return tuple(codes)

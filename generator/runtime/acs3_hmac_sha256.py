@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import math
 import secrets
 from collections.abc import Mapping
 from urllib.parse import quote, unquote_to_bytes, urlsplit
@@ -144,9 +145,14 @@ def _host_from_url(url: str) -> str:
     return host
 
 
-def _format_date(now: datetime.datetime | None) -> str:
+def _format_date(now: datetime.datetime | float | None) -> str:
     if now is None:
         now = datetime.datetime.now(datetime.timezone.utc)
+    elif isinstance(now, (int, float)):
+        # A Unix time: what the transport signs with (its clock, plus any skew offset).
+        if not math.isfinite(now):
+            raise ValueError("now must be a finite Unix time")
+        now = datetime.datetime.fromtimestamp(now, datetime.timezone.utc)
     elif now.tzinfo is None or now.utcoffset() is None:
         # A naive value would be read as local time and produce a date the
         # gateway rejects as skewed, which is hard to debug; make it explicit.
@@ -208,7 +214,7 @@ class Acs3HmacSha256Signer:
         headers: Mapping[str, str],
         body: bytes,
         *,
-        now: datetime.datetime | None = None,
+        now: datetime.datetime | float | None = None,
         nonce: str | None = None,
     ) -> dict[str, str]:
         """Return the headers to add to the request.
@@ -222,6 +228,7 @@ class Acs3HmacSha256Signer:
         values win over `now` / `nonce` (this is how the vendor example is
         reproduced) and are returned under the caller's spelling of the
         name, so updating a plain dict with the result cannot duplicate them.
+        `now` is an aware datetime or a Unix time (default: the clock).
         """
         spelling = {name.strip().lower(): name for name in headers}
         to_sign = _normalised_headers(headers)

@@ -79,6 +79,32 @@ class AuthenticationError(APIStatusError):
     status): credentials missing, wrong or expired, or a bad signature."""
 
 
+class ClockSkewError(AuthenticationError):
+    """The vendor refused the request's signed time (a code the API names a clock skew),
+    and the response's `Date` shows the clocks still apart after the one re-signing a
+    call gets. `offset`: seconds the server's clock is ahead of this machine's (negative:
+    behind), as that `Date` tells."""
+
+    def __init__(
+        self,
+        *,
+        offset: float,
+        status_code: int,
+        code: str | None,
+        message: str,
+        request_id: str | None,
+        body: bytes,
+    ) -> None:
+        super().__init__(
+            status_code=status_code,
+            code=code,
+            message=message,
+            request_id=request_id,
+            body=body,
+        )
+        self.offset = offset
+
+
 class PermissionDeniedError(APIStatusError):
     """HTTP 403: the credentials may not call this operation."""
 
@@ -88,7 +114,8 @@ class NotFoundError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """HTTP 429: too many requests."""
+    """HTTP 429, or a vendor code the API names throttling (whatever the status): too
+    many requests."""
 
 
 class InternalServerError(APIStatusError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import math
 from collections.abc import Mapping
 from urllib.parse import quote, unquote, urlsplit
 
@@ -124,9 +125,14 @@ def _host_from_url(url: str) -> str:
     return host
 
 
-def _format_sdk_date(now: datetime.datetime | None) -> str:
+def _format_sdk_date(now: datetime.datetime | float | None) -> str:
     if now is None:
         now = datetime.datetime.now(datetime.timezone.utc)
+    elif isinstance(now, (int, float)):
+        # A Unix time: what the transport signs with (its clock, plus any skew offset).
+        if not math.isfinite(now):
+            raise ValueError("now must be a finite Unix time")
+        now = datetime.datetime.fromtimestamp(now, datetime.timezone.utc)
     elif now.tzinfo is None or now.utcoffset() is None:
         # A naive value would be read as local time and produce a date the
         # gateway rejects as skewed, which is hard to debug; make it explicit.
@@ -187,7 +193,7 @@ class SdkHmacSha256Signer:
         headers: Mapping[str, str],
         body: bytes,
         *,
-        now: datetime.datetime | None = None,
+        now: datetime.datetime | float | None = None,
     ) -> dict[str, str]:
         """Return the headers to add to the request.
 
@@ -198,6 +204,7 @@ class SdkHmacSha256Signer:
         Content-Type, X-App-UserId); Host is added from the URL if absent.
         If `headers` already contains X-Sdk-Date, that value is used instead
         of `now` (this is how the vendor example is reproduced).
+        `now` is an aware datetime or a Unix time (default: the clock).
         """
         to_sign = dict(_normalised_headers(headers))
         # Authorization carries the signature, so it cannot be part of it; a

@@ -45,7 +45,9 @@ from .errors import (
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
+    ClockSkewError,
     JobTimeoutError,
+    RateLimitError,
     RedirectError,
     status_error_class,
 )
@@ -59,10 +61,18 @@ DEFAULT_MAX_RETRIES = 2
 
 
 class Auth(Protocol):
-    """Adds credentials to a request: returns the headers to set, given what will be sent."""
+    """Adds credentials to a request: returns the headers to set, given what will be sent.
+    `now` is the Unix time to sign with: the transport's clock, corrected by the offset a
+    clock-skew answer measured."""
 
     def sign(
-        self, method: str, url: str, headers: Mapping[str, str], body: bytes
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        now: float,
     ) -> dict[str, str]: ...
 
 
@@ -78,7 +88,13 @@ class TokenAuth:
         self._value = prefix + token
 
     def sign(
-        self, method: str, url: str, headers: Mapping[str, str], body: bytes
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        now: float | None = None,
     ) -> dict[str, str]:
         return {self._header: self._value}
 
@@ -98,15 +114,29 @@ class ErrorShape:
     # answer 200): each covers itself and the codes under it, `AuthFailure` covering
     # `AuthFailure.SignatureFailure`.
     authentication_codes: tuple[str, ...] = ()
+    # Codes (each with the codes under it, as above) that refuse a request for its signed
+    # time, whatever the status: it is re-signed once with the server's clock (`Date`).
+    clock_skew_codes: tuple[str, ...] = ()
+    # Codes that refuse a request unprocessed for its rate, whatever the status (Tencent
+    # answers 200): retried as a 429 is, a submit too.
+    throttling_codes: tuple[str, ...] = ()
 
     def error_class(self, status_code: int, code: str | None) -> type[APIStatusError]:
         """The error to raise for a response with this status and vendor code."""
-        if code is not None and any(
-            code == prefix or code.startswith(prefix + ".")
-            for prefix in self.authentication_codes
-        ):
+        # A clock-skew code keeps the class of its status (Huawei's also means a wrong
+        # key): only a skew the `Date` proves raises ClockSkewError (Core.on_api_error).
+        if _covered(code, self.authentication_codes):
             return AuthenticationError
+        if _covered(code, self.throttling_codes):
+            return RateLimitError
         return status_error_class(status_code)
+
+
+def _covered(code: str | None, prefixes: tuple[str, ...]) -> bool:
+    """Whether `code` is one of `prefixes`, or a code under one (`AuthFailure.X`)."""
+    return code is not None and any(
+        code == prefix or code.startswith(prefix + ".") for prefix in prefixes
+    )
 
 
 @dataclass(frozen=True)
@@ -265,6 +295,28 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     if moment.tzinfo is None:
         return None
     return max(moment.timestamp() - time.time(), 0.0)
+
+
+def _server_time(headers: httpx.Headers) -> float | None:
+    """The server's clock as its `Date` header (an RFC 7231 HTTP date) tells, in Unix
+    seconds; None when absent or unreadable."""
+    value = headers.get("date")
+    if value is None:
+        return None
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.timestamp()
+
+
+# How far the response's `Date` must be from the time a request was signed with before a
+# clock-skew code is put down to the clocks: `Date` has whole seconds and comes after the
+# network's delay, and every vendor's window is minutes wide. Nearer, the code has another
+# cause (Huawei's one code for every IAM failure), and re-signing would not help.
+_SKEW_EVIDENCE = 10.0
 
 
 # Failures where the request provably never reached the server: safe to retry, even for
@@ -466,6 +518,10 @@ class Core:
         self.retry = RetryPolicy(max_retries=max_retries)
         self.retry_submits = retry_submits
         self.user_agent = user_agent
+        # Seconds the server's clock is ahead of this machine's, as the last clock-skew
+        # answer's `Date` told; every request is signed at time.time() + clock_offset.
+        # One attribute, written whole: calls running at once may all read it.
+        self.clock_offset = 0.0
 
     def __repr__(self) -> str:
         return f"Core(base_url={self.base_url!r}, auth={self.auth!r})"
@@ -490,7 +546,8 @@ class Core:
             headers["Content-Type"] = call.content_type
         for name, value in headers.items():
             _check_header(name, value)
-        headers.update(self.auth.sign(call.method, str(url), headers, body))
+        now = time.time() + self.clock_offset
+        headers.update(self.auth.sign(call.method, str(url), headers, body, now=now))
         headers["User-Agent"] = self.user_agent
         timeouts = (
             self._phases
@@ -525,8 +582,10 @@ class Core:
         deadline: float,
         response: httpx.Response | None,
         error: Exception | None,
+        throttled: bool = False,
     ) -> float | None:
-        """Seconds to wait before the next attempt, or None when this one is final."""
+        """Seconds to wait before the next attempt, or None when this one is final.
+        `throttled`: the response carries one of the API's throttling codes."""
         if attempt >= self.retry.max_retries:
             return None
         may_repeat = call.idempotent or self.retry_submits
@@ -539,7 +598,11 @@ class Core:
         elif response is not None:
             # A 429 is refused before any work is done, so even a submit may be repeated.
             status = response.status_code
-            retry = status == 429 or (may_repeat and (status >= 500 or status == 408))
+            retry = (
+                status == 429
+                or throttled
+                or (may_repeat and (status >= 500 or status == 408))
+            )
         else:
             retry = False
         if not retry:
@@ -548,7 +611,7 @@ class Core:
         if delay is None or time.monotonic() + delay >= deadline:
             return None  # the server asks for longer than the call has left
         reason = (
-            f"HTTP {response.status_code}"
+            f"HTTP {response.status_code}{' throttled' if throttled else ''}"
             if response is not None
             else type(error).__name__
         )
@@ -626,6 +689,65 @@ class Core:
         """Seconds to wait before retrying after `response`, or None to parse it."""
         logger.debug("%s %s -> %d", call.method, call.path, response.status_code)
         return self._retry_delay(call, attempt, deadline, response, None)
+
+    def on_api_error(
+        self,
+        call: Call,
+        attempt: int,
+        error: APIStatusError,
+        response: httpx.Response,
+        deadline: float,
+        resigned: bool,
+    ) -> float | None:
+        """After `response` was parsed into `error`: None to sign the request again and
+        send it at once, not counted as a retry (a clock skew, once per call: the service
+        refused it before acting, so even a submit may go again); seconds to wait before a
+        retry (a throttling code); otherwise raises `error`, or ClockSkewError when the
+        clocks are still apart after the re-signing."""
+        shape = self.errors
+        # A token carries no time: signed again, the request would be the same.
+        if _covered(error.code, shape.clock_skew_codes) and not isinstance(
+            self.auth, TokenAuth
+        ):
+            server = _server_time(response.headers)
+            local = time.time()
+            # Measured against what was signed: the offset in use, if any, included.
+            if server is not None and abs(server - local - self.clock_offset) > (
+                _SKEW_EVIDENCE
+            ):
+                offset = server - local
+                if resigned or time.monotonic() >= deadline:
+                    why = (
+                        "after signing once more with the offset of the first refusal"
+                        if resigned
+                        else "and the call has no time left to sign again"
+                    )
+                    raise ClockSkewError(
+                        offset=offset,
+                        status_code=error.status_code,
+                        code=error.code,
+                        message=f"{error.message} (the server's clock is {offset:+.0f} s "
+                        f"from this machine's, {why})",
+                        request_id=error.request_id,
+                        body=error.body,
+                    ) from error
+                logger.warning(
+                    "%s %s: the server's clock is %+.0f s from this machine's (%s); "
+                    "signing with that offset from now on",
+                    call.method,
+                    call.path,
+                    offset,
+                    error.code,
+                )
+                self.clock_offset = offset
+                return None
+        elif _covered(error.code, shape.throttling_codes):
+            delay = self._retry_delay(
+                call, attempt, deadline, response, None, throttled=True
+            )
+            if delay is not None:
+                return delay
+        raise error
 
     def expired(self, call: Call) -> APITimeoutError:
         """The error of a call whose deadline passed before it could be sent."""
@@ -900,6 +1022,7 @@ class SyncTransport:
         if time.monotonic() >= deadline:
             raise core.expired(call)
         attempt = 0
+        resigned = False  # a clock-skew answer was signed again (once per call)
         while True:
             response = None
             body = _Body()
@@ -919,7 +1042,15 @@ class SyncTransport:
             else:
                 next_delay = core.on_response(call, attempt, response, deadline)
                 if next_delay is None:
-                    return core.parse(response, model, body.value(), body.cut)
+                    try:
+                        return core.parse(response, model, body.value(), body.cut)
+                    except APIStatusError as error:
+                        next_delay = core.on_api_error(
+                            call, attempt, error, response, deadline, resigned
+                        )
+                    if next_delay is None:
+                        resigned = True
+                        continue
                 delay = next_delay
             time.sleep(delay)
             attempt += 1
@@ -989,6 +1120,7 @@ class AsyncTransport:
         if time.monotonic() >= deadline:
             raise core.expired(call)
         attempt = 0
+        resigned = False  # a clock-skew answer was signed again (once per call)
         while True:
             response = None
             body = _Body()
@@ -1015,7 +1147,15 @@ class AsyncTransport:
                 assert response is not None
                 next_delay = core.on_response(call, attempt, response, deadline)
                 if next_delay is None:
-                    return core.parse(response, model, body.value(), body.cut)
+                    try:
+                        return core.parse(response, model, body.value(), body.cut)
+                    except APIStatusError as error:
+                        next_delay = core.on_api_error(
+                            call, attempt, error, response, deadline, resigned
+                        )
+                    if next_delay is None:
+                        resigned = True
+                        continue
                 delay = next_delay
             await asyncio.sleep(delay)
             attempt += 1

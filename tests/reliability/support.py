@@ -188,9 +188,9 @@ class Package:
             return document
         return f"<{tag}>".encode() + document + f"</{tag}>".encode()
 
-    def error_body(self) -> bytes:
+    def error_body(self, code: str = FAULT_CODE) -> bytes:
         shape = self.api.errors
-        values = {shape.code: FAULT_CODE, shape.message: FAULT_MESSAGE}
+        values = {shape.code: code, shape.message: FAULT_MESSAGE}
         if shape.request_id:
             values[shape.request_id] = REQUEST_ID
         return self.document(values)
@@ -214,12 +214,17 @@ class Package:
         )
 
     def error(
-        self, status: int, headers: dict[str, str] | None = None, **changes: Any
+        self,
+        status: int,
+        headers: dict[str, str] | None = None,
+        code: str = FAULT_CODE,
+        **changes: Any,
     ) -> Answer:
-        """The vendor's error body, with `status` (and the request id header)."""
+        """The vendor's error body (with `code`), with `status` (and the request id
+        header)."""
         return Answer(
             status,
-            self.error_body(),
+            self.error_body(code),
             content_type=self.content_type,
             headers={**self.headers(), **(headers or {})},
             **changes,
