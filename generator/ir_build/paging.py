@@ -58,7 +58,14 @@ def paging(
         schema = _argument_schema(op, argument)
         if schema.get("type") != "integer":
             raise ctx.error(where + ("page-parameter",), "a page number is an integer")
-        first_page = int(schema.get("default", schema.get("minimum", 1)))
+        first_page = schema.get("default", schema.get("minimum", 1))
+        # The first page number is written into the iterator as code: only an int may go.
+        if not isinstance(first_page, int) or isinstance(first_page, bool):
+            raise ctx.error(
+                where + ("page-parameter",),
+                f"the page parameter's default or minimum must be an integer, "
+                f"not {first_page!r}",
+            )
     elif "token-parameter" in spec:
         raise ctx.error(where + ("token-parameter",), "only next-token takes one")
     return Paging(

@@ -382,3 +382,22 @@ def test_a_user_of_the_package_type_checks(
         'Revealed type is "None"',
     ], out + err
     assert 'Argument "skip" to "list_batches" of "Client" has incompatible type' in out
+
+
+@pytest.mark.parametrize("default", ["1", 1.5, True, None])
+def test_a_page_number_that_is_no_integer_is_refused(default: object) -> None:
+    from generator.errors import SpecError
+    from generator.ir_build import build
+    from generator.load import load_openapi
+
+    document = load_openapi(SPEC, str(SPEC))
+    (page,) = [
+        p
+        for p in document["paths"]["/usage"]["get"]["parameters"]
+        if p["name"] == "page"
+    ]
+    page["schema"]["default"] = default
+    with pytest.raises(SpecError) as caught:
+        build(document, "example-batch", str(SPEC), "")
+    assert caught.value.pointer == "/paths/~1usage/get/x-sdkgen-paging/page-parameter"
+    assert repr(default) in caught.value.message
