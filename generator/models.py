@@ -152,14 +152,16 @@ def _xml_imports(models: list[Model]) -> str:
     pydantic = ["ConfigDict"] + (["Field"] if "Annotated" in typing else [])
     if any(m.one_of for m in models):
         pydantic.append("model_validator")
-    xml = ["BaseXmlModel", "element"]
+    xml = ["element"]
     if any(f.xml == "attribute" for f in fields):
-        xml.insert(1, "attr")
+        xml.insert(0, "attr")
     lines = ["\nfrom __future__ import annotations\n"]
     if typing:
         lines.append(f"from typing import {', '.join(typing)}\n")
     lines.append(f"from pydantic import {', '.join(pydantic)}\n")
     lines.append(f"from pydantic_xml import {', '.join(xml)}\n")
+    # pydantic-xml's models, read and written by the runtime's faster path.
+    lines.append("\nfrom ._runtime.xml import XmlModel\n")
     return "".join(lines)
 
 
