@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import re
+import time
 from collections.abc import Mapping
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 __all__ = ["SdkHmacSha256Signer", "canonical_request", "string_to_sign"]
 
@@ -25,10 +27,23 @@ def _encode(text: str) -> str:
     return quote(text, safe="")
 
 
+# Text that decoding and re-encoding gives back unchanged: unreserved characters and
+# upper-case escapes of ASCII bytes that are not unreserved. What the transport sends
+# is (non-ASCII escapes take the long way: invalid UTF-8 in them is replaced).
+_CANONICAL = re.compile(
+    r"(?:[A-Za-z0-9_.~-]|%(?!2[DE]|3[0-9]|[46][1-9A-F]|[57][0-9A]|5F|7E)[0-7][0-9A-F])*"
+)
+
+
+def _recode(text: str) -> str:
+    """`_encode(unquote(text))`: one canonical form however the text was escaped."""
+    return text if _CANONICAL.fullmatch(text) else _encode(unquote(text))
+
+
 def _canonical_uri(path: str) -> str:
     # Decode first so a caller who pre-encoded a segment ("a%20b") and one who
     # did not ("a b") produce the same canonical form instead of "%2520".
-    uri = "/".join(_encode(unquote(segment)) for segment in path.split("/"))
+    uri = "/".join(_recode(segment) for segment in path.split("/"))
     if not uri.startswith("/"):
         uri = "/" + uri
     # The gateway's canonical form always carries a trailing slash, even for
@@ -46,7 +61,7 @@ def _canonical_query(query: str) -> str:
         key, _, value = item.partition("=")
         # unquote, not unquote_plus: RFC 3986 gives "+" no special meaning, so
         # a literal "+" is signed as "%2B" rather than silently becoming a space.
-        pairs.append((_encode(unquote(key)), _encode(unquote(value))))
+        pairs.append((_recode(key), _recode(value)))
     # Sorting the encoded forms keeps the order independent of how the caller
     # happened to escape the URL.
     pairs.sort()
@@ -78,8 +93,12 @@ def canonical_request(
 
     `headers` must be exactly the headers to sign, Host included.
     """
-    parts = urlsplit(url)
-    normalised = _normalised_headers(headers)
+    return _canonical(method, urlsplit(url), _normalised_headers(headers), body)
+
+
+def _canonical(
+    method: str, parts: SplitResult, normalised: list[tuple[str, str]], body: bytes
+) -> str:
     header_block = "".join(f"{name}:{value}\n" for name, value in normalised)
     return "\n".join(
         [
@@ -99,8 +118,8 @@ def string_to_sign(canonical: str, sdk_date: str) -> str:
     return f"{_ALGORITHM}\n{sdk_date}\n{digest}"
 
 
-def _host_from_url(url: str) -> str:
-    parts = urlsplit(url)
+def _host_from_url(url: str | SplitResult) -> str:
+    parts = urlsplit(url) if isinstance(url, str) else url
     host = parts.hostname
     if not host:
         raise ValueError("url has no host; pass a Host header or an absolute URL")
@@ -115,8 +134,9 @@ def _host_from_url(url: str) -> str:
 
 def _format_sdk_date(now: datetime.datetime | None) -> str:
     if now is None:
-        now = datetime.datetime.now(datetime.timezone.utc)
-    elif now.tzinfo is None or now.utcoffset() is None:
+        # The clock, without building a datetime (a third of the cost).
+        return time.strftime(_DATE_FORMAT, time.gmtime())
+    if now.tzinfo is None or now.utcoffset() is None:
         # A naive value would be read as local time and produce a date the
         # gateway rejects as skewed, which is hard to debug; make it explicit.
         raise ValueError("now must be timezone-aware")
@@ -192,7 +212,9 @@ class SdkHmacSha256Signer:
         # Authorization carries the signature, so it cannot be part of it; a
         # stale one from a retried request is simply replaced.
         to_sign.pop("authorization", None)
-        to_sign.setdefault("host", _host_from_url(url))
+        parts = urlsplit(url)
+        if "host" not in to_sign:
+            to_sign["host"] = _host_from_url(parts)
 
         sdk_date = to_sign.get("x-sdk-date")
         if sdk_date is None:
@@ -211,13 +233,16 @@ class SdkHmacSha256Signer:
             )
             added["X-Security-Token"] = self._security_token
 
-        canonical = canonical_request(method, url, to_sign, body)
+        # Sorted once, for the canonical request and SignedHeaders alike (the names
+        # are lower-case and unique already; the values added here are not stripped).
+        normalised = sorted((name, value.strip()) for name, value in to_sign.items())
+        canonical = _canonical(method, parts, normalised, body)
         signature = hmac.new(
             self._sk.encode("utf-8"),
             string_to_sign(canonical, sdk_date).encode("utf-8"),
             hashlib.sha256,
         ).hexdigest()
-        signed_headers = _signed_header_names(sorted(to_sign.items()))
+        signed_headers = _signed_header_names(normalised)
         added["Authorization"] = (
             f"{_ALGORITHM} Access={self._ak}, SignedHeaders={signed_headers}, Signature={signature}"
         )
