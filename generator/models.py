@@ -78,6 +78,15 @@ def _policy(source: str, models: tuple[Model, ...]) -> str:
     return source
 
 
+def _deferred(source: str) -> str:
+    """Each model's validator is built when it is first used, not on import: a program
+    pays for the models it uses (importing a package builds none of them)."""
+    return source.replace(
+        "    model_config = ConfigDict(\n",
+        "    model_config = ConfigDict(\n        defer_build=True,\n",
+    )
+
+
 def _unprotected(source: str, models: tuple[Model, ...]) -> str:
     """Models with a field in pydantic's `model_` namespace (`model_config_` for a wire
     `model_config`) say it is theirs: pydantic would warn on import otherwise."""
@@ -198,7 +207,7 @@ def _json_models(api: Api, models: tuple[Model, ...]) -> str:
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules for one")
     _check_names(source, models)
-    source = _unprotected(_policy(source, models), models)
+    source = _deferred(_unprotected(_policy(source, models), models))
     return _wire_shapes(_relative_runtime(source), models)
 
 
