@@ -98,6 +98,15 @@ def _policy(source: str, models: tuple[Model, ...]) -> str:
     return source
 
 
+def _deferred(source: str) -> str:
+    """Each model's validator is built when it is first used, not on import: a program
+    pays for the models it uses (importing a package builds none of them)."""
+    return source.replace(
+        "    model_config = ConfigDict(\n",
+        "    model_config = ConfigDict(\n        defer_build=True,\n",
+    )
+
+
 def _unprotected(source: str, models: tuple[Model, ...]) -> str:
     """Models with a field in pydantic's `model_` namespace (`model_config_` for a wire
     `model_config`) say it is theirs: pydantic would warn on import otherwise."""
@@ -203,14 +212,16 @@ def _xml_imports(models: list[Model]) -> str:
     pydantic = ["ConfigDict"] + (["Field"] if "Annotated" in typing else [])
     if any(m.one_of for m in models):
         pydantic.append("model_validator")
-    xml = ["BaseXmlModel", "element"]
+    xml = ["element"]
     if any(f.xml == "attribute" for f in fields):
-        xml.insert(1, "attr")
+        xml.insert(0, "attr")
     lines = ["\nfrom __future__ import annotations\n"]
     if typing:
         lines.append(f"from typing import {', '.join(typing)}\n")
     lines.append(f"from pydantic import {', '.join(pydantic)}\n")
     lines.append(f"from pydantic_xml import {', '.join(xml)}\n")
+    # pydantic-xml's models, read and written by the runtime's faster path.
+    lines.append("\nfrom ._runtime.xml import XmlModel\n")
     return "".join(lines)
 
 
@@ -263,7 +274,7 @@ def _json_models(api: Api, models: tuple[Model, ...]) -> tuple[str, str]:
     imports, body = merged if merged is not None else _dcg(api, models)
     source = imports + body
     _check_names(source, models)
-    source = _unprotected(_policy(source, models), models)
+    source = _deferred(_unprotected(_policy(source, models), models))
     imports, body = _split_imports(_relative_runtime(source))
     body, shapes = _wire_shapes(body, models)
     if shapes:

@@ -14,9 +14,11 @@ import datetime
 import hashlib
 import hmac
 import math
+import re
 import secrets
+import time
 from collections.abc import Mapping
-from urllib.parse import quote, unquote_to_bytes, urlsplit
+from urllib.parse import SplitResult, quote, unquote_to_bytes, urlsplit
 
 __all__ = ["Acs3HmacSha256Signer", "canonical_request", "string_to_sign"]
 
@@ -30,7 +32,17 @@ _CONTENT_SHA256_HEADER = "x-acs-content-sha256"
 _TOKEN_HEADER = "x-acs-security-token"
 
 
+# Text already in the canonical form: unreserved characters, and upper-case escapes of
+# bytes that are not unreserved. What the transport sends is; re-encoding it would give
+# it back unchanged, at several times the cost.
+_CANONICAL = re.compile(
+    r"(?:[A-Za-z0-9_.~-]|%(?!2[DE]|3[0-9]|[46][1-9A-F]|[57][0-9A]|5F|7E)[0-9A-F]{2})*"
+)
+
+
 def _encode(text: str) -> str:
+    if _CANONICAL.fullmatch(text):
+        return text
     # Decode to bytes first so a caller who pre-encoded a value ("a%20b") and
     # one who did not ("a b") produce the same canonical form instead of
     # "%2520". Working on bytes keeps a percent-escape that is not valid UTF-8
@@ -110,8 +122,17 @@ def canonical_request(
     x-acs-* header are signed; any other header (User-Agent, Accept,
     Authorization, ...) is left out of the signature.
     """
-    parts = urlsplit(url)
-    signed = _signed_headers(headers)
+    return _canonical(
+        method,
+        urlsplit(url),
+        _signed_headers(headers),
+        hashlib.sha256(body).hexdigest(),
+    )
+
+
+def _canonical(
+    method: str, parts: SplitResult, signed: list[tuple[str, str]], body_sha256: str
+) -> str:
     header_block = "".join(f"{name}:{value}\n" for name, value in signed)
     return "\n".join(
         [
@@ -120,7 +141,7 @@ def canonical_request(
             _canonical_query(parts.query),
             header_block,
             _signed_header_names(signed),
-            hashlib.sha256(body).hexdigest(),
+            body_sha256,
         ]
     )
 
@@ -131,8 +152,8 @@ def string_to_sign(canonical: str) -> str:
     return f"{_ALGORITHM}\n{digest}"
 
 
-def _host_from_url(url: str) -> str:
-    parts = urlsplit(url)
+def _host_from_url(url: str | SplitResult) -> str:
+    parts = urlsplit(url) if isinstance(url, str) else url
     host = parts.hostname
     if not host:
         raise ValueError("url has no host; pass a Host header or an absolute URL")
@@ -147,13 +168,14 @@ def _host_from_url(url: str) -> str:
 
 def _format_date(now: datetime.datetime | float | None) -> str:
     if now is None:
-        now = datetime.datetime.now(datetime.timezone.utc)
-    elif isinstance(now, (int, float)):
+        # The clock, without building a datetime (a third of the cost).
+        return time.strftime(_DATE_FORMAT, time.gmtime())
+    if isinstance(now, (int, float)):
         # A Unix time: what the transport signs with (its clock, plus any skew offset).
         if not math.isfinite(now):
             raise ValueError("now must be a finite Unix time")
-        now = datetime.datetime.fromtimestamp(now, datetime.timezone.utc)
-    elif now.tzinfo is None or now.utcoffset() is None:
+        return time.strftime(_DATE_FORMAT, time.gmtime(now))
+    if now.tzinfo is None or now.utcoffset() is None:
         # A naive value would be read as local time and produce a date the
         # gateway rejects as skewed, which is hard to debug; make it explicit.
         raise ValueError("now must be timezone-aware")
@@ -234,7 +256,9 @@ class Acs3HmacSha256Signer:
         to_sign = _normalised_headers(headers)
         # A stale Authorization from a retried request is simply replaced.
         to_sign.pop("authorization", None)
-        to_sign.setdefault("host", _host_from_url(url))
+        parts = urlsplit(url)
+        if "host" not in to_sign:
+            to_sign["host"] = _host_from_url(parts)
 
         added: dict[str, str] = {}
 
@@ -262,13 +286,19 @@ class Acs3HmacSha256Signer:
             )
             add(_TOKEN_HEADER, self._security_token)
 
-        canonical = canonical_request(method, url, to_sign, body)
+        # The headers and the body's hash are worked out once, for the canonical
+        # request and for SignedHeaders alike.
+        # to_sign is normalised already (its names lower-case and unique).
+        signed = sorted(
+            (name, value.strip()) for name, value in to_sign.items() if _is_signed(name)
+        )
+        canonical = _canonical(method, parts, signed, content_sha256)
         signature = hmac.new(
             self._access_key_secret.encode("utf-8"),
             string_to_sign(canonical).encode("utf-8"),
             hashlib.sha256,
         ).hexdigest()
-        signed_headers = _signed_header_names(_signed_headers(to_sign))
+        signed_headers = _signed_header_names(signed)
         added[spelling.get("authorization", "Authorization")] = (
             f"{_ALGORITHM} Credential={self._access_key_id},"
             f"SignedHeaders={signed_headers},Signature={signature}"

@@ -10,8 +10,9 @@ import datetime
 import hashlib
 import hmac
 import math
+import time
 from collections.abc import Mapping
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 __all__ = ["SdkHmacSha256Signer", "canonical_request", "string_to_sign"]
 
@@ -90,8 +91,12 @@ def canonical_request(
     `headers` must be exactly the headers to sign, Host included; one whose
     name holds "_" is left out, as the vendor's SDK leaves it out.
     """
-    parts = urlsplit(url)
-    normalised = _normalised_headers(headers)
+    return _canonical(method, urlsplit(url), _normalised_headers(headers), body)
+
+
+def _canonical(
+    method: str, parts: SplitResult, normalised: list[tuple[str, str]], body: bytes
+) -> str:
     header_block = "".join(f"{name}:{value}\n" for name, value in normalised)
     return "\n".join(
         [
@@ -111,8 +116,8 @@ def string_to_sign(canonical: str, sdk_date: str) -> str:
     return f"{_ALGORITHM}\n{sdk_date}\n{digest}"
 
 
-def _host_from_url(url: str) -> str:
-    parts = urlsplit(url)
+def _host_from_url(url: str | SplitResult) -> str:
+    parts = urlsplit(url) if isinstance(url, str) else url
     host = parts.hostname
     if not host:
         raise ValueError("url has no host; pass a Host header or an absolute URL")
@@ -127,13 +132,14 @@ def _host_from_url(url: str) -> str:
 
 def _format_sdk_date(now: datetime.datetime | float | None) -> str:
     if now is None:
-        now = datetime.datetime.now(datetime.timezone.utc)
-    elif isinstance(now, (int, float)):
+        # The clock, without building a datetime (a third of the cost).
+        return time.strftime(_DATE_FORMAT, time.gmtime())
+    if isinstance(now, (int, float)):
         # A Unix time: what the transport signs with (its clock, plus any skew offset).
         if not math.isfinite(now):
             raise ValueError("now must be a finite Unix time")
-        now = datetime.datetime.fromtimestamp(now, datetime.timezone.utc)
-    elif now.tzinfo is None or now.utcoffset() is None:
+        return time.strftime(_DATE_FORMAT, time.gmtime(now))
+    if now.tzinfo is None or now.utcoffset() is None:
         # A naive value would be read as local time and produce a date the
         # gateway rejects as skewed, which is hard to debug; make it explicit.
         raise ValueError("now must be timezone-aware")
@@ -210,7 +216,9 @@ class SdkHmacSha256Signer:
         # Authorization carries the signature, so it cannot be part of it; a
         # stale one from a retried request is simply replaced.
         to_sign.pop("authorization", None)
-        to_sign.setdefault("host", _host_from_url(url))
+        parts = urlsplit(url)
+        if "host" not in to_sign:
+            to_sign["host"] = _host_from_url(parts)
 
         sdk_date = to_sign.get("x-sdk-date")
         if sdk_date is None:
@@ -229,13 +237,16 @@ class SdkHmacSha256Signer:
             )
             added["X-Security-Token"] = self._security_token
 
-        canonical = canonical_request(method, url, to_sign, body)
+        # Sorted once, for the canonical request and SignedHeaders alike (the names
+        # are lower-case and unique already; the values added here are not stripped).
+        normalised = sorted((name, value.strip()) for name, value in to_sign.items())
+        canonical = _canonical(method, parts, normalised, body)
         signature = hmac.new(
             self._sk.encode("utf-8"),
             string_to_sign(canonical, sdk_date).encode("utf-8"),
             hashlib.sha256,
         ).hexdigest()
-        signed_headers = _signed_header_names(sorted(to_sign.items()))
+        signed_headers = _signed_header_names(normalised)
         added["Authorization"] = (
             f"{_ALGORITHM} Access={self._ak}, SignedHeaders={signed_headers}, Signature={signature}"
         )

@@ -6,13 +6,12 @@ pulling in extra dependencies.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import hmac
 import ipaddress
 import time
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 __all__ = [
     "Tc3HmacSha256Signer",
@@ -51,8 +50,14 @@ def canonical_request(
     `headers` must be exactly the headers to sign, Host included. `body` is
     hashed as given: it must be the bytes that are sent.
     """
-    parts = urlsplit(url)
-    normalised = sorted(_normalised_headers(headers).items())
+    return _canonical(
+        method, urlsplit(url), sorted(_normalised_headers(headers).items()), body
+    )
+
+
+def _canonical(
+    method: str, parts: SplitResult, normalised: list[tuple[str, str]], body: bytes
+) -> str:
     header_block = "".join(f"{name}:{value}\n" for name, value in normalised)
     return "\n".join(
         [
@@ -71,8 +76,8 @@ def canonical_request(
 
 def utc_date(timestamp: int) -> str:
     """The UTC calendar date (YYYY-MM-DD) of a Unix timestamp."""
-    moment = datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc)
-    return moment.strftime("%Y-%m-%d")
+    # time.gmtime, not a datetime: the same date at a third of the cost.
+    return time.strftime("%Y-%m-%d", time.gmtime(timestamp))
 
 
 def credential_scope(date: str, service: str) -> str:
@@ -82,8 +87,13 @@ def credential_scope(date: str, service: str) -> str:
 
 def string_to_sign(canonical: str, timestamp: int, service: str) -> str:
     """Build the string that is HMAC'd with the signing key."""
+    return _string_to_sign(
+        canonical, timestamp, credential_scope(utc_date(timestamp), service)
+    )
+
+
+def _string_to_sign(canonical: str, timestamp: int, scope: str) -> str:
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    scope = credential_scope(utc_date(timestamp), service)
     return f"{_ALGORITHM}\n{timestamp}\n{scope}\n{digest}"
 
 
@@ -124,8 +134,8 @@ def service_from_host(host: str) -> str:
     return label
 
 
-def _host_from_url(url: str) -> str:
-    parts = urlsplit(url)
+def _host_from_url(url: str | SplitResult) -> str:
+    parts = urlsplit(url) if isinstance(url, str) else url
     host = parts.hostname
     if not host:
         raise ValueError("url has no host; pass an absolute URL")
@@ -188,6 +198,10 @@ class Tc3HmacSha256Signer:
         self._secret_key = secret_key
         self._session_token = session_token
         self._service = service
+        # The last (host, service) and (date, service, signing key): a client signs
+        # for one host, and its key changes once a day, so each is worked out once.
+        self._host_service: tuple[str, str] | None = None
+        self._signing_key: tuple[str, str, bytes] | None = None
 
     def __repr__(self) -> str:
         fields = [f"secret_id={_mask_id(self._secret_id)!r}", "secret_key=***"]
@@ -220,10 +234,16 @@ class Tc3HmacSha256Signer:
         content_type = given.get("content-type")
         if content_type is None:
             raise ValueError("a Content-Type header is required: it is signed")
-        host = given.get("host") or _host_from_url(url)
+        parts = urlsplit(url)
+        host = given.get("host") or _host_from_url(parts)
         service = self._service
         if service is None:
-            service = service_from_host(host)
+            known = self._host_service
+            if known is not None and known[0] == host:
+                service = known[1]
+            else:
+                service = service_from_host(host)
+                self._host_service = (host, service)
 
         timestamp = _timestamp(given.get("x-tc-timestamp"), now)
         added = {"X-TC-Timestamp": str(timestamp)}
@@ -241,16 +261,29 @@ class Tc3HmacSha256Signer:
         # clients alike) and the vendor's worked example: the gateway checks
         # whichever list SignedHeaders names, as long as it holds these two.
         to_sign = {"content-type": content_type, "host": host}
-        canonical = canonical_request(method, url, to_sign, body)
+        canonical = _canonical(
+            method,
+            parts,
+            [("content-type", content_type), ("host", host.strip())],
+            body,
+        )
         date = utc_date(timestamp)
+        scope = credential_scope(date, service)
         signature = hmac.new(
-            derive_signing_key(self._secret_key, date, service),
-            string_to_sign(canonical, timestamp, service).encode("utf-8"),
+            self._key(date, service),
+            _string_to_sign(canonical, timestamp, scope).encode("utf-8"),
             hashlib.sha256,
         ).hexdigest()
-        scope = credential_scope(date, service)
         added["Authorization"] = (
             f"{_ALGORITHM} Credential={self._secret_id}/{scope}, "
             f"SignedHeaders={';'.join(sorted(to_sign))}, Signature={signature}"
         )
         return added
+
+    def _key(self, date: str, service: str) -> bytes:
+        known = self._signing_key
+        if known is not None and known[0] == date and known[1] == service:
+            return known[2]
+        key = derive_signing_key(self._secret_key, date, service)
+        self._signing_key = (date, service, key)
+        return key

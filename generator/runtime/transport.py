@@ -30,13 +30,16 @@ from contextlib import AbstractAsyncContextManager, nullcontext, suppress
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 from urllib.parse import quote
-from xml.etree import ElementTree
 
-import anyio
 import httpx
 from pydantic import BaseModel, ValidationError
+
+# ElementTree (XML bodies) and anyio (Python 3.10's deadlines) are imported where they
+# are used: a JSON client on 3.11 needs neither, and both add to the import time.
+if TYPE_CHECKING:
+    from xml.etree import ElementTree
 
 from .errors import (
     BODY_LIMIT,
@@ -217,15 +220,25 @@ def json_pointer(document: Any, pointer: str) -> Any:
     return node
 
 
-def xml_document(body: bytes) -> dict[str, Any]:
-    """An XML body as nested dicts, for the error pointers (`/Error/Code`): an element is
-    its text, or a dict of its children; a repeated child is a list. Raises ValueError for
-    a body that is not XML. Entities are not expanded (expat refuses to, past a bound)."""
+def xml_document(body: bytes | ElementTree.Element) -> dict[str, Any]:
+    """An XML body (or its parsed tree) as nested dicts, for the error pointers
+    (`/Error/Code`): an element is its text, or a dict of its children; a repeated child
+    is a list. Raises ValueError for a body that is not XML. Entities are not expanded
+    (expat refuses to, past a bound)."""
+    from xml.etree import ElementTree
+
+    root = body if isinstance(body, ElementTree.Element) else xml_tree(body)
+    return {_local_name(root.tag): _xml_value(root)}
+
+
+def xml_tree(body: bytes) -> ElementTree.Element:
+    """Parse an XML body; ValueError if it is not XML."""
+    from xml.etree import ElementTree
+
     try:
-        root = ElementTree.fromstring(body)
+        return ElementTree.fromstring(body)
     except ElementTree.ParseError as error:
         raise ValueError(f"not XML: {error}") from None
-    return {_local_name(root.tag): _xml_value(root)}
 
 
 def _local_name(tag: str) -> str:
@@ -447,6 +460,8 @@ class _AnyioDeadline(AbstractAsyncContextManager[object]):
     cancel scope (anyio comes with httpx), for Python 3.10, which has no asyncio.timeout."""
 
     def __init__(self, deadline: float) -> None:
+        import anyio
+
         self._scope: Any = (
             anyio.fail_after(deadline - time.monotonic())
             if deadline != math.inf
@@ -838,12 +853,14 @@ class Core:
                 body=body,
             )
         xml = body.lstrip().startswith(b"<")
+        # Parsed once: the tree serves the error pointers and the model alike.
+        tree: ElementTree.Element | None = None
         try:
-            data: Any = (
-                (xml_document(body) if xml else json.loads(body))
-                if body.strip()
-                else None
-            )
+            if xml:
+                tree = xml_tree(body)
+                data: Any = xml_document(tree)
+            else:
+                data = json.loads(body) if body.strip() else None
         except ValueError:
             data = None
             decoded = False
@@ -877,9 +894,9 @@ class Core:
             )
         if model is None:
             return None
-        from_xml = getattr(model, "from_xml", None)
-        if not decoded or (from_xml is None) == xml:
-            expected = "XML" if from_xml is not None else "JSON"
+        from_xml_tree = getattr(model, "from_xml_tree", None)
+        if not decoded or (from_xml_tree is None) == xml:
+            expected = "XML" if from_xml_tree is not None else "JSON"
             raise APIResponseValidationError(
                 f"HTTP {status}: response body is not {expected}",
                 status_code=status,
@@ -887,8 +904,8 @@ class Core:
                 body=body,
             )
         try:
-            if from_xml is not None:
-                parsed: ModelT = from_xml(body)
+            if from_xml_tree is not None:
+                parsed: ModelT = from_xml_tree(tree)
                 return parsed
             return model.model_validate(data)
         except ValidationError as error:

@@ -29,9 +29,13 @@ from pydantic_core import PydanticUseDefault, core_schema
 T = TypeVar("T")
 
 
+# One encoder for every call: json.dumps with options builds a new one each time.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def compact_json(data: Any) -> str:
     """JSON text as it is sent: no spaces, non-ASCII kept as UTF-8 (fewer bytes to count)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(data)
 
 
 def _parse(value: Any, info: ValidationInfo) -> Any:
@@ -102,6 +106,22 @@ Shape = Mapping[str, tuple[str, float]]
 """One other wire shape: field (wire name) -> (the name in that shape, divide by)."""
 
 
+_Named = tuple[tuple[Shape, frozenset[str]], ...]
+_NAMES: dict[int, tuple[tuple[Shape, ...], _Named]] = {}
+
+
+def _shape_names(shapes: tuple[Shape, ...]) -> _Named:
+    """Each shape with the names it reads, worked out once per tuple of shapes (the
+    entry holds the tuple, so its id stays its own)."""
+    known = _NAMES.get(id(shapes))
+    if known is None or known[0] is not shapes:
+        named = tuple(
+            (shape, frozenset(name for name, _ in shape.values())) for shape in shapes
+        )
+        known = _NAMES[id(shapes)] = (shapes, named)
+    return known[1]
+
+
 class WireShapes(BaseModel):
     """Reads the other documented shapes listed in `__wire_shapes__` into this model's own:
     the first shape whose every name is present wins; anything else is left as it came."""
@@ -111,10 +131,9 @@ class WireShapes(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _read_wire_shape(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or not cls.__wire_shapes__:
             return data
-        for shape in cls.__wire_shapes__:
-            names = {name for name, _ in shape.values()}
+        for shape, names in _shape_names(cls.__wire_shapes__):
             if not names <= data.keys():
                 continue
             out = {key: value for key, value in data.items() if key not in names}
