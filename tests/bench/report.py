@@ -679,6 +679,22 @@ def plots(generation: dict[str, Any] | None, clients: dict[str, Any] | None) -> 
         plt.close(figure)
 
 
+README = DOCS.parent.parent / "README.md"
+START, END = "<!-- bench: start -->", "<!-- bench: end -->"
+
+
+def readme(lines: list[str]) -> None:
+    """The README's copy of the latest targets table, between its two markers."""
+    text = README.read_text("utf-8")
+    head, start, rest = text.partition(START)
+    _, end, tail = rest.partition(END)
+    if not start or not end:
+        raise SystemExit(f"{README}: the markers {START} and {END} are missing")
+    README.write_text(
+        head + start + "\n" + "\n".join(lines) + "\n" + end + tail, "utf-8"
+    )
+
+
 def main() -> None:
     machine = load("machine")
     generation = load("generation")
@@ -702,6 +718,9 @@ def main() -> None:
         lines += profile_lines(profiles, clients)
     (DOCS / "results.md").write_text("\n".join(lines), "utf-8")
     plots(generation, clients)
+    summary = [*machine_lines(machine), ""] if machine else []
+    summary += _table(["target", "measured", ""], targets(generation, clients))
+    readme(summary)
     say(f"  wrote {DOCS / 'results.md'}, generation.png, clients.png")
 
 
