@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from . import yaml_events
 from .errors import SpecError, pointer, pointer_parts
 
 
@@ -21,7 +22,9 @@ def load_openapi(path: Path, display: str) -> dict[str, Any]:
     try:
         # libyaml's loader when PyYAML was built with it: several times faster.
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        document = yaml.load(text, Loader=loader)
+        document = yaml_events.load(text, loader)
+        if document is None:  # not plain enough for the fast path (or not valid)
+            document = yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark, context = error.problem_mark, error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

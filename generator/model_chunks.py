@@ -99,23 +99,34 @@ def _run(index: int) -> object:
     return _WORK[index]()
 
 
+def _nothing() -> None:
+    pass
+
+
 def map_chunks(
-    function: Callable[[tuple[Model, ...]], T], items: list[tuple[Model, ...]]
+    function: Callable[[tuple[Model, ...]], T],
+    items: list[tuple[Model, ...]],
+    meanwhile: Callable[[], None] = _nothing,
 ) -> list[T]:
     """`function` over `items`, in forked processes when this process is no worker
     itself and has cores to spare; in order either way. The workers find the work in
-    what they inherit: only an index and the result cross between processes."""
+    what they inherit: only an index and the result cross between processes. The parent
+    calls `meanwhile` while they work (afterwards when there are none)."""
     workers = min(len(items), os.cpu_count() or 1)
     if (
         workers < 2
         or multiprocessing.parent_process() is not None
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        return [function(item) for item in items]
+        results = [function(item) for item in items]
+        meanwhile()
+        return results
     context = multiprocessing.get_context("fork")
     _WORK[:] = [partial(function, item) for item in items]
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return cast(list[T], list(pool.map(_run, range(len(items)))))
+            pending = pool.map(_run, range(len(items)))  # submits every chunk now
+            meanwhile()
+            return cast(list[T], list(pending))
     finally:
         _WORK.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -162,15 +163,21 @@ def _without_banner(source: str) -> str:
     return "".join(lines)
 
 
-def render_models(api: Api) -> str:
-    """Model source for every model of `api` (unformatted, but its imports sorted)."""
+def render_models(api: Api, meanwhile: Callable[[], None] = lambda: None) -> str:
+    """Model source for every model of `api` (unformatted, but its imports sorted).
+
+    `meanwhile` is called once, while dcg's workers run when there are any: other work
+    of the caller's that needs no models.
+    """
     json_models = tuple(m for m in api.models if m.xml_tag is None)
     xml_models = [m for m in api.models if m.xml_tag is not None]
     imports, bodies = [], []
     if json_models:
-        head, body = _json_models(api, json_models)
+        head, body = _json_models(api, json_models, meanwhile)
         imports.append(head)
         bodies.append(body)
+    else:
+        meanwhile()
     if xml_models:
         # An XSD's models after the JSON schemas'.
         imports.append(_xml_imports(xml_models))
@@ -263,14 +270,18 @@ def _dcg(api: Api, models: tuple[Model, ...]) -> tuple[str, str]:
     return _split_imports(_without_banner(source))
 
 
-def _json_models(api: Api, models: tuple[Model, ...]) -> tuple[str, str]:
+def _json_models(
+    api: Api, models: tuple[Model, ...], meanwhile: Callable[[], None]
+) -> tuple[str, str]:
     """The imports and the classes of the models dcg writes."""
     groups = model_chunks.chunks(models)
     merged = None
     if len(groups) > 1:
         warm_up()  # once, before forking, rather than in every worker
-        outputs = model_chunks.map_chunks(partial(_dcg, api), groups)
+        outputs = model_chunks.map_chunks(partial(_dcg, api), groups, meanwhile)
         merged = model_chunks.merge(outputs, [m.name for m in models])
+    else:
+        meanwhile()
     imports, body = merged if merged is not None else _dcg(api, models)
     source = imports + body
     _check_names(source, models)

@@ -99,8 +99,10 @@ def render_api(key: str, specs: Path) -> dict[str, bytes]:
 
     api = _BUILT.get(key) or build_api(key, specs)
     digest = api.spec_sha256
-    sources = render_package(api)
-    sources["models.py"] = render_models(api)
+    sources: dict[str, str] = {}
+    # The templates render while dcg's workers write the models, if it has any.
+    models = render_models(api, meanwhile=lambda: sources.update(render_package(api)))
+    sources["models.py"] = models
     sources.update(runtime_files(api))
     inputs = stamp(digest, sum(1 for rel in sources if has_header(rel)))
     # The runtime is copied as it is (already formatted, and the same in every package).

@@ -3,7 +3,9 @@ writes, in the models' order, whatever the chunks."""
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -55,10 +57,16 @@ def test_chunked_classes_are_the_single_runs_in_model_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     api, json_models = _api(), _json_models()
-    single_imports, single = models._json_models(api, json_models)
+    calls: list[str] = []
+    single_imports, single = models._json_models(
+        api, json_models, lambda: calls.append("single")
+    )
     monkeypatch.setattr(model_chunks, "CHUNK", 3)
     assert len(model_chunks.chunks(json_models)) > 2
-    chunked_imports, chunked = models._json_models(api, json_models)
+    chunked_imports, chunked = models._json_models(
+        api, json_models, lambda: calls.append("chunked")
+    )
+    assert calls == ["single", "chunked"]
     assert sorted(_blocks(chunked)) == sorted(_blocks(single))
     names = re.findall(r"^class (\w+)\(", chunked, re.MULTILINE)
     assert names == [m.name for m in json_models]
@@ -91,3 +99,30 @@ def test_merge_keeps_a_made_up_class_once_and_refuses_two_of_a_name() -> None:
         model_chunks.merge([first, ("", "class A(BaseModel):\n    z: int\n")], ["A"])
         is None
     )
+
+
+def _waits_for(flag: Path, chunk: tuple[Model, ...]) -> tuple[int, bool]:
+    deadline = time.monotonic() + 20
+    while not flag.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return len(chunk), flag.exists()
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores for workers")
+def test_the_parent_works_meanwhile_while_the_workers_run(tmp_path: Path) -> None:
+    # Each worker waits for what only the parent's `meanwhile` makes: it must run while
+    # they do, not after them.
+    json_models = _json_models()
+    items = [json_models[:1], json_models[1:3], json_models[3:6]]
+    flag = tmp_path / "flag"
+    calls: list[int] = []
+
+    def meanwhile() -> None:
+        calls.append(os.getpid())
+        flag.touch()
+
+    found = model_chunks.map_chunks(
+        lambda chunk: _waits_for(flag, chunk), items, meanwhile
+    )
+    assert found == [(1, True), (2, True), (3, True)]
+    assert calls == [os.getpid()]
