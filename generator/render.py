@@ -24,7 +24,32 @@ from .ir import (
 TEMPLATES = Path(__file__).parent / "templates"
 RUNTIME = Path(__file__).parent / "runtime"
 # Runtime modules every package gets; signers are added per API.
-RUNTIME_CORE = ("__init__.py", "errors.py", "settings.py", "transport.py")
+RUNTIME_CORE = (
+    "__init__.py",
+    "deadline.py",
+    "errors.py",
+    "polling.py",
+    "request.py",
+    "response.py",
+    "retry.py",
+    "settings.py",
+    "transport.py",
+)
+# The runtime module each name a client imports lives in; any other is in transport.py.
+_RUNTIME_HOME = {
+    "DEFAULT_MAX_RETRIES": "retry",
+    "DEFAULT_TIMEOUT": "deadline",
+    "Auth": "request",
+    "Call": "request",
+    "TokenAuth": "request",
+    "drop_none": "request",
+    "json_body": "request",
+    "path_segment": "request",
+    "text_params": "request",
+    "ErrorShape": "response",
+    "optional_text": "response",
+    "JobPoller": "polling",
+}
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
 
 
@@ -255,7 +280,11 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         transport.append("optional_text")
     if any(s.header for s in api.auth):
         transport.append("TokenAuth")
-    imports["transport"] = sorted(transport, key=_import_order)
+    homes: dict[str, list[str]] = {}
+    for name in transport:
+        homes.setdefault(_RUNTIME_HOME.get(name, "transport"), []).append(name)
+    for module, names in homes.items():
+        imports[module] = sorted(names, key=_import_order)
     return sorted(imports.items())
 
 

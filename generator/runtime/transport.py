@@ -13,433 +13,52 @@ left. No redirect is ever followed, whatever the http_client.
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import heapq
-import itertools
 import json
 import logging
 import math
-import os
-import random
-import socket
-import sys
 import threading
 import time
-from collections.abc import Mapping
-from contextlib import AbstractAsyncContextManager, nullcontext, suppress
-from contextvars import ContextVar, Token
-from dataclasses import dataclass, field
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-# ElementTree (XML bodies) and anyio (Python 3.10's deadlines) are imported where they
-# are used: a JSON client on 3.11 needs neither, and both add to the import time.
+# ElementTree (XML bodies) is imported where it is used (response.py): a JSON client
+# needs none of it, and it adds to the import time.
 if TYPE_CHECKING:
     from xml.etree import ElementTree
 
+from .deadline import _BUDGET, _WATCHDOG, _PhaseTimeouts, _within
 from .errors import (
-    BODY_LIMIT,
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
-    AuthenticationError,
     ClockSkewError,
-    JobTimeoutError,
-    RateLimitError,
     RedirectError,
-    status_error_class,
 )
+from .request import Auth, Call, TokenAuth, _check_header, query_string
+from .response import (
+    MAX_RESPONSE_BYTES,
+    ErrorShape,
+    _Body,
+    _body_for,
+    _covered,
+    _incomplete,
+    json_pointer,
+    optional_text,
+    xml_document,
+    xml_tree,
+)
+from .retry import _NOT_SENT, _SKEW_EVIDENCE, _TRANSIENT, RetryPolicy, _server_time
 
 logger = logging.getLogger(__name__.rsplit(".", 2)[0])
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_MAX_RETRIES = 2
-
-
-class Auth(Protocol):
-    """Adds credentials to a request: returns the headers to set, given what will be sent.
-    `now` is the Unix time to sign with: the transport's clock, corrected by the offset a
-    clock-skew answer measured."""
-
-    def sign(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        body: bytes,
-        *,
-        now: float,
-    ) -> dict[str, str]: ...
-
-
-class TokenAuth:
-    """Sends a token in one header: an API key as it is, or `Bearer <token>`."""
-
-    def __init__(self, *, header: str, token: str, prefix: str = "") -> None:
-        if not token:
-            raise ValueError("token must not be empty")
-        if not (token.isascii() and token.isprintable()):
-            raise ValueError("the token must be printable ASCII")
-        self._header = header
-        self._value = prefix + token
-
-    def sign(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        body: bytes,
-        *,
-        now: float | None = None,
-    ) -> dict[str, str]:
-        return {self._header: self._value}
-
-    def __repr__(self) -> str:
-        return f"TokenAuth(header={self._header!r}, token=***)"
-
-
-@dataclass(frozen=True)
-class ErrorShape:
-    """Where an API puts the parts of its error bodies (JSON pointers) and its request id."""
-
-    code: str
-    message: str
-    request_id: str | None = None
-    request_id_header: str | None = None
-    # Codes that mean bad or expired credentials whatever the HTTP status (some vendors
-    # answer 200): each covers itself and the codes under it, `AuthFailure` covering
-    # `AuthFailure.SignatureFailure`.
-    authentication_codes: tuple[str, ...] = ()
-    # Codes (each with the codes under it, as above) that refuse a request for its signed
-    # time, whatever the status: it is re-signed once with the server's clock (`Date`).
-    clock_skew_codes: tuple[str, ...] = ()
-    # Codes that refuse a request unprocessed for its rate, whatever the status (Tencent
-    # answers 200): retried as a 429 is, a submit too.
-    throttling_codes: tuple[str, ...] = ()
-
-    def error_class(self, status_code: int, code: str | None) -> type[APIStatusError]:
-        """The error to raise for a response with this status and vendor code."""
-        # A clock-skew code keeps the class of its status (Huawei's also means a wrong
-        # key): only a skew the `Date` proves raises ClockSkewError (Core.on_api_error).
-        if _covered(code, self.authentication_codes):
-            return AuthenticationError
-        if _covered(code, self.throttling_codes):
-            return RateLimitError
-        return status_error_class(status_code)
-
-
-def _covered(code: str | None, prefixes: tuple[str, ...]) -> bool:
-    """Whether `code` is one of `prefixes`, or a code under one (`AuthFailure.X`)."""
-    return code is not None and any(
-        code == prefix or code.startswith(prefix + ".") for prefix in prefixes
-    )
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request, fully described before anything is sent."""
-
-    method: str
-    path: str
-    query: Mapping[str, str] = field(default_factory=dict)
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes | None = None
-    # Safe to send twice: the server cannot have acted on a failed first attempt in a way
-    # that matters (reads). Submits are not: a duplicate job is billed twice.
-    idempotent: bool = False
-    content_type: str = "application/json"
-
-
-def path_segment(name: str, value: object) -> str:
-    """Encode one path parameter, refusing values that would change the path's shape."""
-    text = value if isinstance(value, str) else str(value)
-    if not text:
-        raise ValueError(f"{name} must not be empty")
-    return quote(text, safe="")
-
-
-def query_string(query: Mapping[str, str]) -> str:
-    """`?k=v&...` encoded as RFC 3986 says (what signers sign): a space is `%20`, never
-    `+`; only letters, digits and `-_.~` stay as they are; text is UTF-8.
-
-    httpx's own encoding writes `+` for a space and leaves `!'()*` alone, which servers that
-    re-encode what they receive (Alibaba's) then verify against another signature.
-    """
-    if not query:
-        return ""
-    return "?" + "&".join(
-        f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in query.items()
-    )
-
-
-def json_body(model: BaseModel) -> bytes:
-    """Serialise a request model as the vendor expects it: wire names, only what was given."""
-    return model.model_dump_json(by_alias=True, exclude_unset=True).encode()
-
-
-def drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Arguments left at None are not sent, so the server applies its own defaults."""
-    return {key: value for key, value in values.items() if value is not None}
-
-
-def text_params(values: Mapping[str, object]) -> dict[str, str]:
-    """Query or header values as the wire carries them; None means not sent."""
-    return {
-        key: ("true" if value else "false") if isinstance(value, bool) else str(value)
-        for key, value in values.items()
-        if value is not None
-    }
-
-
-def _check_header(name: str, value: str) -> None:
-    # Method arguments were checked by their model; this also covers client arguments.
-    if not value.isascii() or not value.isprintable():
-        raise ValueError(
-            f"the {name} header must be printable ASCII (no line breaks or non-ASCII text)"
-        )
-
-
-def json_pointer(document: Any, pointer: str) -> Any:
-    """Resolve an RFC 6901 pointer, or return None where the document has no such place."""
-    node = document
-    for raw in pointer.split("/")[1:]:
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
-
-
-def xml_document(body: bytes | ElementTree.Element) -> dict[str, Any]:
-    """An XML body (or its parsed tree) as nested dicts, for the error pointers
-    (`/Error/Code`): an element is its text, or a dict of its children; a repeated child
-    is a list. Raises ValueError for a body that is not XML. Entities are not expanded
-    (expat refuses to, past a bound)."""
-    from xml.etree import ElementTree
-
-    root = body if isinstance(body, ElementTree.Element) else xml_tree(body)
-    return {_local_name(root.tag): _xml_value(root)}
-
-
-def xml_tree(body: bytes) -> ElementTree.Element:
-    """Parse an XML body; ValueError if it is not XML."""
-    from xml.etree import ElementTree
-
-    try:
-        return ElementTree.fromstring(body)
-    except ElementTree.ParseError as error:
-        raise ValueError(f"not XML: {error}") from None
-
-
-def _local_name(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _xml_value(element: ElementTree.Element) -> Any:
-    children = list(element)
-    if not children:
-        return element.text or ""
-    value: dict[str, Any] = {}
-    for child in children:
-        name, item = _local_name(child.tag), _xml_value(child)
-        if name not in value:
-            value[name] = item
-        elif isinstance(value[name], list):
-            value[name].append(item)
-        else:
-            value[name] = [value[name], item]
-    return value
-
-
-def optional_text(value: Any) -> str | None:
-    """A vendor code or message as text (some vendors use numbers); empty means absent."""
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, str) else str(value)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential backoff with jitter; a `Retry-After` of at most `max_retry_after`
-    seconds is waited for as it says, a longer one ends the retries."""
-
-    max_retries: int = DEFAULT_MAX_RETRIES
-    initial_delay: float = 0.5
-    max_delay: float = 8.0
-    max_retry_after: float = 60.0
-
-    def delay(self, attempt: int, headers: httpx.Headers | None) -> float | None:
-        """Seconds before retry number `attempt + 1`, or None when the server asked for
-        a longer wait than the cap."""
-        retry_after = _retry_after(headers) if headers is not None else None
-        if retry_after is not None:
-            return retry_after if retry_after <= self.max_retry_after else None
-        backoff = min(self.initial_delay * 2.0**attempt, self.max_delay)
-        # Jitter spreads out clients that failed together, so they do not retry together.
-        return backoff * (1 - 0.25 * random.random())
-
-
-def _retry_after(headers: httpx.Headers) -> float | None:
-    """`Retry-After` in seconds (delay-seconds, or an HTTP date: a past one is now);
-    None when absent or unreadable."""
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        return seconds if 0 <= seconds < math.inf else None
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment.tzinfo is None:
-        return None
-    return max(moment.timestamp() - time.time(), 0.0)
-
-
-def _server_time(headers: httpx.Headers) -> float | None:
-    """The server's clock as its `Date` header (an RFC 7231 HTTP date) tells, in Unix
-    seconds; None when absent or unreadable."""
-    value = headers.get("date")
-    if value is None:
-        return None
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment.tzinfo is None:
-        return None
-    return moment.timestamp()
-
-
-# How far the response's `Date` must be from the time a request was signed with before a
-# clock-skew code is put down to the clocks: `Date` has whole seconds and comes after the
-# network's delay, and every vendor's window is minutes wide. Nearer, the code has another
-# cause (Huawei's one code for every IAM failure), and re-signing would not help.
-_SKEW_EVIDENCE = 10.0
-
-
-# Failures where the request provably never reached the server: safe to retry, even for
-# a submit. A pool timeout is not among them: it is no failure of the vendor's, and is
-# never retried (the client queues its calls so that it does not happen).
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
-# Failures that may be passing: a read retries them, a submit does not (it may have
-# arrived). Errors in what we send (LocalProtocolError, UnsupportedProtocol) are not.
-_TRANSIENT = (
-    httpx.TimeoutException,
-    httpx.NetworkError,
-    httpx.RemoteProtocolError,
-    httpx.ProxyError,
-)
-MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-"""A success body larger than this is refused (APIResponseValidationError), and not read
-beyond it: the memory a response takes is bounded, a gzip bomb's included."""
 DEFAULT_CONCURRENCY = 20
 """Calls a client runs at once when its http_client's pool cannot be read (the number of
 connections httpx keeps alive by default)."""
-
-# The deadline of the wait a call is part of (time.monotonic()), if any: `wait_for_job`
-# sets it, so that each of its polls, and their retries, end with the wait.
-_BUDGET: ContextVar[float | None] = ContextVar("budget", default=None)
-
-
-_PHASES = frozenset(("connect", "read", "write", "pool"))
-
-
-class _PhaseTimeouts(dict[str, Any]):
-    """The per-phase timeouts of one attempt (connect, write, read, pool), as httpcore
-    reads them from the request at the start of each phase: each is cut to the time left
-    before the call's deadline."""
-
-    __slots__ = ("deadline",)
-
-    def __init__(self, phases: Mapping[str, float | None], deadline: float) -> None:
-        super().__init__(phases)
-        self.deadline = deadline
-
-    def get(self, key: str, default: Any = None) -> Any:
-        value = dict.get(self, key, default)
-        if key not in _PHASES:
-            return value
-        left = self.deadline - time.monotonic()
-        if value is None or value > left:
-            # Never 0: a socket with timeout 0 would not wait at all, but fail oddly.
-            return left if left > 1e-6 else 1e-6
-        return value
-
-
-class _Body:
-    """A response body as it is read: at most `limit` bytes of it are kept (and read)."""
-
-    __slots__ = ("chunks", "cut", "limit", "size")
-
-    def __init__(self) -> None:
-        self.chunks: list[bytes] = []
-        self.size = 0
-        self.limit = MAX_RESPONSE_BYTES
-        self.cut = False
-
-    def add(self, chunk: bytes) -> bool:
-        """Keep `chunk`; False once the limit is reached (read no further)."""
-        self.size += len(chunk)
-        if self.size > self.limit:
-            self.chunks.append(chunk[: len(chunk) - (self.size - self.limit)])
-            self.cut = True
-            return False
-        self.chunks.append(chunk)
-        return True
-
-    def value(self) -> bytes:
-        if self.cut:
-            # A body past the limit is refused, and its error keeps BODY_LIMIT bytes: the
-            # rest is let go at once (and not joined), not held by the error's traceback.
-            self.chunks = [_prefix(self.chunks, BODY_LIMIT)]
-        elif len(self.chunks) != 1:
-            self.chunks = [b"".join(self.chunks)]
-        return self.chunks[0]
-
-
-def _prefix(chunks: list[bytes], size: int) -> bytes:
-    kept: list[bytes] = []
-    for chunk in chunks:
-        if size <= 0:
-            break
-        kept.append(chunk[:size])
-        size -= len(kept[-1])
-    return b"".join(kept)
-
-
-def _body_for(response: httpx.Response) -> _Body:
-    body = _Body()
-    if not response.is_success:
-        # Only so much of an error body is kept, so only so much is read: a 50 MB error
-        # page costs neither the memory nor the time.
-        body.limit = BODY_LIMIT
-    return body
-
-
-def _incomplete(response: httpx.Response) -> bool:
-    """Whether more of the body is still to come from the network (no Content-Length, or
-    fewer bytes received than it says)."""
-    length = response.headers.get("content-length")
-    return not (
-        length is not None
-        and length.isdigit()
-        and response.num_bytes_downloaded >= int(length)
-    )
 
 
 def _concurrency(client: httpx.Client | httpx.AsyncClient) -> int:
@@ -453,40 +72,6 @@ def _concurrency(client: httpx.Client | httpx.AsyncClient) -> int:
         if isinstance(size, int) and size > 0:
             return size
     return DEFAULT_CONCURRENCY
-
-
-class _AnyioDeadline(AbstractAsyncContextManager[object]):
-    """Raise TimeoutError in the current task at `deadline` (time.monotonic()): anyio's
-    cancel scope (anyio comes with httpx), for Python 3.10, which has no asyncio.timeout."""
-
-    def __init__(self, deadline: float) -> None:
-        import anyio
-
-        self._scope: Any = (
-            anyio.fail_after(deadline - time.monotonic())
-            if deadline != math.inf
-            else nullcontext()
-        )
-
-    async def __aenter__(self) -> object:
-        return self._scope.__enter__()
-
-    async def __aexit__(self, *exc: Any) -> bool | None:
-        result: bool | None = self._scope.__exit__(*exc)
-        return result
-
-
-if sys.version_info >= (3, 11):
-
-    def _within(deadline: float) -> AbstractAsyncContextManager[object]:
-        """Raise TimeoutError in the current task at `deadline` (time.monotonic())."""
-        if deadline == math.inf:
-            return nullcontext()
-        loop = asyncio.get_running_loop()
-        return asyncio.timeout_at(loop.time() + (deadline - time.monotonic()))
-
-else:  # pragma: no cover (Python 3.10)
-    _within = _AnyioDeadline
 
 
 class Core:
@@ -917,91 +502,6 @@ class Core:
             ) from error
 
 
-class _Guard:
-    __slots__ = ("fired", "sock")
-
-    def __init__(self, sock: socket.socket) -> None:
-        self.sock: socket.socket | None = sock
-        self.fired = False
-
-
-class _Watchdog:
-    """Ends sync reads at their call's deadline. httpx's read timeout applies to each read
-    from the socket, so a body trickled a byte at a time would run on; at the deadline one
-    thread, shared by every sync client of the process, shuts the socket down, which ends
-    the blocked read at once (the connection is then discarded, not pooled).
-
-    Only a body that does not arrive with its headers is watched, so most calls never
-    touch it; the thread starts on first use.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Condition(threading.Lock())
-        self._heap: list[tuple[float, int, _Guard]] = []
-        self._order = itertools.count()
-        self._disarmed = 0
-        self._pid = -1
-
-    def arm(self, deadline: float, response: httpx.Response) -> _Guard | None:
-        stream = response.extensions.get("network_stream")
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        if not isinstance(sock, socket.socket):
-            return None  # not a socket httpcore opened (a test transport): per-chunk checks
-        guard = _Guard(sock)
-        with self._lock:
-            if self._pid != os.getpid():  # first use (or first in a forked child)
-                self._pid = os.getpid()
-                threading.Thread(
-                    target=self._run, name="tts-sdkgen-deadlines", daemon=True
-                ).start()
-            if not self._heap or deadline < self._heap[0][0]:
-                self._lock.notify()
-            heapq.heappush(self._heap, (deadline, next(self._order), guard))
-        return guard
-
-    def forked(self) -> None:
-        """In a forked child: no thread, and a lock no other thread may hold."""
-        self._lock = threading.Condition(threading.Lock())
-        self._heap = []
-        self._disarmed = 0
-        self._pid = -1
-
-    def disarm(self, guard: _Guard) -> None:
-        with self._lock:
-            guard.sock = None
-            self._disarmed += 1
-            if self._disarmed > 256 and self._disarmed * 2 > len(self._heap):
-                self._heap = [
-                    entry for entry in self._heap if entry[2].sock is not None
-                ]
-                heapq.heapify(self._heap)
-                self._disarmed = 0
-
-    def _run(self) -> None:
-        with self._lock:
-            while True:
-                now = time.monotonic()
-                while self._heap and (
-                    self._heap[0][0] <= now or self._heap[0][2].sock is None
-                ):
-                    guard = heapq.heappop(self._heap)[2]
-                    if guard.sock is None:
-                        self._disarmed = max(self._disarmed - 1, 0)
-                        continue
-                    guard.fired = True
-                    # The plain socket's shutdown, under any TLS layer: it wakes a read
-                    # blocked in another thread, which close() does not.
-                    with suppress(OSError):
-                        socket.socket.shutdown(guard.sock, socket.SHUT_RDWR)
-                    guard.sock = None
-                self._lock.wait(self._heap[0][0] - now if self._heap else None)
-
-
-_WATCHDOG = _Watchdog()
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_WATCHDOG.forked)
-
-
 class SyncTransport:
     """Blocking I/O for `Core`.
 
@@ -1180,74 +680,3 @@ class AsyncTransport:
     async def close(self) -> None:
         if self._owns_client:
             await self.client.aclose()
-
-
-class JobPoller:
-    """The waiting side of `wait_for_job`: growing intervals, bounded by a deadline.
-
-    Only the lifecycle's final states end a wait; any other state, one the API does not
-    document or none at all, counts as still running and is logged once at WARNING.
-
-    Each poll runs inside it (`with poller: ...`): the poll, its retries and its queueing
-    end with the wait, and a poll cut short by the wait's end raises JobTimeoutError.
-    """
-
-    def __init__(
-        self,
-        *,
-        job_id: str,
-        timeout: float,
-        interval: float,
-        max_interval: float,
-        states: tuple[str, ...] = (),
-    ) -> None:
-        if timeout < 0 or interval <= 0:
-            raise ValueError("need timeout >= 0 and poll_interval > 0")
-        self.job_id = job_id
-        self.timeout = timeout
-        self._deadline = time.monotonic() + timeout
-        self._interval = interval
-        # A caller who asks for a longer first interval than the cap gets a steady one.
-        self._max_interval = max(max_interval, interval)
-        self._states = frozenset(states)
-        self._reported: set[str | None] = set()
-        self._state: str | None = None
-        self._token: Token[float | None] | None = None
-
-    def __enter__(self) -> JobPoller:
-        outer = _BUDGET.get()
-        self._token = _BUDGET.set(
-            outer if outer is not None and outer < self._deadline else self._deadline
-        )
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self._token is not None:
-            _BUDGET.reset(self._token)
-            self._token = None
-        if isinstance(exc, APITimeoutError) and time.monotonic() >= self._deadline:
-            raise JobTimeoutError(
-                job_id=self.job_id, state=self._state, timeout=self.timeout
-            ) from exc
-
-    def next_delay(self, state: str | None) -> float:
-        """Seconds to sleep before the next poll; raises JobTimeoutError when time is up."""
-        self._state = state
-        if state not in self._states and state not in self._reported:
-            self._reported.add(state)
-            logger.warning(
-                "job %s reports %s, which the API does not document; still waiting",
-                self.job_id,
-                f"state {state!r}" if state is not None else "no state",
-            )
-        remaining = self._deadline - time.monotonic()
-        if remaining <= 0:
-            raise JobTimeoutError(job_id=self.job_id, state=state, timeout=self.timeout)
-        delay = min(self._interval, remaining)
-        self._interval = min(self._interval * 1.5, self._max_interval)
-        return delay

@@ -335,7 +335,7 @@ class Outcome:
 def fast_retries(api: Any, package: Package) -> None:
     """The client's retry policy with millisecond backoff, to keep tests fast (what is
     retried, how often, and Retry-After are unchanged)."""
-    policy = package.runtime("transport").RetryPolicy
+    policy = package.runtime("retry").RetryPolicy
     api._core.retry = policy(
         max_retries=api._core.retry.max_retries, initial_delay=0.01, max_delay=0.02
     )

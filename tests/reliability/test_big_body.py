@@ -1,5 +1,5 @@
 """50 MB bodies (issue 18; the corpus in test_corpus.py uses 5 MB to stay fast), as the
-runtime documents them (transport.MAX_RESPONSE_BYTES, errors.BODY_LIMIT):
+runtime documents them (response.MAX_RESPONSE_BYTES, errors.BODY_LIMIT):
 
 - a 50 MB error body costs 64 KiB: no more is read (the connection is closed), and the
   error keeps those 64 KiB; a read is retried as for any 5xx;

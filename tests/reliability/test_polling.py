@@ -87,7 +87,7 @@ def test_backoff_is_capped_and_a_job_that_never_ends_times_out(
     seen last."""
     chosen: dict[int, list[float]] = {}
     for name in package_names():
-        poller = package(name).runtime("transport").JobPoller
+        poller = package(name).runtime("polling").JobPoller
 
         def spy(self: Any, state: str | None, _next: Any = poller.next_delay) -> float:
             delay: float = _next(self, state)

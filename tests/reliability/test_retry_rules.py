@@ -148,7 +148,7 @@ def test_backoff_and_retries_share_the_deadline() -> None:
 
     def scenario(name: str, mode: Mode) -> tuple[str, Any, float, int]:
         pkg = package(name)
-        policy = pkg.runtime("transport").RetryPolicy
+        policy = pkg.runtime("retry").RetryPolicy
 
         def slow_backoff(api: Any) -> None:
             api._core.retry = policy(max_retries=5, initial_delay=0.3, max_delay=8)

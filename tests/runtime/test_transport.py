@@ -13,7 +13,7 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from generator.runtime import transport
+from generator.runtime import deadline, transport
 from generator.runtime.errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -22,16 +22,17 @@ from generator.runtime.errors import (
     JobTimeoutError,
     RedirectError,
 )
-from generator.runtime.transport import (
-    Call,
-    Core,
+from generator.runtime.polling import JobPoller
+from generator.runtime.request import Call, TokenAuth, text_params
+from generator.runtime.response import (
+    MAX_RESPONSE_BYTES,
     ErrorShape,
-    JobPoller,
-    RetryPolicy,
-    TokenAuth,
+    _Body,
+    _body_for,
     json_pointer,
-    text_params,
 )
+from generator.runtime.retry import RetryPolicy
+from generator.runtime.transport import Core
 
 GET = Call(method="GET", path="/jobs/1", idempotent=True)
 POST = Call(method="POST", path="/jobs", body=b"{}", idempotent=False)
@@ -184,7 +185,7 @@ def test_an_error_after_the_headers_keeps_status_request_id_and_what_arrived() -
         retry_submits=False,
         user_agent="test",
     )
-    body = transport._Body()
+    body = _Body()
     body.add(b'{"job_')
     with pytest.raises(APIConnectionError) as caught:
         client.on_error(
@@ -316,12 +317,12 @@ def test_errors_keep_at_most_64_kib_of_the_body() -> None:
 
 
 def test_an_error_body_is_read_no_further_than_it_is_kept() -> None:
-    body = transport._body_for(response(500))
+    body = _body_for(response(500))
     assert body.limit == 64 * 1024
     assert body.add(b"x" * 60_000)
     assert not body.add(b"y" * 10_000)  # read no further
     assert body.cut and len(body.value()) == 64 * 1024
-    assert transport._body_for(response(200)).limit == transport.MAX_RESPONSE_BYTES
+    assert _body_for(response(200)).limit == MAX_RESPONSE_BYTES
 
 
 def test_a_success_body_beyond_the_limit_is_refused() -> None:
@@ -345,11 +346,11 @@ def test_calls_run_at_once_as_many_as_the_pool_keeps_alive() -> None:
 
 def test_a_poll_runs_within_the_wait_and_ends_with_it() -> None:
     poller = JobPoller(job_id="j", timeout=0.05, interval=0.01, max_interval=0.01)
-    assert transport._BUDGET.get() is None
+    assert deadline._BUDGET.get() is None
     with poller:
-        inside = transport._BUDGET.get()
+        inside = deadline._BUDGET.get()
     assert inside is not None and inside <= time.monotonic() + 0.05
-    assert transport._BUDGET.get() is None
+    assert deadline._BUDGET.get() is None
     poller.next_delay("RUNNING")
     # A poll cut short by the wait's end is the wait's timeout, with the last state.
     time.sleep(0.06)
@@ -367,10 +368,10 @@ def test_a_wait_inside_a_wait_keeps_the_sooner_end() -> None:
     outer = JobPoller(job_id="a", timeout=0.5, interval=1, max_interval=1)
     inner = JobPoller(job_id="b", timeout=100, interval=1, max_interval=1)
     with outer:
-        first = transport._BUDGET.get()
+        first = deadline._BUDGET.get()
         with inner:
-            assert transport._BUDGET.get() == first
-    assert transport._BUDGET.get() is None
+            assert deadline._BUDGET.get() == first
+    assert deadline._BUDGET.get() is None
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX sockets")
@@ -379,7 +380,7 @@ def test_the_watchdog_shuts_a_socket_down_at_its_deadline() -> None:
     import threading
 
     left, right = socket.socketpair()
-    watchdog = transport._Watchdog()
+    watchdog = deadline._Watchdog()
 
     class Stream:
         def get_extra_info(self, name: str) -> object:
@@ -419,10 +420,10 @@ def test_the_python_3_10_deadline_ends_a_task_at_its_deadline() -> None:
     async def scenario() -> None:
         start = time.monotonic()
         with pytest.raises(TimeoutError):
-            async with transport._AnyioDeadline(start + 0.05):
+            async with deadline._AnyioDeadline(start + 0.05):
                 await asyncio.sleep(5)
         assert time.monotonic() - start < 1
-        async with transport._AnyioDeadline(math.inf):
+        async with deadline._AnyioDeadline(math.inf):
             await asyncio.sleep(0)
 
     asyncio.run(scenario())

@@ -1,0 +1,84 @@
+"""Waiting for a job: the intervals between polls, and the deadline they run under."""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextvars import Token
+from types import TracebackType
+
+from .deadline import _BUDGET
+from .errors import APITimeoutError, JobTimeoutError
+
+logger = logging.getLogger(__name__.rsplit(".", 2)[0])
+
+
+class JobPoller:
+    """The waiting side of `wait_for_job`: growing intervals, bounded by a deadline.
+
+    Only the lifecycle's final states end a wait; any other state, one the API does not
+    document or none at all, counts as still running and is logged once at WARNING.
+
+    Each poll runs inside it (`with poller: ...`): the poll, its retries and its queueing
+    end with the wait, and a poll cut short by the wait's end raises JobTimeoutError.
+    """
+
+    def __init__(
+        self,
+        *,
+        job_id: str,
+        timeout: float,
+        interval: float,
+        max_interval: float,
+        states: tuple[str, ...] = (),
+    ) -> None:
+        if timeout < 0 or interval <= 0:
+            raise ValueError("need timeout >= 0 and poll_interval > 0")
+        self.job_id = job_id
+        self.timeout = timeout
+        self._deadline = time.monotonic() + timeout
+        self._interval = interval
+        # A caller who asks for a longer first interval than the cap gets a steady one.
+        self._max_interval = max(max_interval, interval)
+        self._states = frozenset(states)
+        self._reported: set[str | None] = set()
+        self._state: str | None = None
+        self._token: Token[float | None] | None = None
+
+    def __enter__(self) -> JobPoller:
+        outer = _BUDGET.get()
+        self._token = _BUDGET.set(
+            outer if outer is not None and outer < self._deadline else self._deadline
+        )
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._token is not None:
+            _BUDGET.reset(self._token)
+            self._token = None
+        if isinstance(exc, APITimeoutError) and time.monotonic() >= self._deadline:
+            raise JobTimeoutError(
+                job_id=self.job_id, state=self._state, timeout=self.timeout
+            ) from exc
+
+    def next_delay(self, state: str | None) -> float:
+        """Seconds to sleep before the next poll; raises JobTimeoutError when time is up."""
+        self._state = state
+        if state not in self._states and state not in self._reported:
+            self._reported.add(state)
+            logger.warning(
+                "job %s reports %s, which the API does not document; still waiting",
+                self.job_id,
+                f"state {state!r}" if state is not None else "no state",
+            )
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise JobTimeoutError(job_id=self.job_id, state=state, timeout=self.timeout)
+        delay = min(self._interval, remaining)
+        self._interval = min(self._interval * 1.5, self._max_interval)
+        return delay

@@ -1,0 +1,187 @@
+"""Reading a response: where an API puts its error parts, JSON pointers and XML documents,
+and a body read up to a limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+# ElementTree (XML bodies) is imported where it is used: a JSON client needs none of it,
+# and it adds to the import time.
+if TYPE_CHECKING:
+    from xml.etree import ElementTree
+
+from .errors import (
+    BODY_LIMIT,
+    APIStatusError,
+    AuthenticationError,
+    RateLimitError,
+    status_error_class,
+)
+
+
+@dataclass(frozen=True)
+class ErrorShape:
+    """Where an API puts the parts of its error bodies (JSON pointers) and its request id."""
+
+    code: str
+    message: str
+    request_id: str | None = None
+    request_id_header: str | None = None
+    # Codes that mean bad or expired credentials whatever the HTTP status (some vendors
+    # answer 200): each covers itself and the codes under it, `AuthFailure` covering
+    # `AuthFailure.SignatureFailure`.
+    authentication_codes: tuple[str, ...] = ()
+    # Codes (each with the codes under it, as above) that refuse a request for its signed
+    # time, whatever the status: it is re-signed once with the server's clock (`Date`).
+    clock_skew_codes: tuple[str, ...] = ()
+    # Codes that refuse a request unprocessed for its rate, whatever the status (Tencent
+    # answers 200): retried as a 429 is, a submit too.
+    throttling_codes: tuple[str, ...] = ()
+
+    def error_class(self, status_code: int, code: str | None) -> type[APIStatusError]:
+        """The error to raise for a response with this status and vendor code."""
+        # A clock-skew code keeps the class of its status (Huawei's also means a wrong
+        # key): only a skew the `Date` proves raises ClockSkewError (Core.on_api_error).
+        if _covered(code, self.authentication_codes):
+            return AuthenticationError
+        if _covered(code, self.throttling_codes):
+            return RateLimitError
+        return status_error_class(status_code)
+
+
+def _covered(code: str | None, prefixes: tuple[str, ...]) -> bool:
+    """Whether `code` is one of `prefixes`, or a code under one (`AuthFailure.X`)."""
+    return code is not None and any(
+        code == prefix or code.startswith(prefix + ".") for prefix in prefixes
+    )
+
+
+def json_pointer(document: Any, pointer: str) -> Any:
+    """Resolve an RFC 6901 pointer, or return None where the document has no such place."""
+    node = document
+    for raw in pointer.split("/")[1:]:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
+def xml_document(body: bytes | ElementTree.Element) -> dict[str, Any]:
+    """An XML body (or its parsed tree) as nested dicts, for the error pointers
+    (`/Error/Code`): an element is its text, or a dict of its children; a repeated child
+    is a list. Raises ValueError for a body that is not XML. Entities are not expanded
+    (expat refuses to, past a bound)."""
+    from xml.etree import ElementTree
+
+    root = body if isinstance(body, ElementTree.Element) else xml_tree(body)
+    return {_local_name(root.tag): _xml_value(root)}
+
+
+def xml_tree(body: bytes) -> ElementTree.Element:
+    """Parse an XML body; ValueError if it is not XML."""
+    from xml.etree import ElementTree
+
+    try:
+        return ElementTree.fromstring(body)
+    except ElementTree.ParseError as error:
+        raise ValueError(f"not XML: {error}") from None
+
+
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xml_value(element: ElementTree.Element) -> Any:
+    children = list(element)
+    if not children:
+        return element.text or ""
+    value: dict[str, Any] = {}
+    for child in children:
+        name, item = _local_name(child.tag), _xml_value(child)
+        if name not in value:
+            value[name] = item
+        elif isinstance(value[name], list):
+            value[name].append(item)
+        else:
+            value[name] = [value[name], item]
+    return value
+
+
+def optional_text(value: Any) -> str | None:
+    """A vendor code or message as text (some vendors use numbers); empty means absent."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+"""A success body larger than this is refused (APIResponseValidationError), and not read
+beyond it: the memory a response takes is bounded, a gzip bomb's included."""
+
+
+class _Body:
+    """A response body as it is read: at most `limit` bytes of it are kept (and read)."""
+
+    __slots__ = ("chunks", "cut", "limit", "size")
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.limit = MAX_RESPONSE_BYTES
+        self.cut = False
+
+    def add(self, chunk: bytes) -> bool:
+        """Keep `chunk`; False once the limit is reached (read no further)."""
+        self.size += len(chunk)
+        if self.size > self.limit:
+            self.chunks.append(chunk[: len(chunk) - (self.size - self.limit)])
+            self.cut = True
+            return False
+        self.chunks.append(chunk)
+        return True
+
+    def value(self) -> bytes:
+        if self.cut:
+            # A body past the limit is refused, and its error keeps BODY_LIMIT bytes: the
+            # rest is let go at once (and not joined), not held by the error's traceback.
+            self.chunks = [_prefix(self.chunks, BODY_LIMIT)]
+        elif len(self.chunks) != 1:
+            self.chunks = [b"".join(self.chunks)]
+        return self.chunks[0]
+
+
+def _prefix(chunks: list[bytes], size: int) -> bytes:
+    kept: list[bytes] = []
+    for chunk in chunks:
+        if size <= 0:
+            break
+        kept.append(chunk[:size])
+        size -= len(kept[-1])
+    return b"".join(kept)
+
+
+def _body_for(response: httpx.Response) -> _Body:
+    body = _Body()
+    if not response.is_success:
+        # Only so much of an error body is kept, so only so much is read: a 50 MB error
+        # page costs neither the memory nor the time.
+        body.limit = BODY_LIMIT
+    return body
+
+
+def _incomplete(response: httpx.Response) -> bool:
+    """Whether more of the body is still to come from the network (no Content-Length, or
+    fewer bytes received than it says)."""
+    length = response.headers.get("content-length")
+    return not (
+        length is not None
+        and length.isdigit()
+        and response.num_bytes_downloaded >= int(length)
+    )
