@@ -61,24 +61,46 @@ def _canonical_uri(path: str) -> str:
     return uri
 
 
+def _decoded(text: str) -> bytes:
+    # Without an escape, canonical text is ASCII and decodes to its own bytes.
+    return unquote_to_bytes(text) if "%" in text else text.encode("ascii")
+
+
 def _canonical_query(query: str) -> str:
-    pairs: list[tuple[bytes, bytes]] = []
+    # (decoded name, the value as given, the signed "name=value")
+    pairs: list[tuple[bytes, str, str]] = []
     for item in query.split("&"):
         if not item:
             continue
         key, _, value = item.partition("=")
+        if _CANONICAL.fullmatch(key) and _CANONICAL.fullmatch(value):
+            # What the transport sends: re-encoding would give the same text back.
+            pairs.append((_decoded(key), value, f"{key}={value}"))
+            continue
         # Percent-decoding only, never unquote_plus: RFC 3986 gives "+" no
         # special meaning, so a literal "+" is signed as "%2B"; a space must
         # arrive as "%20".
-        pairs.append((unquote_to_bytes(key), unquote_to_bytes(value)))
+        raw_key = unquote_to_bytes(key)
+        signed = f"{quote(raw_key, safe='')}={quote(unquote_to_bytes(value), safe='')}"
+        pairs.append((raw_key, value, signed))
     # Sorted decoded (name, then value for repeated names) and encoded after,
     # as the vendor's rule and SDK do: the encoded order differs for some names
     # ("z" < "é", but "%C3%A9" < "z"). UTF-8 bytes sort as the characters do.
-    pairs.sort()
+    # Values only order a repeated name, so they are decoded only then.
+    if len({key for key, _, _ in pairs}) == len(pairs):
+        pairs.sort(key=_name)
+    else:
+        pairs.sort(key=_name_and_value)
     # A parameter without a value is signed as "key=".
-    return "&".join(
-        f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in pairs
-    )
+    return "&".join(signed for _, _, signed in pairs)
+
+
+def _name(pair: tuple[bytes, str, str]) -> bytes:
+    return pair[0]
+
+
+def _name_and_value(pair: tuple[bytes, str, str]) -> tuple[bytes, bytes]:
+    return pair[0], unquote_to_bytes(pair[1])
 
 
 def _is_signed(name: str) -> bool:

@@ -84,6 +84,31 @@ def xml_document(body: bytes | ElementTree.Element) -> dict[str, Any]:
     return {_local_name(root.tag): _xml_value(root)}
 
 
+def xml_pointer(root: ElementTree.Element, pointer: str) -> Any:
+    """`json_pointer(xml_document(root), pointer)`, reading only the elements on the
+    path: an error pointer needs a field or two, not the whole answer as dicts."""
+    tokens = [raw.replace("~1", "/").replace("~0", "~") for raw in pointer.split("/")]
+    if len(tokens) == 1:
+        return xml_document(root)
+    if tokens[1] != _local_name(root.tag):
+        return None
+    node: ElementTree.Element | list[ElementTree.Element] = root
+    for token in tokens[2:]:
+        if isinstance(node, list):
+            if not (token.isdigit() and int(token) < len(node)):
+                return None
+            node = node[int(token)]
+            continue
+        # An element without children reads as its text, which has no places in it.
+        matches = [child for child in node if _local_name(child.tag) == token]
+        if not matches:
+            return None
+        node = matches[0] if len(matches) == 1 else matches
+    if isinstance(node, list):
+        return [_xml_value(element) for element in node]
+    return _xml_value(node)
+
+
 def xml_tree(body: bytes) -> ElementTree.Element:
     """Parse an XML body; ValueError if it is not XML."""
     from xml.etree import ElementTree

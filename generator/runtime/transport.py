@@ -13,11 +13,13 @@ left. No redirect is ever followed, whatever the http_client.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import httpx
@@ -47,7 +49,7 @@ from .response import (
     _incomplete,
     json_pointer,
     optional_text,
-    xml_document,
+    xml_pointer,
     xml_tree,
 )
 from .retry import _NOT_SENT, _SKEW_EVIDENCE, _TRANSIENT, RetryPolicy, _server_time
@@ -388,10 +390,12 @@ class Core:
             idempotent=True,
         )
 
-    def _request_id(self, response: httpx.Response, data: Any) -> str | None:
+    def _request_id(
+        self, response: httpx.Response, find: Callable[[str], Any] | None
+    ) -> str | None:
         request_id = optional_text(
-            json_pointer(data, self.errors.request_id)
-            if self.errors.request_id and data is not None
+            find(self.errors.request_id)
+            if self.errors.request_id and find is not None
             else None
         )
         if request_id is None and self.errors.request_id_header:
@@ -440,21 +444,29 @@ class Core:
         xml = body.lstrip().startswith(b"<")
         # Parsed once: the tree serves the error pointers and the model alike.
         tree: ElementTree.Element | None = None
+        data: Any = None
         try:
             if xml:
                 tree = xml_tree(body)
-                data: Any = xml_document(tree)
             else:
                 data = json.loads(body) if body.strip() else None
         except ValueError:
-            data = None
             decoded = False
         else:
             decoded = True
-        request_id = self._request_id(response, data)
-        code = optional_text(json_pointer(data, self.errors.code))
+        find: Callable[[str], Any] | None
+        if tree is not None:
+            find = functools.partial(xml_pointer, tree)
+        elif data is not None:
+            find = functools.partial(json_pointer, data)
+        else:
+            find = None
+        request_id = self._request_id(response, find)
+        code = optional_text(find(self.errors.code)) if find is not None else None
         if not response.is_success or code is not None:
-            message = optional_text(json_pointer(data, self.errors.message))
+            message = (
+                optional_text(find(self.errors.message)) if find is not None else None
+            )
             if message is None:
                 message = response.reason_phrase or "error"
                 if not decoded and body:

@@ -8,6 +8,7 @@ import email.utils
 import math
 import sys
 import time
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -23,13 +24,16 @@ from generator.runtime.errors import (
     RedirectError,
 )
 from generator.runtime.polling import JobPoller
-from generator.runtime.request import Call, TokenAuth, text_params
+from generator.runtime.request import Call, TokenAuth, query_string, text_params
 from generator.runtime.response import (
     MAX_RESPONSE_BYTES,
     ErrorShape,
     _Body,
     _body_for,
     json_pointer,
+    xml_document,
+    xml_pointer,
+    xml_tree,
 )
 from generator.runtime.retry import RetryPolicy
 from generator.runtime.transport import Core
@@ -223,6 +227,74 @@ def test_signing_happens_per_request_and_keeps_caller_headers() -> None:
     assert request.headers["Content-Type"] == "application/json"
     assert request.content == b"{}"
     assert "secret" not in repr(core())
+
+
+XML_ANSWER = (
+    b'<Response xmlns="urn:x"><Error><Code>InvalidDigest</Code><Message/></Error>'
+    b"<Item>1</Item><Item><A>2</A></Item><Once><B>3</B></Once><Text>t</Text></Response>"
+)
+
+
+@pytest.mark.parametrize(
+    "pointer",
+    [
+        "",
+        "/Response",
+        "/Other",
+        "/Response/Error/Code",
+        "/Response/Error/Message",
+        "/Response/Error",
+        "/Response/Error/Missing",
+        "/Response/Item",
+        "/Response/Item/0",
+        "/Response/Item/1/A",
+        "/Response/Item/2",
+        "/Response/Item/x",
+        "/Response/Once/B",
+        "/Response/Once/0",
+        "/Response/Text/x",
+        "/Response/Text",
+    ],
+)
+def test_xml_pointer_reads_what_the_whole_document_would(pointer: str) -> None:
+    # The error pointers walk the tree instead of building the document as dicts; the
+    # answer must be the same wherever the pointer leads (or does not).
+    tree = xml_tree(XML_ANSWER)
+    assert xml_pointer(tree, pointer) == json_pointer(xml_document(tree), pointer)
+
+
+def test_xml_pointer_values() -> None:
+    tree = xml_tree(XML_ANSWER)
+    assert xml_pointer(tree, "/Response/Error/Code") == "InvalidDigest"
+    assert xml_pointer(tree, "/Response/Item") == ["1", {"A": "2"}]
+    assert xml_pointer(tree, "/Response/Error/Message") == ""
+    assert xml_pointer(tree, "/Response/Nothing") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "abc-_.~XYZ09",
+        '{"Voice":"Siqi","Volume":50}',
+        "a b+c*d!e'f(g)h/i?j#k&l=m%n",
+        "é中文😀\x00\x7f\x80\uffff",
+        "".join(chr(code) for code in range(128)),
+    ],
+)
+def test_query_string_quotes_as_quote_does(text: str) -> None:
+    # The translate table must give quote(safe="")'s bytes exactly: they are signed.
+    expected = (
+        f"?{quote(text, safe='')}={quote(text, safe='')}&k={quote(text, safe='')}"
+    )
+    assert query_string({text: text, "k": text}) == expected
+
+
+def test_query_string_refuses_a_lone_surrogate_as_quote_does() -> None:
+    with pytest.raises(UnicodeEncodeError):
+        quote("a\ud800", safe="")
+    with pytest.raises(UnicodeEncodeError):
+        query_string({"k": "a\ud800"})
 
 
 def test_json_pointer_and_text_params() -> None:
