@@ -47,28 +47,24 @@ def _retry_after(headers: httpx.Headers) -> float | None:
         pass
     else:
         return seconds if 0 <= seconds < math.inf else None
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment.tzinfo is None:
-        return None
-    return max(moment.timestamp() - time.time(), 0.0)
+    moment = _http_date(value)
+    return max(moment - time.time(), 0.0) if moment is not None else None
 
 
 def _server_time(headers: httpx.Headers) -> float | None:
-    """The server's clock as its `Date` header (an RFC 7231 HTTP date) tells, in Unix
-    seconds; None when absent or unreadable."""
+    """The server's clock as its `Date` header tells, in Unix seconds; None when absent
+    or unreadable."""
     value = headers.get("date")
-    if value is None:
-        return None
+    return _http_date(value) if value is not None else None
+
+
+def _http_date(value: str) -> float | None:
+    """An RFC 7231 HTTP date in Unix seconds; None when unreadable or without a zone."""
     try:
         moment = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
-    if moment.tzinfo is None:
-        return None
-    return moment.timestamp()
+    return moment.timestamp() if moment.tzinfo is not None else None
 
 
 # How far the response's `Date` must be from the time a request was signed with before a

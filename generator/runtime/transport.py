@@ -141,11 +141,9 @@ class Core:
         deadline: float = math.inf,
     ) -> httpx.Request:
         """Build and sign the request; called per attempt so each carries a fresh signature date."""
-        url = httpx.URL(self.base_url + call.path + query_string(call.query))
+        url = httpx.URL(self._url(call))
         body = call.body or b""
-        headers = dict(call.headers)
-        if call.body is not None:
-            headers["Content-Type"] = call.content_type
+        headers = self._headers(call)
         for name, value in headers.items():
             _check_header(name, value)
         now = time.time() + self.clock_offset
@@ -166,16 +164,22 @@ class Core:
 
     def unsigned(self, call: Call) -> httpx.Request:
         """The request of `call` as it is before signing: no credential in it."""
+        headers = self._headers(call)
+        headers["User-Agent"] = self.user_agent
+        return httpx.Request(
+            call.method, self._url(call), headers=headers, content=call.body or b""
+        )
+
+    def _url(self, call: Call) -> str:
+        return self.base_url + call.path + query_string(call.query)
+
+    @staticmethod
+    def _headers(call: Call) -> dict[str, str]:
+        """The call's own headers, a fresh dict: signing adds to it."""
         headers = dict(call.headers)
         if call.body is not None:
             headers["Content-Type"] = call.content_type
-        headers["User-Agent"] = self.user_agent
-        return httpx.Request(
-            call.method,
-            self.base_url + call.path + query_string(call.query),
-            headers=headers,
-            content=call.body or b"",
-        )
+        return headers
 
     def _retry_delay(
         self,
