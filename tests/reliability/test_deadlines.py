@@ -168,19 +168,19 @@ def test_a_wait_whose_first_poll_hangs_reports_no_state() -> None:
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("name", package_names())
 def test_waiting_for_a_pooled_connection_is_no_failure(name: str, mode: Mode) -> None:
-    """12 calls through a pool of 2 connections, each answer taking 0.1 s, with
-    `timeout=0.25`: the last call's turn comes after 0.5 s, yet every call succeeds and
+    """20 calls through a pool of 2 connections, each answer taking 0.1 s, with
+    `timeout=0.5`: the last call's turn comes after 0.9 s, yet every call succeeds and
     none is retried. The wait for a connection is not counted against a call's deadline
     (it starts when the call's turn comes), and it is never taken for a vendor failure."""
     pkg = package(name)
-    calls = 12
+    calls = 20
     limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
     read = pkg.operation("read")
     with FaultServer([pkg.answer("read", header_delay=0.1)]) as server:
         if mode == "sync":
             with (
                 httpx.Client(limits=limits) as http,
-                pkg.client("sync", server.url, timeout=0.25, http_client=http) as api,
+                pkg.client("sync", server.url, timeout=0.5, http_client=http) as api,
             ):
                 barrier = threading.Barrier(calls)
 
@@ -196,7 +196,7 @@ def test_waiting_for_a_pooled_connection_is_no_failure(name: str, mode: Mode) ->
                 async with (
                     httpx.AsyncClient(limits=limits) as http,
                     pkg.client(
-                        "async", server.url, timeout=0.25, http_client=http
+                        "async", server.url, timeout=0.5, http_client=http
                     ) as api,
                 ):
                     return await asyncio.gather(*(read(api) for _ in range(calls)))
