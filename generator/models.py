@@ -1,183 +1,70 @@
-"""IR models -> the source of `models.py`, through datamodel-code-generator's library API."""
+"""IR models -> the source of `models.py`: pydantic classes from the JSON schemas'
+models (`templates/models/json.py.jinja`) and from an XSD's (`templates/models/xml.py.jinja`),
+then the type aliases of the non-object components."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from . import model_chunks
+from . import naming
 from .format import sort_imports
 from .ir import Alias, Api, Model
-from .render import docstring, prose, render_xml_models
+from .python_types import EXACT_INTEGERS, annotation, checks, field_call, union
+from .render import docstring, render_json_models, render_xml_models
+
+# `x-python-type` names the package's own runtime as `_runtime.wire.X`.
+_RUNTIME_NAME = re.compile(r"\b_runtime\.wire\.(\w+)")
+# Names a field's annotation may use, and where each is imported from.
+_IMPORTED = {
+    "Annotated": "typing",
+    "Any": "typing",
+    "Literal": "typing",
+    "Field": "pydantic",
+    "AwareDatetime": "pydantic",
+    "date": "datetime",
+    "datetime": "datetime",
+    "BeforeValidator": "pydantic",
+}
+_EXACT_INTEGERS = f'''
+
+def {EXACT_INTEGERS}(value: object) -> object:
+    """What a request's integer Literal takes: pydantic's takes `True` for 1 and `8000.0`
+    for 8000 even when strict."""
+    if isinstance(value, bool | float):
+        raise ValueError(f"expected an integer, not {{type(value).__name__}}")
+    return value
+'''
+_WORD = re.compile(r"\w+")
+# Text inside an annotation (a Literal's values, a pattern): its words name nothing.
+_TEXT = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
-def _options() -> dict[str, Any]:
-    """The one pinned option set: every choice explicit, nothing read from the environment."""
-    from datamodel_code_generator import PythonVersion
-    from datamodel_code_generator.enums import DataModelType, InputFileType
+@dataclass(frozen=True)
+class Declaration:
+    """One field of a JSON model as its class declares it, and its docstring."""
 
-    return {
-        "input_file_type": InputFileType.OpenAPI,
-        "output_model_type": DataModelType.PydanticV2BaseModel,
-        "target_python_version": PythonVersion.PY_310,
-        # Formatting is ours (one ruff process, pinned options); dcg's default is changing.
-        "formatters": [],
-        "disable_timestamp": True,
-        "custom_file_header": "",
-        "use_annotated": True,
-        "field_constraints": True,
-        "use_standard_collections": True,
-        "use_union_operator": True,
-        "enum_field_as_literal": "all",
-        "use_schema_description": True,
-        "use_field_description": True,
-        "use_double_quotes": True,
-        "allow_population_by_field_name": True,
-        "keep_model_order": True,
-        "strict_nullable": True,
-    }
-
-
-def warm_up() -> None:
-    """dcg's first run imports and builds much of itself: done once before workers fork."""
-    from datamodel_code_generator import generate
-
-    schema = {"type": "object", "properties": {"a": {"type": "integer"}}}
-    document = {
-        "openapi": "3.1.0",
-        "info": {"title": "warm-up", "version": "1"},
-        "paths": {},
-        "components": {"schemas": {"A": schema}},
-    }
-    generate(json.dumps(document), **_options())
-
-
-def _aliases(models: tuple[Model, ...]) -> dict[str, str]:
-    # The IR chose every field name; hand dcg those choices instead of letting it invent.
-    return {
-        f"{model.name}.{field.wire_name}": field.name
-        for model in models
-        for field in model.fields
-        if field.name != field.wire_name
-    }
-
-
-def _check_names(source: str, models: tuple[Model, ...]) -> None:
-    # dcg renames some fields on its own (e.g. builtins); the IR must have made the same choice.
-    # One pass over the source for all names: a search per model is quadratic at scale.
-    classes = set(re.findall(r"^class (\w+)\(", source, re.MULTILINE))
-    fields = set(re.findall(r"^    (\w+): ", source, re.MULTILINE))
-    for model in models:
-        if model.name not in classes:
-            raise AssertionError(f"model {model.name} missing from dcg output")
-        for field in model.fields:
-            if field.name not in fields:
-                raise AssertionError(
-                    f"model field {model.name}.{field.name} missing from dcg output"
-                )
-
-
-def _policy(source: str, models: tuple[Model, ...]) -> str:
-    """Strict out, tolerant in, in each model's config (dcg has no option for either).
-
-    Request models validate strictly: `True` is not an int, `"120"` is not a number.
-    Received models also take a number where the spec says text (a vendor's `"code": 0`
-    for `"0"`). Request-only models, and only those, forbid extra fields; the others allow
-    them: each kind's config is found by that line.
-    """
-    for extra, added, expected in (
-        ("forbid", "strict=True", sum(1 for m in models if m.strict)),
-        ("allow", "coerce_numbers_to_str=True", sum(1 for m in models if not m.strict)),
-    ):
-        line = re.compile(rf"^( +)extra=(['\"]){extra}\2,\n", re.MULTILINE)
-        source, found = line.subn(rf"\g<0>\1{added},\n", source)
-        if found != expected:
-            raise AssertionError(f"expected {expected} {extra!r} models in dcg output")
-    return source
-
-
-def _deferred(source: str) -> str:
-    """Each model's validator is built when it is first used, not on import: a program
-    pays for the models it uses (importing a package builds none of them)."""
-    return source.replace(
-        "    model_config = ConfigDict(\n",
-        "    model_config = ConfigDict(\n        defer_build=True,\n",
-    )
-
-
-def _unprotected(source: str, models: tuple[Model, ...]) -> str:
-    """Models with a field in pydantic's `model_` namespace (`model_config_` for a wire
-    `model_config`) say it is theirs: pydantic would warn on import otherwise."""
-    for model in models:
-        if not any(f.name.startswith("model_") for f in model.fields):
-            continue
-        start = source.index(f"\nclass {model.name}(")
-        config = source.index("    model_config = ConfigDict(\n", start)
-        end = source.index("\n    )\n", config)
-        source = source[:end] + "\n        protected_namespaces=()," + source[end:]
-    return source
-
-
-def _relative_runtime(source: str) -> str:
-    # `x-python-type` names the package's own runtime as `_runtime.wire.X`.
-    return source.replace("from _runtime.", "from ._runtime.")
-
-
-def _wire_shapes(source: str, models: tuple[Model, ...]) -> tuple[str, bool]:
-    """Models read from other wire shapes derive from the runtime's `WireShapes`, which
-    reads the shapes listed in `__wire_shapes__` (set after the class); True if any does
-    (the module then imports `WireShapes`)."""
-    shaped = [m for m in models if m.wire_shapes]
-    if not shaped:
-        return source, False
-    lines = []
-    names = {m.name for m in shaped}
-    found: set[str] = set()
-
-    def derive(match: re.Match[str]) -> str:
-        if match[1] not in names:
-            return match[0]
-        found.add(match[1])
-        return f"class {match[1]}(WireShapes):"
-
-    # One pass over the classes: a replace per model is quadratic at scale.
-    source = re.sub(r"^class (\w+)\(BaseModel\):$", derive, source, flags=re.MULTILINE)
-    for model in shaped:
-        if model.name not in found:
-            raise AssertionError(f"model {model.name} missing from dcg output")
-        shapes = ", ".join(
-            "{" + ", ".join(f"{k!r}: ({n!r}, {d!r})" for k, (n, d) in s.items()) + "}"
-            for s in model.wire_shapes
-        )
-        lines.append(f"\n\n{model.name}.__wire_shapes__ = ({shapes},)\n")
-    return source + "".join(lines), True
-
-
-def _without_banner(source: str) -> str:
-    lines = source.lstrip().splitlines(keepends=True)
-    while lines and (lines[0].startswith("#") or not lines[0].strip()):
-        lines.pop(0)
-    return "".join(lines)
+    name: str
+    annotation: str
+    default: str
+    description: str
 
 
 def render_models(api: Api, meanwhile: Callable[[], None] = lambda: None) -> str:
     """Model source for every model of `api` (unformatted, but its imports sorted).
 
-    `meanwhile` is called once, while dcg's workers run when there are any: other work
-    of the caller's that needs no models.
-    """
-    json_models = tuple(m for m in api.models if m.xml_tag is None)
+    `meanwhile` is other work of the caller's that needs no models (it used to overlap
+    a slow model step; it is now called first)."""
+    meanwhile()
+    json_models = [m for m in api.models if m.xml_tag is None]
     xml_models = [m for m in api.models if m.xml_tag is not None]
     imports, bodies = [], []
     if json_models:
-        head, body = _json_models(api, json_models, meanwhile)
+        head, body = _json_models(json_models)
         imports.append(head)
         bodies.append(body)
-    else:
-        meanwhile()
     if xml_models:
         # An XSD's models after the JSON schemas'.
         imports.append(_xml_imports(xml_models))
@@ -194,16 +81,86 @@ def render_models(api: Api, meanwhile: Callable[[], None] = lambda: None) -> str
     )
 
 
-# The first line of a module that is not part of its leading imports (nor blank, nor the
-# continuation of a parenthesised import).
-_AFTER_IMPORTS = re.compile(r"^(?!from |import |[ \t)#]|$)", re.MULTILINE)
+def declarations(model: Model) -> list[Declaration]:
+    """How each field of a JSON model is declared: its type with its checks and alias,
+    and its default (none for a required field, `None` for an optional one without)."""
+    properties = model.schema.get("properties", {})
+    required = set(model.schema.get("required", ()))
+    out = []
+    for field in model.fields:
+        prop = properties[field.wire_name]
+        text = _RUNTIME_NAME.sub(
+            r"\1", annotation(prop, checked=True, strict=model.strict)
+        )
+        keywords: list[tuple[str, Any]] = []
+        if field.name != field.wire_name:
+            keywords.append(("alias", field.wire_name))
+        keywords += checks(prop)
+        if field.wire_name in required:
+            default = ""
+        elif "default" not in prop or prop["default"] is None:
+            text, default = union([text, "None"]), " = None"
+        else:
+            default = " = " + naming.literal(prop["default"])
+            if isinstance(prop["default"], dict | list) and _names_a_model(prop):
+                # pydantic takes defaults as they are: a model's must be validated.
+                keywords.append(("validate_default", True))
+        if keywords:
+            text = f"Annotated[{text}, {field_call(keywords)}]"
+        out.append(
+            Declaration(field.name, text, default, str(prop.get("description", "")))
+        )
+    return out
 
 
-def _split_imports(source: str) -> tuple[str, str]:
-    """dcg's output as its leading imports and the rest (it writes all its imports first)."""
-    match = _AFTER_IMPORTS.search(source)
-    cut = match.start() if match else len(source)
-    return source[:cut], source[cut:]
+def _names_a_model(schema: dict[str, Any]) -> bool:
+    return "$ref" in schema or any(
+        isinstance(branch, dict) and "$ref" in branch
+        for key in ("anyOf", "oneOf", "allOf")
+        for branch in schema.get(key, ())
+    )
+
+
+def _json_models(models: list[Model]) -> tuple[str, str]:
+    """The imports and the classes of the JSON schemas' models."""
+    fields = {m.name: declarations(m) for m in models}
+    body = render_json_models(models, fields)
+    used = {
+        name
+        for d in _flatten(fields.values())
+        for name in _WORD.findall(_TEXT.sub("", d.annotation))
+    }
+    runtime = set(
+        _RUNTIME_NAME.findall(
+            " ".join(
+                str(p.get("x-python-type", ""))
+                for m in models
+                for p in m.schema.get("properties", {}).values()
+            )
+        )
+    )
+    if any(m.wire_shapes for m in models):
+        runtime.add("WireShapes")
+    pydantic = {"ConfigDict"} | (
+        {"BaseModel"} if not all(m.wire_shapes for m in models) else set()
+    )
+    by_module: dict[str, set[str]] = {"pydantic": pydantic}
+    for name, module in _IMPORTED.items():
+        if name in used:
+            by_module.setdefault(module, set()).add(name)
+    if EXACT_INTEGERS in used:
+        body = _EXACT_INTEGERS + body
+    lines = ["\nfrom __future__ import annotations\n"]
+    for module, names in sorted(by_module.items()):
+        lines.append(f"from {module} import {', '.join(sorted(names))}\n")
+    if runtime:
+        lines.append(f"from ._runtime.wire import {', '.join(sorted(runtime))}\n")
+    return "".join(lines), body
+
+
+def _flatten(groups: Iterable[list[Declaration]]) -> Iterable[Declaration]:
+    for group in groups:
+        yield from group
 
 
 def _xml_imports(models: list[Model]) -> str:
@@ -252,79 +209,6 @@ def _in_use_order(models: list[Model]) -> list[Model]:
     for model in models:
         visit(model)
     return done
-
-
-def _dcg(api: Api, models: tuple[Model, ...]) -> tuple[str, str]:
-    """dcg's imports and classes for `models`."""
-    from datamodel_code_generator import generate
-
-    document = {
-        "openapi": "3.1.0",
-        "info": {"title": api.title, "version": api.version},
-        "paths": {},
-        "components": {"schemas": {m.name: _documented(m.schema) for m in models}},
-    }
-    source = generate(json.dumps(document), aliases=_aliases(models), **_options())
-    if not isinstance(source, str):
-        raise TypeError("datamodel-code-generator returned several modules for one")
-    return _split_imports(_without_banner(source))
-
-
-def _json_models(
-    api: Api, models: tuple[Model, ...], meanwhile: Callable[[], None]
-) -> tuple[str, str]:
-    """The imports and the classes of the models dcg writes."""
-    groups = model_chunks.chunks(models)
-    merged = None
-    if len(groups) > 1:
-        warm_up()  # once, before forking, rather than in every worker
-        outputs = model_chunks.map_chunks(partial(_dcg, api), groups, meanwhile)
-        merged = model_chunks.merge(outputs, [m.name for m in models])
-    else:
-        meanwhile()
-    imports, body = merged if merged is not None else _dcg(api, models)
-    source = imports + body
-    _check_names(source, models)
-    source = _deferred(_unprotected(_policy(source, models), models))
-    imports, body = _split_imports(_relative_runtime(source))
-    body, shapes = _wire_shapes(body, models)
-    if shapes:
-        imports += "from ._runtime.wire import WireShapes\n"
-    return imports, body
-
-
-# Where a schema holds schemas (dcg writes each one's description as a docstring).
-_SUBSCHEMA = (
-    "items",
-    "additionalProperties",
-    "contentSchema",
-    "not",
-    "if",
-    "then",
-    "else",
-)
-_SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
-_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs")
-
-
-def _documented(schema: Any) -> Any:
-    """`schema` with every description as docs show spec prose (`render.prose`): dcg
-    escapes what would end its docstrings, but keeps trailing blanks, tabs and controls."""
-    if not isinstance(schema, dict):
-        return schema
-    out = dict(schema)
-    if isinstance(out.get("description"), str):
-        out["description"] = prose(out["description"])
-    for key in _SUBSCHEMA:
-        if key in out:
-            out[key] = _documented(out[key])
-    for key in _SUBSCHEMA_LISTS:
-        if isinstance(out.get(key), list):
-            out[key] = [_documented(branch) for branch in out[key]]
-    for key in _SUBSCHEMA_MAPS:
-        if isinstance(out.get(key), dict):
-            out[key] = {name: _documented(sub) for name, sub in out[key].items()}
-    return out
 
 
 def _type_aliases(aliases: tuple[Alias, ...]) -> tuple[str, str]:

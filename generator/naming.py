@@ -23,7 +23,7 @@ _WORD_BOUNDARY = re.compile(
     r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+"
 )
 
-# Names an annotation may use (dcg emits them bare), so a field must not shadow them.
+# Names an annotation may use (models.py writes them bare), so a field must not shadow them.
 _ANNOTATION_NAMES = frozenset(
     {
         "bool",
@@ -84,11 +84,14 @@ _CLASS_RESERVED = frozenset(
         "Field",
         "Generic",
         "JobPoller",
+        "JsonString",
+        "MaxBytes",
         "Literal",
         "RootModel",
         "TokenAuth",
     }
     | {"TypeVar", "SyncTransport", "AsyncTransport", "Auth", "TracebackType"}
+    | {"WireShapes", "XmlModel"}
 )
 
 # Fixed rather than `keyword.softkwlist`, which grows with the Python running the generator
@@ -182,7 +185,7 @@ def iterator_name(method: str) -> str:
 
 def class_name(schema_name: str) -> str:
     name = _escape(pascal_case(schema_name))
-    # The suffix datamodel-code-generator would pick itself, now chosen here.
+    # A class may not take a name its module imports: it gets a suffix instead.
     return name + "Model" if name in _CLASS_RESERVED else name
 
 

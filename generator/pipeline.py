@@ -232,11 +232,10 @@ def _map(function: Callable[[str], T], keys: list[str], specs: Path) -> list[T]:
 
 def _preload() -> None:
     """What every worker would otherwise do once for itself: the imports, and the first
-    call of each library, which builds its own tables (dcg's option models, the compiled
-    templates, the meta-schemas)."""
+    call of each library, which builds its own tables (the compiled templates, the
+    meta-schemas)."""
     from . import fast_check, format, ir_build, load, models, render  # noqa: F401
 
-    models.warm_up()
     fast_check.warm_up()
     env = render._environment()
     for name in env.list_templates(extensions=["jinja"]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,8 @@ def _environment() -> jinja2.Environment:
     env.filters["pyliteral"] = _literal
     env.filters["pytuple"] = lambda values: repr(tuple(values))
     env.filters["docstring"] = docstring
+    # Names pydantic keeps for itself unless a model says otherwise.
+    env.tests["pydantic_namespace"] = lambda name: str(name).startswith("model_")
     env.filters["one_line"] = one_line
     env.filters["dunder_all"] = _dunder_all
     env.filters["import_order"] = lambda names: sorted(names, key=_import_order)
@@ -510,6 +513,16 @@ def render_xml_models(models: list[Model]) -> str:
         _environment()
         .get_template("models/xml.py.jinja")
         .render(models=models, xml_annotation=_xml_annotation, xml_field=_xml_field)
+    )
+
+
+def render_json_models(models: list[Model], fields: Mapping[str, Any]) -> str:
+    """pydantic classes for the JSON schemas' models (unformatted); `fields` holds each
+    model's field declarations, by model name."""
+    return (
+        _environment()
+        .get_template("models/json.py.jinja")
+        .render(models=models, fields=fields)
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import naming
 from ..ir import Alias, Api, Callback, ClientParameter, Model
+from ..python_types import annotation
 from . import wire
 from .auth import SIGNERS, auth_schemes
 from .context import Context, clean
@@ -27,7 +28,7 @@ from .operations import (
     read_operation,
 )
 from .rpc import read_rpc
-from .schemas import Models, annotation, build_models
+from .schemas import Models, build_models
 from .service import error_shape, read_server
 from .xsd import xml_models
 

@@ -9,12 +9,13 @@ from typing import Any
 
 from .. import naming
 from ..ir import ClientParameter, Field, Location, Model, Operation, Parameter
+from ..python_types import annotation
 from . import wire
 from .context import Context, clean
 from .extensions import ext
 from .paging import paging
 from .rpc import Rpc, rpc_operation
-from .schemas import Models, annotation, check_enums, constraint_notes, rename_refs
+from .schemas import Models, check_enums, constraint_notes, rename_refs
 from .xsd import XmlRoot, model_name, xml_root
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")

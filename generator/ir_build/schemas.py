@@ -8,12 +8,9 @@ from typing import Any
 from .. import naming
 from ..errors import pointer
 from ..ir import Field, Model
+from ..python_types import annotation
 from . import wire
 from .context import COMPONENT_SCHEMA, Context, clean
-
-_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-# Formats with a Python type of their own, as datamodel-code-generator maps them.
-_FORMATS = {"date-time": "AwareDatetime", "date": "date"}
 
 
 class Models:
@@ -183,7 +180,7 @@ def check_enum(ctx: Context, node: Mapping[str, Any], where: tuple[Any, ...]) ->
 
 
 # How deep a schema may sit in the document (JSON pointer parts): far more than any API
-# nests, and well inside what Python's parser and recursion (ours, dcg's) can take.
+# nests, and well inside what Python's parser and our recursion can take.
 MAX_DEPTH = 128
 
 
@@ -227,73 +224,6 @@ def reachable(refs: Mapping[str, set[str]], roots: set[str]) -> set[str]:
 def is_object(schema: Any) -> bool:
     """An inline object with properties: becomes a model of its own."""
     return isinstance(schema, dict) and "$ref" not in schema and "properties" in schema
-
-
-def annotation(schema: Mapping[str, Any]) -> str:
-    """The Python type of a (rewritten) schema, as datamodel-code-generator spells it."""
-    ref = schema.get("$ref")
-    if isinstance(ref, str):
-        return ref.removeprefix(COMPONENT_SCHEMA)
-    if wire.is_json_string(schema):
-        # Callers see the document, not the string it travels in.
-        return annotation(schema["contentSchema"])
-    types = schema.get("type")
-    nullable = isinstance(types, list) and "null" in types
-    if isinstance(types, list):
-        rest = [t for t in types if t != "null"]
-        types = rest[0] if len(rest) == 1 else None
-    if "enum" in schema:
-        values = [v for v in schema["enum"] if v is not None]
-        if not values:
-            return "None"
-        # Strings spelt as black would (double quotes), True as Python does.
-        text = "Literal[" + ", ".join(naming.literal(v) for v in values) + "]"
-    elif types == "string" and schema.get("format") in _FORMATS:
-        # Received date-times take a naive value too (x-python-type, set by `tolerant`).
-        text = schema.get("x-python-type") or _FORMATS[schema["format"]]
-    elif types in _SCALARS:
-        text = _SCALARS[str(types)]
-    elif types == "array":
-        items = schema.get("items")
-        text = f"list[{annotation(items)}]" if isinstance(items, dict) else "list[Any]"
-    elif types == "object":
-        extra = schema.get("additionalProperties")
-        text = (
-            f"dict[str, {annotation(extra)}]"
-            if isinstance(extra, dict)
-            else "dict[str, Any]"
-        )
-    elif isinstance(schema.get("anyOf") or schema.get("oneOf"), list):
-        return _union(
-            [annotation(b) for b in schema.get("anyOf") or schema["oneOf"]]
-            + (["None"] if nullable else [])
-        )
-    else:
-        text = "Any"
-    return f"{text} | None" if nullable and text != "Any" else text
-
-
-def _union(members: list[str]) -> str:
-    """`A | B | None`: each member once, None last, as dcg writes unions."""
-    parts: list[str] = []
-    for member in members:
-        for part in _top_level(member):
-            if part not in parts:
-                parts.append(part)
-    if "Any" in parts:
-        return "Any"
-    return " | ".join(sorted(parts, key=lambda p: p == "None"))
-
-
-def _top_level(union: str) -> list[str]:
-    """The members of `A | list[B | C]` that are not inside brackets: A and list[B | C]."""
-    parts, depth, start = [], 0, 0
-    for index, char in enumerate(union):
-        depth += (char == "[") - (char == "]")
-        if depth == 0 and union.startswith(" | ", index):
-            parts.append(union[start:index])
-            start = index + 3
-    return parts + [union[start:]]
 
 
 def model_fields(
@@ -393,7 +323,7 @@ def build_models(
 def wire_model_schema(
     schema: Mapping[str, Any], strict: bool, fields: tuple[Field, ...]
 ) -> dict[str, Any]:
-    """The schema datamodel-code-generator gets: wire forms typed, extras as `strict` says."""
+    """The schema a model is written from: wire forms typed, extras as `strict` says."""
     by_wire = {f.wire_name: f for f in fields}
     out = {k: v for k, v in schema.items() if k not in wire.KEPT_EXTENSIONS}
     if "properties" in schema:

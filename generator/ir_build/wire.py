@@ -5,8 +5,8 @@ A property that is `type: string` with `contentMediaType: application/json` and 
 `contentSchema` is typed by its content schema (callers pass and receive objects) and
 travels as compact JSON text: the runtime's `JsonString[T]`. `x-sdkgen-max-bytes: n` limits
 the UTF-8 bytes of what is sent (`MaxBytes[n]`; for a JSON string, of its JSON text).
-datamodel-code-generator writes both from `x-python-type`; the models step makes the
-`_runtime.wire` import relative to the package.
+The models step writes both from `x-python-type`, importing them from the package's
+`_runtime.wire`.
 
 `x-sdkgen-wire-shapes` on an object schema lists the other shapes a vendor sends it in:
 each maps a property to its name in that shape, optionally with a divisor (`{name:
@@ -59,7 +59,7 @@ def check(ctx: Context, schema: Any, where: tuple[Any, ...]) -> None:
 def wire_schema(
     schema: Mapping[str, Any], strict: bool, annotation: str
 ) -> Mapping[str, Any]:
-    """The property as datamodel-code-generator should type it. `annotation` is the
+    """The property as its model field types it. `annotation` is the
     property's Python type (its content's, for a JSON string). Byte limits are checked
     only in what a client sends (`strict`): what it receives is taken as it comes."""
     limit = schema.get("x-sdkgen-max-bytes") if strict else None

@@ -7,8 +7,8 @@ cProfile's time is attributed two ways. By step: the inclusive time of the pipel
 (`generator/pipeline.py`: load and validate, IR, templates, models, format, write). By
 library: the inclusive time of each call that our own code (the generator, or a generated
 package and the benchmark's calls into it) makes into another library, grouped by that
-library; what is left is our own code. A library that a library calls (black inside
-datamodel-code-generator) counts for the one our code called.
+library; what is left is our own code. A library that a library calls (markupsafe
+inside jinja2) counts for the one our code called.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ STEPS = (
     ),
     ("IR", "generator/ir_build/__init__.py", "build"),
     ("templates (jinja2)", "generator/render.py", "render_package"),
-    ("models (datamodel-code-generator)", "generator/models.py", "render_models"),
+    ("models", "generator/models.py", "render_models"),
     ("format (ruff)", "generator/format.py", "format_python"),
     ("write", "generator/write.py", "write_tree"),
 )

@@ -21,7 +21,7 @@ STEPS = {
     ): "load and validate (YAML, jsonschema-rs)",
     ("generator/ir_build/__init__.py", "build"): "IR",
     ("generator/render.py", "render_package"): "templates (jinja2)",
-    ("generator/models.py", "render_models"): "models (datamodel-code-generator)",
+    ("generator/models.py", "render_models"): "models",
     ("generator/format.py", "format_python"): "format (ruff)",
     ("generator/write.py", "write_tree"): "write",
     ("<frozen importlib._bootstrap>", "_find_and_load"): "imports",

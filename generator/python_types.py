@@ -1,0 +1,186 @@
+"""JSON Schema -> Python annotations: one spelling for method signatures and model fields.
+
+`annotation(schema)` is the plain type a caller sees (a signature, the README).
+`annotation(schema, checked=True)` is the type a model field declares: the same type,
+with the checks of the schemas inside it (an array's items, a map's values, a union's
+branches) attached where they apply, as `Annotated[T, Field(...)]`, and the
+`x-python-type` a wire form sets (`JsonString[...]`, `MaxBytes[...]`) in place of the
+plain type. A schema's own checks are the field's (`checks`): the model step puts them
+in the field's `Field(...)`, beside its alias.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import naming
+
+COMPONENT_SCHEMA = "#/components/schemas/"
+SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+# Formats with a Python type of their own; every other format is its JSON type.
+FORMATS = {"date-time": "AwareDatetime", "date": "date"}
+JSON = "application/json"
+
+# JSON Schema checks -> pydantic's `Field` keywords, in the order they are written.
+_CHECKS = (
+    ("minimum", "ge"),
+    ("exclusiveMinimum", "gt"),
+    ("maximum", "le"),
+    ("exclusiveMaximum", "lt"),
+    ("maxLength", "max_length"),
+    ("minLength", "min_length"),
+    ("multipleOf", "multiple_of"),
+    ("pattern", "pattern"),
+)
+_ARRAY_CHECKS = (("maxItems", "max_length"), ("minItems", "min_length"))
+
+
+# Wraps an integer `Literal` of a model that validates strictly: pydantic's Literal
+# takes `True` for 1 and `16000.0` for 16000 even then. models.py defines it. (An enum
+# that lists a boolean beside its integers takes `True` as pydantic does.)
+EXACT_INTEGERS = "_exact_integer"
+
+
+def annotation(
+    schema: Mapping[str, Any], checked: bool = False, strict: bool = False
+) -> str:
+    """The Python type of a (rewritten: `$ref`s name models) schema. `strict` (with
+    `checked`): the type a strictly validated field declares."""
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        return ref.removeprefix(COMPONENT_SCHEMA)
+    if checked and isinstance(schema.get("x-python-type"), str):
+        return str(schema["x-python-type"])
+    if _is_json_string(schema):
+        # Callers see the document, not the string it travels in.
+        return annotation(schema["contentSchema"], checked, strict)
+    types = schema.get("type")
+    nullable = isinstance(types, list) and "null" in types
+    if isinstance(types, list):
+        rest = [t for t in types if t != "null"]
+        types = rest[0] if len(rest) == 1 else None
+    if "enum" in schema:
+        values = [v for v in schema["enum"] if v is not None]
+        if not values:
+            return "None"
+        text = "Literal[" + ", ".join(naming.literal(v) for v in values) + "]"
+        if (
+            checked
+            and strict
+            and any(_is_integer(v) for v in values)
+            and not any(isinstance(v, bool) for v in values)
+        ):
+            text = f"Annotated[{text}, BeforeValidator({EXACT_INTEGERS})]"
+    elif "const" in schema and schema["const"] is not None:
+        text = f"Literal[{naming.literal(schema['const'])}]"
+    elif types == "string" and schema.get("format") in FORMATS:
+        # Received date-times take a naive value too (x-python-type, set by `tolerant`).
+        text = schema.get("x-python-type") or FORMATS[schema["format"]]
+    elif types in SCALARS:
+        text = SCALARS[str(types)]
+    elif types == "null":
+        return "None"
+    elif types == "array":
+        items = schema.get("items")
+        text = (
+            f"list[{_member(items, checked, strict)}]"
+            if isinstance(items, dict)
+            else "list[Any]"
+        )
+    elif types == "object":
+        extra = schema.get("additionalProperties")
+        text = (
+            f"dict[str, {_member(extra, checked, strict)}]"
+            if isinstance(extra, dict)
+            else "dict[str, Any]"
+        )
+    elif isinstance(schema.get("anyOf") or schema.get("oneOf"), list):
+        branches = schema.get("anyOf") or schema["oneOf"]
+        return union(
+            [_member(b, checked, strict) for b in branches if isinstance(b, dict)]
+            + (["None"] if nullable else [])
+        )
+    elif _single_all_of(schema):
+        text = annotation(schema["allOf"][0], checked, strict)
+    else:
+        text = "Any"
+    return f"{text} | None" if nullable and text != "Any" else text
+
+
+def checks(schema: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """A schema's own checks as `Field` keywords: (keyword, value), in a fixed order.
+    An array's item counts are its length; everything else's are as named."""
+    if "$ref" in schema:
+        return []
+    pairs = _ARRAY_CHECKS if _is_array(schema) else _CHECKS
+    return [(keyword, schema[key]) for key, keyword in pairs if key in schema]
+
+
+def field_call(pairs: list[tuple[str, Any]]) -> str:
+    """`Field(keyword=value, ...)` for (keyword, value) pairs."""
+    return "Field(" + ", ".join(f"{k}={_value(v)}" for k, v in pairs) + ")"
+
+
+def union(members: list[str]) -> str:
+    """`A | B | None`: each member once, None last."""
+    parts: list[str] = []
+    for member in members:
+        for part in top_level(member):
+            if part not in parts:
+                parts.append(part)
+    if "Any" in parts:
+        return "Any"
+    return " | ".join(sorted(parts, key=lambda p: p == "None"))
+
+
+def top_level(union: str) -> list[str]:
+    """The members of `A | list[B | C]` that are not inside brackets: A and list[B | C]."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(union):
+        depth += (char == "[") - (char == "]")
+        if depth == 0 and union.startswith(" | ", index):
+            parts.append(union[start:index])
+            start = index + 3
+    return parts + [union[start:]]
+
+
+def _member(schema: Mapping[str, Any], checked: bool, strict: bool) -> str:
+    """The type of a schema inside another (items, values, a branch): its checks
+    attached to it, when `checked`."""
+    text = annotation(schema, checked, strict)
+    if not checked:
+        return text
+    pairs = checks(schema)
+    if not pairs:
+        return text
+    return f"Annotated[{text}, {field_call(pairs)}]"
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_array(schema: Mapping[str, Any]) -> bool:
+    types = schema.get("type")
+    return types == "array" or (isinstance(types, list) and "array" in types)
+
+
+def _is_json_string(schema: Mapping[str, Any]) -> bool:
+    return schema.get("contentMediaType") == JSON and isinstance(
+        schema.get("contentSchema"), dict
+    )
+
+
+def _single_all_of(schema: Mapping[str, Any]) -> bool:
+    branches = schema.get("allOf")
+    return (
+        isinstance(branches, list)
+        and len(branches) == 1
+        and isinstance(branches[0], dict)
+    )
+
+
+def _value(value: Any) -> str:
+    # Bounds are numbers and patterns text: as Python literals, text double-quoted.
+    return naming.literal(value)
