@@ -218,9 +218,42 @@ def _linter_order(name: str) -> Any:
     return (_member_type(name), _Natural(name))
 
 
-class _Natural(str):
-    def __lt__(self, other: str) -> bool:
-        return _natural(self, other) < 0
+_RUN = re.compile(r"\d+|\D")
+
+
+def _natural_key(text: str) -> tuple[tuple[int, int, str], ...] | None:
+    """A sort key that orders as `_natural` does, or None where it cannot (a number with
+    a leading zero compares by its alignment with the other number, not by itself)."""
+    key = []
+    for run in _RUN.findall(text):
+        if run[0].isdigit():
+            if run[0] == "0":
+                return None
+            key.append((0, len(run), run))  # numbers first, shorter ones smaller
+        else:
+            key.append((1, 0, run))
+    return tuple(key)
+
+
+class _Natural:
+    """`_natural` order for sorting: a key computed once per name, the comparison for
+    the rare names that need it."""
+
+    __slots__ = ("key", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.key = _natural_key(text)
+
+    def __lt__(self, other: _Natural) -> bool:
+        if self.key is not None and other.key is not None:
+            return self.key < other.key
+        return _natural(self.text, other.text) < 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Natural) and self.text == other.text
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _dunder_all(names: list[str]) -> str:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cmp_to_key
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.format import format_python, sort_imports
+from generator.render import _Natural, _natural
 
 SOURCE = "def f(a,b):\n  return {'a':a,'b':b,}\n"
 FORMATTED = 'def f(a, b):\n    return {\n        "a": a,\n        "b": b,\n    }\n'
@@ -54,3 +58,18 @@ def test_imports_are_merged_sorted_and_the_future_first(
         "from ._runtime.wire import WireShapes\n"
         "\nx: Literal[1] = 1\n"
     )
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet="aZ_09", max_size=6), min_size=2, max_size=8))
+def test_natural_order_by_key_is_the_comparisons(names: list[str]) -> None:
+    # `_Natural` sorts by a key computed once per name; `_natural` is ruff's comparison.
+    by_comparison = sorted(names, key=cmp_to_key(_natural))
+    assert sorted(names, key=_Natural) == by_comparison
+    assert sorted(["M10", "M2", "m1", "M02", "M1"], key=_Natural) == [
+        "M02",
+        "M1",
+        "M2",
+        "M10",
+        "m1",
+    ]
