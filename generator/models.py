@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import naming
@@ -122,8 +122,15 @@ def _names_a_model(schema: dict[str, Any]) -> bool:
 
 
 def _json_models(models: list[Model]) -> tuple[str, str]:
-    """The imports and the classes of the JSON schemas' models."""
+    """The imports and the classes of the JSON schemas' models.
+
+    Annotations are objects, not text (no `from __future__ import annotations`): each
+    class comes after the classes it names, so pydantic need not compile and evaluate
+    every annotation on import. Only a name that cannot come first (a cycle) is quoted.
+    """
     fields = {m.name: declarations(m) for m in models}
+    models = _definition_order(models, fields)
+    fields = _forward_quoted(models, fields)
     body = render_json_models(models, fields)
     used = {
         name
@@ -150,12 +157,60 @@ def _json_models(models: list[Model]) -> tuple[str, str]:
             by_module.setdefault(module, set()).add(name)
     if EXACT_INTEGERS in used:
         body = _EXACT_INTEGERS + body
-    lines = ["\nfrom __future__ import annotations\n"]
+    lines = ["\n"]
     for module, names in sorted(by_module.items()):
         lines.append(f"from {module} import {', '.join(sorted(names))}\n")
     if runtime:
         lines.append(f"from ._runtime.wire import {', '.join(sorted(runtime))}\n")
     return "".join(lines), body
+
+
+def _named(declaration: Declaration, names: set[str]) -> set[str]:
+    """The `names` an annotation uses (words inside its text aside)."""
+    return set(_WORD.findall(_TEXT.sub("", declaration.annotation))) & names
+
+
+def _definition_order(
+    models: list[Model], fields: dict[str, list[Declaration]]
+) -> list[Model]:
+    """Each model after the models its fields name, where a cycle allows; otherwise in
+    the IR's order."""
+    by_name = {m.name: m for m in models}
+    names = set(by_name)
+    done: list[Model] = []
+    seen: set[str] = set()
+
+    def visit(model: Model) -> None:
+        if model.name in seen:
+            return
+        seen.add(model.name)
+        for declaration in fields[model.name]:
+            for name in sorted(_named(declaration, names)):
+                visit(by_name[name])
+        done.append(model)
+
+    for model in models:
+        visit(model)
+    return done
+
+
+def _forward_quoted(
+    models: list[Model], fields: dict[str, list[Declaration]]
+) -> dict[str, list[Declaration]]:
+    """Declarations whose annotation names a class not defined yet (its own, or a later
+    one's in a cycle) as text, which pydantic reads when the model is first used."""
+    names = {m.name for m in models}
+    defined: set[str] = set()
+    out = {}
+    for model in models:
+        out[model.name] = [
+            replace(d, annotation=repr(d.annotation))
+            if _named(d, names) - defined
+            else d
+            for d in fields[model.name]
+        ]
+        defined.add(model.name)
+    return out
 
 
 def _flatten(groups: Iterable[list[Declaration]]) -> Iterable[Declaration]:
