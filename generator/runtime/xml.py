@@ -176,41 +176,52 @@ def _read(plan: _Plan, element: ElementTree.Element) -> dict[str, Any]:
         text = element.get(attribute.wire)
         if text is not None:
             values[attribute.name] = text
+    elements = plan.elements
     ended: set[str] = set()
-    counts: dict[str, int] = {}  # of the models of a list, for the place of an error
     refused: dict[str, _Found] = {}  # by field: reported in the fields' order
+    failed: dict[str, int] = {}  # items of a list of models refused, for their places
     for child in element:
-        field = plan.elements.get(child.tag) if isinstance(child.tag, str) else None
-        if field is None or field.name in ended:
+        field = elements.get(child.tag)  # a comment's tag is a function: no field
+        if field is None:
+            continue
+        name = field.name
+        if name in ended:
             continue
         value: Any
         if field.model is not None:
-            index = counts[field.name] = counts.get(field.name, -1) + 1
             try:
-                value = _read(_plan(field.model), child)
+                # Planned with the model that nests it (`_plan`).
+                value = _read(_PLANS[field.model], child)
             except _Extras as extras:
-                at = (field.name, index) if field.many else (field.name,)
-                refused.setdefault(field.name, []).extend(
+                at: tuple[str | int, ...] = (name,)
+                if field.many:
+                    at = (name, len(values.get(name, ())) + failed.get(name, 0))
+                    failed[name] = failed.get(name, 0) + 1
+                else:
+                    ended.add(name)
+                refused.setdefault(name, []).extend(
                     ((*at, *loc), found) for loc, found in extras.found
                 )
-                if not field.many:
-                    ended.add(field.name)
                 continue
         else:
             value = child.text or None
         if field.many:
-            items = values.setdefault(field.name, [])
             if value is None:
-                ended.add(field.name)
+                ended.add(name)
+                values.setdefault(name, [])
+            elif name in values:
+                values[name].append(value)
             else:
-                items.append(value)
+                values[name] = [value]
         else:
-            ended.add(field.name)
+            ended.add(name)
             if value is not None:
-                values[field.name] = value
+                values[name] = value
+    if not refused and not plan.forbid:
+        return values
     # As pydantic-xml: the fields' errors, else what none of them took.
     found = [each for f in plan.fields for each in refused.get(f.name, ())]
-    if not found and plan.forbid:
+    if not found:
         _leftovers(plan, element, (), found, text_taken=False)
     if found:
         raise _Extras(found)
@@ -323,7 +334,11 @@ def _write(plan: _Plan, tag: str, data: dict[str, Any], out: list[str]) -> bool:
             if item is None:
                 continue
             if field.model is not None:
-                _write(_plan(field.model), field.wire, item, out)
+                _write(_PLANS[field.model], field.wire, item, out)
+                continue
+            if item.__class__ is str:  # most values: text already
+                if item:
+                    out.append(f"<{field.wire}>{_escape_text(item)}</{field.wire}>")
                 continue
             text = _text(item)
             if text:
