@@ -220,33 +220,39 @@ def _flatten(groups: Iterable[list[Declaration]]) -> Iterable[Declaration]:
 
 def _xml_imports(models: list[Model]) -> str:
     fields = [f for m in models for f in m.fields]
-    typing = [
-        name
-        for name, used in (
-            ("Annotated", any(f.constraints for f in fields)),
-            ("Literal", any("Literal[" in f.annotation for f in fields)),
-        )
-        if used
-    ]
-    pydantic = ["ConfigDict"] + (["Field"] if "Annotated" in typing else [])
+    typing = ["Annotated"] if fields else []  # each field's marker is in its type
+    if any("Literal[" in f.annotation for f in fields):
+        typing.append("Literal")
+    pydantic = ["ConfigDict"]
+    if any(
+        f.constraints or (f.annotation.startswith("list[") and not f.required)
+        for f in fields
+    ):
+        pydantic.append("Field")
     if any(m.one_of for m in models):
         pydantic.append("model_validator")
-    xml = ["element"]
-    if any(f.xml == "attribute" for f in fields):
-        xml.insert(0, "attr")
-    lines = ["\nfrom __future__ import annotations\n"]
+    runtime = [
+        name
+        for name, used in (
+            ("XmlAttribute", any(f.xml == "attribute" for f in fields)),
+            ("XmlElement", any(f.xml != "attribute" for f in fields)),
+        )
+        if used
+    ] + ["XmlModel"]
+    # No `from __future__ import annotations`: classes come in use order (an XSD type
+    # may not hold itself), so annotations are objects, not text to evaluate.
+    lines = ["\n"]
     if typing:
         lines.append(f"from typing import {', '.join(typing)}\n")
     lines.append(f"from pydantic import {', '.join(pydantic)}\n")
-    lines.append(f"from pydantic_xml import {', '.join(xml)}\n")
-    # pydantic-xml's models, read and written by the runtime's faster path.
-    lines.append("\nfrom ._runtime.xml import XmlModel\n")
+    # Plain pydantic models; the runtime reads and writes their XML by the markers.
+    lines.append(f"\nfrom ._runtime.xml import {', '.join(runtime)}\n")
     return "".join(lines)
 
 
 def _in_use_order(models: list[Model]) -> list[Model]:
-    """Each model after the models its fields name: pydantic-xml builds a class's XML
-    serializer when the class is created."""
+    """Each model after the models its fields name: a name is then resolved when its
+    class is made (deferred classes would otherwise resolve it on first use)."""
     by_name = {m.name: m for m in models}
     done: list[Model] = []
     seen: set[str] = set()

@@ -515,7 +515,8 @@ def _context(api: Api) -> dict[str, Any]:
 
 
 def _xml_annotation(field: Field) -> str:
-    """A field's type, with its checks (`Field(ge=50, le=200)`) where it has some."""
+    """A field's type, with its checks (`Field(ge=50, le=200)`) where it has some, and
+    where it sits in the document (`XmlElement("Tag")` or `XmlAttribute("Name")`)."""
     annotation = field.annotation
     if field.constraints:
         checks = ", ".join(f"{key}={value!r}" for key, value in field.constraints)
@@ -523,29 +524,28 @@ def _xml_annotation(field: Field) -> str:
     optional = not (
         field.required or field.fixed is not None or annotation.startswith("list[")
     )
-    return annotation + " | None" if optional else annotation
+    if optional:
+        annotation += " | None"
+    kind = "XmlAttribute" if field.xml == "attribute" else "XmlElement"
+    return f"Annotated[{annotation}, {kind}({field.wire_name!r})]"
 
 
-def _xml_field(field: Field) -> str:
-    """The pydantic-xml declaration: element or attribute, its wire name and default."""
-    kind, key = ("attr", "name") if field.xml == "attribute" else ("element", "tag")
-    arguments = [f"{key}={field.wire_name!r}"]
+def _xml_default(field: Field) -> str:
+    """` = ` and the field's default, or nothing for a field that must be given."""
     if field.fixed is not None:
-        arguments.append(f"default={field.fixed!r}")
-    elif field.annotation.startswith("list["):
-        if not field.required:
-            arguments.append("default_factory=list")
-    elif not field.required:
-        arguments.append("default=None")
-    return f"{kind}({', '.join(arguments)})"
+        return f" = {field.fixed!r}"
+    if field.annotation.startswith("list["):
+        return "" if field.required else " = Field(default_factory=list)"
+    return "" if field.required else " = None"
 
 
 def render_xml_models(models: list[Model]) -> str:
-    """pydantic-xml classes for models read from an XSD (unformatted)."""
+    """The classes of the models read from an XSD (unformatted): pydantic models on the
+    runtime's `XmlModel`, which reads and writes XML by their markers."""
     return (
         _environment()
         .get_template("models/xml.py.jinja")
-        .render(models=models, xml_annotation=_xml_annotation, xml_field=_xml_field)
+        .render(models=models, xml_annotation=_xml_annotation, xml_default=_xml_default)
     )
 
 

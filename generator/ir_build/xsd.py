@@ -158,7 +158,7 @@ class _Reader:
         self.ctx = ctx
         self.xsd = xsd
         # model name -> (fields, one-of groups, description); `order` puts each model
-        # after the models its fields use, which pydantic-xml needs at class creation.
+        # after the models its fields use, so their names resolve at class creation.
         self.models: dict[
             str, tuple[tuple[Field, ...], tuple[tuple[str, ...], ...], str]
         ] = {}

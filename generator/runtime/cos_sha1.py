@@ -12,7 +12,7 @@ import math
 import re
 import time
 from collections.abc import Mapping
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 __all__ = [
     "CosSha1Signer",
@@ -80,9 +80,10 @@ def _pairs(items: list[tuple[str, str]], what: str) -> list[tuple[str, str]]:
     return sorted(seen.items())
 
 
-def _query_pairs(url: str) -> list[tuple[str, str]]:
+def _query_pairs(query: str) -> list[tuple[str, str]]:
+    """The signed pairs of a URL's query (the text after "?")."""
     items: list[tuple[str, str]] = []
-    for item in urlsplit(url).query.split("&"):
+    for item in query.split("&"):
         if not item:
             continue
         key, _, value = item.partition("=")
@@ -119,16 +120,19 @@ def http_string(method: str, url: str, headers: Mapping[str, str]) -> str:
     signed decoded. `headers` must be exactly the headers to sign, Host
     included.
     """
-    return _http_string(method, url, _query_pairs(url), _header_pairs(headers))
+    parts = urlsplit(url)
+    return _http_string(
+        method, parts.path, _query_pairs(parts.query), _header_pairs(headers)
+    )
 
 
 def _http_string(
     method: str,
-    url: str,
+    url_path: str,
     query: list[tuple[str, str]],
     headers: list[tuple[str, str]],
 ) -> str:
-    path = _strict_unquote(urlsplit(url).path, "url path") or "/"
+    path = _strict_unquote(url_path, "url path") or "/"
     return f"{method.lower()}\n{path}\n{_join_pairs(query)}\n{_join_pairs(headers)}\n"
 
 
@@ -139,7 +143,7 @@ def header_list(headers: Mapping[str, str]) -> str:
 
 def url_param_list(url: str) -> str:
     """Return q-url-param-list: the encoded, lowercased, sorted query keys."""
-    return _join_names(_query_pairs(url))
+    return _join_names(_query_pairs(urlsplit(url).query))
 
 
 def make_key_time(now: float, *, skew: float, expires: float) -> str:
@@ -171,8 +175,8 @@ def signature(key: str, to_sign: str) -> str:
     ).hexdigest()
 
 
-def _host_from_url(url: str) -> str:
-    parts = urlsplit(url)
+def _host_from_url(parts: SplitResult) -> str:
+    # Raises for a URL without a host even when a Host header is given.
     host = parts.hostname
     if not host:
         raise ValueError("url has no host; pass an absolute URL")
@@ -267,6 +271,7 @@ class CosSha1Signer:
         elif not math.isfinite(now):
             raise ValueError("now must be a finite Unix time")
 
+        parts = urlsplit(url)  # once, for the Host, the path and the query alike
         to_sign: dict[str, str] = {}
         for name, value in headers.items():
             lower = name.strip().lower()
@@ -279,7 +284,7 @@ class CosSha1Signer:
                     f"header {lower!r} given more than once (names are case-insensitive)"
                 )
             to_sign[lower] = value
-        to_sign.setdefault("host", _host_from_url(url))
+        to_sign.setdefault("host", _host_from_url(parts))
 
         added: dict[str, str] = {}
         if self._session_token is not None:
@@ -296,8 +301,8 @@ class CosSha1Signer:
 
         key_time = make_key_time(now, skew=self._skew, expires=self._expires)
         # Worked out once, for the HttpString and for the lists of names alike.
-        query, signed = _query_pairs(url), _header_pairs(to_sign)
-        text = _http_string(method, url, query, signed)
+        query, signed = _query_pairs(parts.query), _header_pairs(to_sign)
+        text = _http_string(method, parts.path, query, signed)
         sig = signature(
             sign_key(self._secret_key, key_time), string_to_sign(text, key_time)
         )

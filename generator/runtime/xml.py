@@ -1,11 +1,12 @@
-"""XML bodies for packages whose models come from an XSD (pydantic-xml models).
+"""XML bodies for packages whose models come from an XSD.
 
-The models are pydantic-xml's, and read and write what pydantic-xml would. For the
-shapes the generator writes (elements and attributes without namespaces, lists, nested
-models), `XmlModel` reads and writes them itself: a walk over the ElementTree that
-builds the dict pydantic-xml would hand to pydantic, validated by pydantic in one pass,
-and the document written as ElementTree writes it. pydantic-xml's own element-by-element
-path costs several times the HTTP exchange. Any other shape goes through pydantic-xml.
+The models are plain pydantic models (`XmlModel`) whose fields say where they sit in the
+document with a marker in their `Annotated` type: `XmlElement("Tag")` or
+`XmlAttribute("Name")`; the class names its root element in `__xml_tag__`. Each class's
+markers are read once into a plan, which this module walks over an ElementTree to build
+the dict pydantic validates in one pass, and to write a document as ElementTree writes
+it. What is read and written is what pydantic-xml (which these models used to subclass)
+reads and writes for the same declarations: the tests hold both side by side.
 """
 
 from __future__ import annotations
@@ -17,14 +18,36 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 from xml.etree import ElementTree
 
-from pydantic_xml import BaseXmlModel
-from pydantic_xml.element import native
-from pydantic_xml.fields import extract_field_xml_entity_info
-from pydantic_xml.typedefs import EntityLocation
+from pydantic import BaseModel, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-XmlModelT = TypeVar("XmlModelT", bound=BaseXmlModel)
+XmlModelT = TypeVar("XmlModelT", bound="XmlModel")
 
 XML = "application/xml"
+
+
+@dataclass(frozen=True)
+class XmlElement:
+    """In a field's `Annotated` type: the field is the child element `tag` (one element
+    per item for a list)."""
+
+    tag: str
+
+
+@dataclass(frozen=True)
+class XmlAttribute:
+    """In a field's `Annotated` type: the field is the attribute `name` of the model's
+    element."""
+
+    name: str
+
+
+class XmlShapeError(TypeError):
+    """A model this module cannot map to XML (a field without its marker, say)."""
+
+
+class XmlParsingError(ValueError):
+    """The document's root element is not the model's."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +56,7 @@ class _Field:
     wire: str  # the element's tag or the attribute's name
     attribute: bool
     many: bool  # list[...]
-    model: type[BaseXmlModel] | None  # a nested model, else a value in text
+    model: type[XmlModel] | None  # a nested model, else a value in text
 
 
 @dataclass(frozen=True)
@@ -42,12 +65,10 @@ class _Plan:
     fields: tuple[_Field, ...]
     elements: dict[str, _Field]
     attributes: tuple[_Field, ...]
-    # Read here too: no model of the tree refuses unknown elements (pydantic-xml's own
-    # check of what is left over), which only request models do.
-    readable: bool
+    forbid: bool  # extra="forbid": content no field takes is an error
 
 
-def _nested(annotation: Any) -> tuple[bool, type[BaseXmlModel] | None] | None:
+def _nested(annotation: Any) -> tuple[bool, type[XmlModel] | None] | None:
     """(is a list, its model or None for text), or None for a shape not handled here."""
     origin = typing.get_origin(annotation)
     if origin is list:
@@ -60,109 +81,204 @@ def _nested(annotation: Any) -> tuple[bool, type[BaseXmlModel] | None] | None:
         if any(f is None or f[0] for f in found):
             return None
         models = {f[1] for f in found if f is not None}
-        # Values only, or one model only (a model or a value would need pydantic-xml).
+        # Values only, or one model only: a model or a value could not be told apart.
         return (False, models.pop()) if len(models) == 1 else None
-    if isinstance(annotation, type) and issubclass(annotation, BaseXmlModel):
-        return False, annotation
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return (False, annotation) if issubclass(annotation, XmlModel) else None
+    if origin is typing.Annotated:
+        return _nested(typing.get_args(annotation)[0])
     if origin is not None and origin is not typing.Literal:
-        if origin is typing.Annotated:
-            return _nested(typing.get_args(annotation)[0])
         return None
     return False, None
 
 
-def _plan(model: type[BaseXmlModel]) -> _Plan | None:
-    """How `model` maps to XML, if it is a shape this module reads and writes itself."""
-    cached: dict[type[BaseXmlModel], _Plan | None] = XmlModel.__xml_plans__
-    if model in cached:
-        return cached[model]
-    cached[model] = None  # a model nested in itself is left to pydantic-xml
-    plan = _make_plan(model)
-    cached[model] = plan
+_PLANS: dict[type[XmlModel], _Plan] = {}
+
+
+def _plan(model: type[XmlModel]) -> _Plan:
+    """How `model` maps to XML, read from its markers on first use."""
+    plan = _PLANS.get(model)
+    if plan is not None:
+        return plan
+    plan = _PLANS[model] = _make_plan(model)
+    try:
+        # A bad nested model is found now rather than halfway through a document (a
+        # model nested in itself finds its own plan cached).
+        for field in plan.fields:
+            if field.model is not None:
+                _plan(field.model)
+    except XmlShapeError:
+        del _PLANS[model]
+        raise
     return plan
 
 
-def _make_plan(model: type[BaseXmlModel]) -> _Plan | None:
-    if (
-        not issubclass(model, XmlModel)
-        or model.__xml_field_serializers__
-        or model.__xml_field_validators__
-        or model.__xml_ns__ is not None
-        or model.__xml_nsmap__
-        or model.__xml_skip_empty__ is not None
-        or model.model_computed_fields
-    ):
-        return None
+def _make_plan(model: type[XmlModel]) -> _Plan:
+    if not getattr(model, "__pydantic_fields_complete__", True):
+        model.model_rebuild()  # a name defined after the class: resolved now
     fields: list[_Field] = []
-    readable = model.model_config.get("extra", "ignore") != "forbid"
     for name, info in model.model_fields.items():
-        entity = extract_field_xml_entity_info(info)
-        if (
-            entity is None
-            or entity.location not in (EntityLocation.ELEMENT, EntityLocation.ATTRIBUTE)
-            or entity.ns is not None
-            or entity.nsmap
-            or entity.nillable
-            or entity.wrapped is not None
-            or info.alias is not None
-            or info.validation_alias is not None
-            or not entity.path
-        ):
-            return None
+        where = f"{model.__name__}.{name}"
+        markers = [
+            m for m in info.metadata if isinstance(m, (XmlElement, XmlAttribute))
+        ]
+        if len(markers) != 1:
+            raise XmlShapeError(
+                f"{where}: give its type one XmlElement(tag) or XmlAttribute(name)"
+            )
+        if info.alias is not None or info.validation_alias is not None:
+            raise XmlShapeError(f"{where}: an alias is not read (name its wire form)")
         shape = _nested(info.annotation)
-        attribute = entity.location is EntityLocation.ATTRIBUTE
-        if shape is None or (attribute and (shape[0] or shape[1] is not None)):
-            return None
-        if shape[1] is not None:
-            nested = _plan(shape[1])
-            if nested is None:
-                return None
-            readable = readable and nested.readable
-        fields.append(_Field(name, entity.path, attribute, shape[0], shape[1]))
+        if shape is None:
+            raise XmlShapeError(f"{where}: no XML form for {info.annotation!r}")
+        (marker,) = markers
+        if isinstance(marker, XmlAttribute):
+            if shape != (False, None):
+                raise XmlShapeError(f"{where}: an attribute holds one value only")
+            fields.append(_Field(name, marker.name, True, False, None))
+        else:
+            fields.append(_Field(name, marker.tag, False, shape[0], shape[1]))
     elements = {f.wire: f for f in fields if not f.attribute}
-    if len(elements) + sum(f.attribute for f in fields) != len(fields):
-        return None  # two fields of one tag
+    attributes = tuple(f for f in fields if f.attribute)
+    if len(elements) + len({f.wire for f in attributes}) != len(fields):
+        raise XmlShapeError(f"{model.__name__}: two fields of one wire name")
     return _Plan(
         tag=model.__xml_tag__ or model.__name__,
         fields=tuple(fields),
         elements=elements,
-        attributes=tuple(f for f in fields if f.attribute),
-        readable=readable,
+        attributes=attributes,
+        forbid=model.model_config.get("extra", "ignore") == "forbid",
     )
 
 
+_Found = list[tuple[tuple[str | int, ...], str]]  # where, and what was there
+
+
+class _Extras(Exception):
+    """Content a model that forbids extras was given and no field took."""
+
+    def __init__(self, found: _Found) -> None:
+        super().__init__(found)
+        self.found = found
+
+
 def _read(plan: _Plan, element: ElementTree.Element) -> dict[str, Any]:
-    """The values pydantic-xml reads from `element`: an absent or empty element is not
-    given (the field takes its default), of a repeated one the first counts, a list of
-    values ends at its first empty item, unknown elements are skipped."""
+    """The values of `element` as pydantic-xml read them: an absent or empty element is
+    not given (the field takes its default), of a repeated one the first counts, a list
+    of values ends at its first empty item, unknown elements are skipped (or refused,
+    see `_leftovers`, where the model forbids extras).
+
+    Raises:
+        _Extras: content a model forbidding extras did not take, where it sits.
+    """
     values: dict[str, Any] = {}
     for attribute in plan.attributes:
         text = element.get(attribute.wire)
         if text is not None:
             values[attribute.name] = text
+    elements = plan.elements
     ended: set[str] = set()
+    refused: dict[str, _Found] = {}  # by field: reported in the fields' order
+    failed: dict[str, int] = {}  # items of a list of models refused, for their places
     for child in element:
-        field = plan.elements.get(child.tag) if isinstance(child.tag, str) else None
-        if field is None or field.name in ended:
+        field = elements.get(child.tag)  # a comment's tag is a function: no field
+        if field is None:
+            continue
+        name = field.name
+        if name in ended:
             continue
         value: Any
         if field.model is not None:
-            nested = _plan(field.model)
-            assert nested is not None
-            value = _read(nested, child)
+            try:
+                # Planned with the model that nests it (`_plan`).
+                value = _read(_PLANS[field.model], child)
+            except _Extras as extras:
+                at: tuple[str | int, ...] = (name,)
+                if field.many:
+                    at = (name, len(values.get(name, ())) + failed.get(name, 0))
+                    failed[name] = failed.get(name, 0) + 1
+                else:
+                    ended.add(name)
+                refused.setdefault(name, []).extend(
+                    ((*at, *loc), found) for loc, found in extras.found
+                )
+                continue
         else:
             value = child.text or None
         if field.many:
-            items = values.setdefault(field.name, [])
             if value is None:
-                ended.add(field.name)
+                ended.add(name)
+                values.setdefault(name, [])
+            elif name in values:
+                values[name].append(value)
             else:
-                items.append(value)
-        elif value is not None or field.model is None:
-            ended.add(field.name)
+                values[name] = [value]
+        else:
+            ended.add(name)
             if value is not None:
-                values[field.name] = value
+                values[name] = value
+    if not refused and not plan.forbid:
+        return values
+    # As pydantic-xml: the fields' errors, else what none of them took.
+    found = [each for f in plan.fields for each in refused.get(f.name, ())]
+    if not found:
+        _leftovers(plan, element, (), found, text_taken=False)
+    if found:
+        raise _Extras(found)
     return values
+
+
+def _leftovers(
+    plan: _Plan | None,
+    element: ElementTree.Element,
+    path: tuple[str | int, ...],
+    found: _Found,
+    text_taken: bool,
+) -> None:
+    """Add to `found` what `_read` leaves over of `element` (read by `plan`, or by no
+    model): its text unless a field took it, its tail, the attributes no field takes, and
+    the same of each child, in pydantic-xml's order. An element with nothing in it is no
+    content, whether a field takes it or not."""
+    if not text_taken and element.text and element.text.strip():
+        found.append((path, element.text.strip()))
+    if element.tail and element.tail.strip():
+        found.append((path, element.tail.strip()))
+    taken = {a.wire for a in plan.attributes} if plan is not None else set()
+    for name, value in element.attrib.items():
+        if name not in taken:
+            found.append(((*path, f"@{name}"), value))
+    ended: set[str] = set()
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue  # a comment or processing instruction
+        where = (*path, child.tag)
+        field = plan.elements.get(child.tag) if plan is not None else None
+        if field is None or field.name in ended:
+            _leftovers(None, child, where, found, text_taken=False)
+        elif field.model is not None:
+            if not field.many:
+                ended.add(field.name)
+            _leftovers(_plan(field.model), child, where, found, text_taken=False)
+        else:
+            if not field.many or not child.text:
+                ended.add(field.name)
+            _leftovers(None, child, where, found, text_taken=True)
+
+
+def _refused(title: str, found: _Found) -> ValidationError:
+    return ValidationError.from_exception_data(
+        title=title,
+        line_errors=[
+            InitErrorDetails(
+                type=PydanticCustomError(
+                    "extra_forbidden", "Extra inputs are not permitted"
+                ),
+                loc=loc,
+                input=value,
+            )
+            for loc, value in found
+        ],
+    )
 
 
 def _escape_text(text: str) -> str:
@@ -191,7 +307,7 @@ def _escape_attribute(text: str) -> str:
 
 
 def _text(value: Any) -> str:
-    # As pydantic-xml writes a value.
+    # A value in the JSON form of its model, as text.
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -200,7 +316,7 @@ def _text(value: Any) -> str:
 
 
 def _write(plan: _Plan, tag: str, data: dict[str, Any], out: list[str]) -> bool:
-    """Append `data` (the model's JSON form) as the element `tag`, as pydantic-xml's
+    """Append `data` (the model's JSON form) as the element `tag`, as
     `to_xml(skip_empty=True, exclude_none=True)` writes it: nothing for None, an empty
     text or an element left empty. False when nothing was written."""
     attributes = ""
@@ -218,9 +334,11 @@ def _write(plan: _Plan, tag: str, data: dict[str, Any], out: list[str]) -> bool:
             if item is None:
                 continue
             if field.model is not None:
-                nested = _plan(field.model)
-                assert nested is not None
-                _write(nested, field.wire, item, out)
+                _write(_PLANS[field.model], field.wire, item, out)
+                continue
+            if item.__class__ is str:  # most values: text already
+                if item:
+                    out.append(f"<{field.wire}>{_escape_text(item)}</{field.wire}>")
                 continue
             text = _text(item)
             if text:
@@ -236,29 +354,61 @@ def _write(plan: _Plan, tag: str, data: dict[str, Any], out: list[str]) -> bool:
     return True
 
 
-def _built(model: type[BaseXmlModel]) -> None:
-    """Make pydantic-xml's own reader and writer ready for `model` and every model it
-    may nest: the models build their validators on first use (defer_build), pydantic-xml
-    its serializers with them, and a nested model's are built only by its own use."""
-    if model in _READY:
-        return
-    todo: list[type[BaseXmlModel]] = [model, *XmlModel.__subclasses__()]
-    while todo:
-        each = todo.pop()
-        todo.extend(each.__subclasses__())
-        if each.__xml_serializer__ is None:
-            each.model_rebuild()
-    # Every model `model` may nest existed before it, and is built now.
-    _READY.add(model)
+@dataclass(frozen=True)
+class _Options:
+    skip_empty: bool
+    exclude_none: bool
+    exclude_unset: bool
 
 
-_READY: set[type[BaseXmlModel]] = set()
+def _build(
+    plan: _Plan,
+    model: XmlModel,
+    data: dict[str, Any],
+    element: ElementTree.Element,
+    options: _Options,
+) -> None:
+    """Fill `element` with `model` (`data`: its JSON form) as pydantic-xml's `to_xml_tree`
+    did: None is an empty element or attribute unless skipped or excluded, and with
+    `skip_empty` an element left empty is dropped."""
+    for field in plan.fields:
+        if options.exclude_unset and field.name not in model.model_fields_set:
+            continue
+        value, encoded = getattr(model, field.name), data[field.name]
+        if field.attribute:
+            if value is not None or not (options.skip_empty or options.exclude_none):
+                element.set(field.wire, _text(encoded))
+            continue
+        if field.many:
+            if value is None:
+                continue
+            pairs = [
+                (v, e)
+                for v, e in zip(value, encoded, strict=True)
+                if v is not None or not options.skip_empty
+            ]
+        else:
+            pairs = [(value, encoded)]
+        for item, item_encoded in pairs:
+            if item is None and (
+                field.model is not None or options.skip_empty or options.exclude_none
+            ):
+                continue
+            child = ElementTree.Element(field.wire)
+            if field.model is not None:
+                _build(_plan(field.model), item, item_encoded, child, options)
+            else:
+                child.text = _text(item_encoded)
+            if options.skip_empty and not (child.text or child.attrib or len(child)):
+                continue
+            element.append(child)
 
 
-class XmlModel(BaseXmlModel, __xml_abstract__=True):
-    """The base of the generated XML models: pydantic-xml's, read and written faster."""
+class XmlModel(BaseModel):
+    """The base of the generated XML models: a pydantic model, read and written here."""
 
-    __xml_plans__: ClassVar[dict[type[BaseXmlModel], _Plan | None]] = {}
+    # The root element's tag when the model is a document (default: the class's name).
+    __xml_tag__: ClassVar[str | None] = None
 
     def to_xml_tree(
         self,
@@ -267,58 +417,68 @@ class XmlModel(BaseXmlModel, __xml_abstract__=True):
         exclude_none: bool = False,
         exclude_unset: bool = False,
     ) -> ElementTree.Element:
-        _built(type(self))
-        return super().to_xml_tree(
+        """The model as an ElementTree element named after its `__xml_tag__`."""
+        plan = _plan(type(self))
+        root = ElementTree.Element(plan.tag)
+        options = _Options(skip_empty, exclude_none, exclude_unset)
+        _build(plan, self, self.model_dump(mode="json"), root, options)
+        return root
+
+    def to_xml(
+        self,
+        *,
+        skip_empty: bool = False,
+        exclude_none: bool = False,
+        exclude_unset: bool = False,
+        **kwargs: Any,
+    ) -> str | bytes:
+        """The model as a document: `ElementTree.tostring` of `to_xml_tree` (bytes
+        unless `encoding="unicode"`)."""
+        tree = self.to_xml_tree(
             skip_empty=skip_empty,
             exclude_none=exclude_none,
             exclude_unset=exclude_unset,
         )
+        written: str | bytes = ElementTree.tostring(tree, **kwargs)
+        return written
 
     @classmethod
     def from_xml_tree(
         cls: type[XmlModelT],
         root: ElementTree.Element,
         context: dict[str, Any] | None = None,
-        empty_as_string: bool = False,
     ) -> XmlModelT:
+        """Read the document `root`, validated (leniently: XML has only text) by pydantic.
+
+        Raises:
+            XmlParsingError: `root` is another element.
+            pydantic.ValidationError: the values do not fit the model.
+        """
         plan = _plan(cls)
-        if plan is None or not plan.readable or empty_as_string or root.tag != plan.tag:
-            # pydantic-xml's own reading (and its error for another root element), on
-            # a tree of its own XML library (lxml where installed).
-            _built(cls)
-            if (
-                isinstance(root, ElementTree.Element)
-                and native.etree is not ElementTree
-            ):
-                root = native.etree.fromstring(ElementTree.tostring(root))
-            read: XmlModelT = super().from_xml_tree(
-                root, context=context, empty_as_string=empty_as_string
+        if root.tag != plan.tag:
+            raise XmlParsingError(
+                f"root element not found (actual: {root.tag}, expected: {plan.tag})"
             )
-            return read
-        return cls.model_validate(_read(plan, root), strict=False, context=context)
+        try:
+            values = _read(plan, root)
+        except _Extras as extras:
+            raise _refused(cls.__name__, extras.found) from None
+        return cls.model_validate(values, strict=False, context=context)
 
     @classmethod
     def from_xml(
         cls: type[XmlModelT],
         source: str | bytes,
         context: dict[str, Any] | None = None,
-        empty_as_string: bool = False,
         **kwargs: Any,
     ) -> XmlModelT:
-        return cls.from_xml_tree(
-            ElementTree.fromstring(source, **kwargs),
-            context=context,
-            empty_as_string=empty_as_string,
-        )
+        """`from_xml_tree` of the document `source` (ElementTree's parse errors raise)."""
+        return cls.from_xml_tree(ElementTree.fromstring(source, **kwargs), context)
 
 
-def xml_body(model: BaseXmlModel) -> bytes:
+def xml_body(model: XmlModel) -> bytes:
     """A request document as sent: the fields given, in the XSD's order, UTF-8."""
     plan = _plan(type(model))
-    if plan is None:
-        _built(type(model))
-        document = model.to_xml(skip_empty=True, exclude_none=True, encoding="utf-8")
-        return document if isinstance(document, bytes) else document.encode()
     out: list[str] = []
     _write(plan, plan.tag, model.model_dump(mode="json"), out)
     if not out:
@@ -344,13 +504,13 @@ def parse_document(
     if "json" not in content_type.lower():
         try:
             return model.from_xml(raw)
-        except SyntaxError as error:  # ElementTree's and lxml's parse errors both are
+        except SyntaxError as error:  # ElementTree's parse error is one
             raise ValueError(f"the body is not XML: {error}") from None
     try:
         data = json.loads(raw)
     except ValueError as error:
         raise ValueError(f"the body is not JSON: {error}") from None
-    tag = model.__xml_tag__ or model.__name__
+    tag = _plan(model).tag
     if isinstance(data, dict) and list(data) == [tag]:
         data = data[tag]
     if not isinstance(data, dict):

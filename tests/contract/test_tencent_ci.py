@@ -42,7 +42,6 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 import xmlschema
-from pydantic_xml import BaseXmlModel
 from tts_tencent_ci import (
     AsyncClient,
     Client,
@@ -53,6 +52,7 @@ from tts_tencent_ci import (
     TtsConfig,
     TtsTpl,
 )
+from tts_tencent_ci._runtime.xml import XmlModel
 from tts_tencent_ci.errors import (
     BadRequestError,
     JobFailedError,
@@ -197,7 +197,7 @@ def tree(element: ElementTree.Element) -> Any:
     return grouped
 
 
-def assert_matches_recording(result: BaseXmlModel, body: bytes) -> None:
+def assert_matches_recording(result: XmlModel, body: bytes) -> None:
     """The typed result holds exactly the recorded elements, each with the recorded value
     (repeated elements as lists, in order; the XSD's element order does not count)."""
     typed = result.to_xml(skip_empty=True, exclude_none=True)
