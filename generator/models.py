@@ -26,7 +26,6 @@ _IMPORTED = {
     "AwareDatetime": "pydantic",
     "date": "datetime",
     "datetime": "datetime",
-    "BeforeValidator": "pydantic",
 }
 _EXACT_INTEGERS = f'''
 
@@ -73,6 +72,9 @@ def render_models(api: Api, meanwhile: Callable[[], None] = lambda: None) -> str
         head, body = _type_aliases(api.aliases)
         imports.append(head)
         bodies.append(body)
+    if any(f"BeforeValidator({EXACT_INTEGERS})" in body for body in bodies):
+        imports.append("from pydantic import BeforeValidator\n")
+        bodies.insert(0, _EXACT_INTEGERS)
     return sort_imports(
         '"""Request, response and callback models."""\n\n'
         + "".join(imports)
@@ -155,8 +157,6 @@ def _json_models(models: list[Model]) -> tuple[str, str]:
     for name, module in _IMPORTED.items():
         if name in used:
             by_module.setdefault(module, set()).add(name)
-    if EXACT_INTEGERS in used:
-        body = _EXACT_INTEGERS + body
     lines = ["\n"]
     for module, names in sorted(by_module.items()):
         lines.append(f"from {module} import {', '.join(sorted(names))}\n")

@@ -21,6 +21,7 @@ from .ir import (
     Operation,
     Parameter,
 )
+from .python_types import EXACT_INTEGERS
 
 TEMPLATES = Path(__file__).parent / "templates"
 RUNTIME = Path(__file__).parent / "runtime"
@@ -514,10 +515,13 @@ def _context(api: Api) -> dict[str, Any]:
     }
 
 
-def _xml_annotation(field: Field) -> str:
+def _xml_annotation(field: Field, strict: bool) -> str:
     """A field's type, with its checks (`Field(ge=50, le=200)`) where it has some, and
-    where it sits in the document (`XmlElement("Tag")` or `XmlAttribute("Name")`)."""
+    where it sits in the document (`XmlElement("Tag")` or `XmlAttribute("Name")`).
+    `strict`: the field of a model a client sends."""
     annotation = field.annotation
+    if strict and re.match(r"Literal\[-?\d", annotation):
+        annotation = f"Annotated[{annotation}, BeforeValidator({EXACT_INTEGERS})]"
     if field.constraints:
         checks = ", ".join(f"{key}={value!r}" for key, value in field.constraints)
         annotation = f"Annotated[{annotation}, Field({checks})]"

@@ -521,6 +521,9 @@ def submit_with(api: Client, **arguments: Any) -> None:
             "at least 1 character",
         ),
         ({"template_id": "t1", "job_level": 3}, ("job_level",), "0, 1 or 2"),
+        # pydantic's Literal takes True for 1 and 1.0 for 1 even when strict: not here.
+        ({"template_id": "t1", "job_level": True}, ("job_level",), "not bool"),
+        ({"template_id": "t1", "job_level": 1.0}, ("job_level",), "not float"),
         ({"template_id": "t1", "user_data": "数据"}, ("user_data",), "match pattern"),
         (
             {"template_id": "t1", "call_back_format": "YAML"},
