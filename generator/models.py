@@ -5,7 +5,7 @@ then the type aliases of the non-object components."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -51,12 +51,8 @@ class Declaration:
     description: str
 
 
-def render_models(api: Api, meanwhile: Callable[[], None] = lambda: None) -> str:
-    """Model source for every model of `api` (unformatted, but its imports sorted).
-
-    `meanwhile` is other work of the caller's that needs no models (it used to overlap
-    a slow model step; it is now called first)."""
-    meanwhile()
+def render_models(api: Api) -> str:
+    """Model source for every model of `api` (unformatted, but its imports sorted)."""
     json_models = [m for m in api.models if m.xml_tag is None]
     xml_models = [m for m in api.models if m.xml_tag is not None]
     imports, bodies = [], []

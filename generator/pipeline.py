@@ -1,6 +1,6 @@
 """Runs the steps for each API, in order: load -> IR -> models/templates -> format (ruff) -> write.
 
-The only module that knows the order. Heavy imports (YAML, validators, dcg) happen
+The only module that knows the order. Heavy imports (YAML, validators, templates) happen
 only once an API actually needs rendering, so a no-op run costs almost nothing.
 """
 
@@ -99,10 +99,8 @@ def render_api(key: str, specs: Path) -> dict[str, bytes]:
 
     api = _BUILT.get(key) or build_api(key, specs)
     digest = api.spec_sha256
-    sources: dict[str, str] = {}
-    # The templates render while dcg's workers write the models, if it has any.
-    models = render_models(api, meanwhile=lambda: sources.update(render_package(api)))
-    sources["models.py"] = models
+    sources = render_package(api)
+    sources["models.py"] = render_models(api)
     sources.update(runtime_files(api))
     inputs = stamp(digest, sum(1 for rel in sources if has_header(rel)))
     # The runtime is copied as it is (already formatted, and the same in every package).
