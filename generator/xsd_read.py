@@ -257,9 +257,10 @@ class _Builder:
         root = self.root
         if (root.namespace, root.tag) != (XS, "schema"):
             raise self.error(root, f"the root is {root.label}, not xs:schema")
-        self.attributes(root, _SCHEMA_ATTRIBUTES)
+        # Generated clients write and read tags without a namespace.
         if root.attrib.get("targetNamespace") is not None:
             raise self.error(root, "targetNamespace is not supported")
+        self.attributes(root, _SCHEMA_ATTRIBUTES)
         for child in self.children(root):
             if child.tag == "annotation":
                 continue
