@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from . import yaml_events
 from .errors import SpecError, pointer, pointer_parts
+
+if TYPE_CHECKING:
+    from .xsd_read import Schema
 
 
 def load_openapi(path: Path, display: str) -> dict[str, Any]:
@@ -41,21 +44,14 @@ def load_openapi(path: Path, display: str) -> dict[str, Any]:
     return document
 
 
-def load_xsd(path: Path, display: str) -> Any:
-    """Parse an XSD (1.1) beside a spec into an xmlschema schema; errors name the file and
-    the line."""
-    import xmlschema
+def load_xsd(path: Path, display: str) -> Schema:
+    """Read an XSD (1.1) beside a spec, in the subset the generator supports; errors name
+    the file and the line."""
+    from .xsd_read import read_xsd
 
     if not path.is_file():
         raise SpecError(display, "", "cannot read: no such file")
-    try:
-        return xmlschema.XMLSchema11(str(path))
-    except xmlschema.XMLSchemaParseError as error:
-        line = getattr(error, "sourceline", None)
-        where = f"line {line}" if line else ""
-        raise SpecError(display, where, f"invalid XSD: {error.message}") from None
-    except (xmlschema.XMLSchemaException, SyntaxError) as error:
-        raise SpecError(display, "", f"invalid XSD: {error}") from None
+    return read_xsd(path, display)
 
 
 def _walk_refs(

@@ -12,14 +12,12 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from . import naming
-from .errors import SpecError
 from .fingerprint import has_header, stamp, with_header
 
 if TYPE_CHECKING:
@@ -97,7 +95,7 @@ def render_api(key: str, specs: Path) -> dict[str, bytes]:
     from .models import render_models
     from .render import render_package, runtime_files
 
-    api = _BUILT.get(key) or build_api(key, specs)
+    api = build_api(key, specs)
     digest = api.spec_sha256
     sources = render_package(api)
     sources["models.py"] = render_models(api)
@@ -171,14 +169,15 @@ def generate_all(
                 key, 0, 0, 0, time.perf_counter() - start, skipped=True
             )
     todo = _heaviest_first([key for key in keys if key not in reports], specs)
-    rendered = _map(partial(generate, specs=specs, out=out, force=True), todo, specs)
+    rendered = _map(partial(generate, specs=specs, out=out, force=True), todo)
     reports.update(zip(todo, rendered, strict=True))
     return [reports[key] for key in keys]
 
 
 def _heaviest_first(keys: list[str], specs: Path) -> list[str]:
-    """`keys` in the order that ends a parallel run soonest: the longest first. An XSD
-    costs more than any spec (xmlschema builds the XSD 1.1 meta-schema), then size."""
+    """`keys` in the order that ends a parallel run soonest: the longest first. An API
+    with an XSD has a second file to read (and is the slowest to render, measured), then
+    size."""
 
     def cost(key: str) -> tuple[int, int]:
         folder = specs / key
@@ -193,46 +192,31 @@ def check_all(
     """`check` for each key, in order, in parallel."""
     todo = _heaviest_first(keys, specs)
     found = dict(
-        zip(todo, _map(partial(check, specs=specs, out=out), todo, specs), strict=True)
+        zip(todo, _map(partial(check, specs=specs, out=out), todo), strict=True)
     )
     return ((key, found[key]) for key in keys)
 
 
-# IRs built ahead, while the parent imports, for the workers it forks next (`_map`).
-_BUILT: dict[str, Api] = {}
-
-
-def _map(function: Callable[[str], T], keys: list[str], specs: Path) -> list[T]:
+def _map(function: Callable[[str], T], keys: list[str]) -> list[T]:
     """`function` over `keys`, in worker processes when there are several and cores for them.
 
     The heavy imports happen once, here, and forked workers inherit them: rendering, not
-    importing, is what is shared out. Meanwhile a helper process builds the IR of the
-    APIs with an XSD (xmlschema is slow to start, and only they need it).
+    importing, is what is shared out.
     """
     workers = min(len(keys), os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(key) for key in keys]
+    _preload()
     context = multiprocessing.get_context("fork")
-    ahead = [key for key in keys if any((specs / key).glob("*.xsd"))]
-    try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as helper:
-            futures = {key: helper.submit(build_api, key, specs) for key in ahead}
-            _preload()
-            for key, future in futures.items():
-                # A bad spec is built again by its worker, which reports it in turn.
-                with suppress(SpecError):
-                    _BUILT[key] = future.result()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(pool.map(function, keys))
-    finally:
-        _BUILT.clear()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(function, keys))
 
 
 def _preload() -> None:
     """What every worker would otherwise do once for itself: the imports, and the first
     call of each library, which builds its own tables (the compiled templates, the
     meta-schemas)."""
-    from . import fast_check, format, ir_build, load, models, render  # noqa: F401
+    from . import fast_check, format, ir_build, load, models, render, xsd_read  # noqa: F401
 
     fast_check.warm_up()
     env = render._environment()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError, pointer, pointer_parts
+
+if TYPE_CHECKING:
+    from ..xsd_read import Schema
 
 COMPONENT_SCHEMA = "#/components/schemas/"
 
@@ -13,10 +16,12 @@ COMPONENT_SCHEMA = "#/components/schemas/"
 class Context:
     """The document being read and how to name its places in errors."""
 
-    def __init__(self, document: Mapping[str, Any], file: str, xsd: Any = None) -> None:
+    def __init__(
+        self, document: Mapping[str, Any], file: str, xsd: Schema | None = None
+    ) -> None:
         self.document = document
         self.file = file
-        # The XSD beside the spec (an xmlschema schema), for XML bodies.
+        # The XSD beside the spec (as `generator.xsd_read` reads it), for XML bodies.
         self.xsd = xsd
 
     def error(self, where: tuple[Any, ...], message: str) -> SpecError:

@@ -19,26 +19,11 @@ from typing import Any
 
 from .. import naming
 from ..ir import Field, Model
+from ..xsd_read import Attribute, ComplexType, Element, Schema, SimpleType
 from .context import Context, clean
 from .schemas import reachable
 
-_XS = "{http://www.w3.org/2001/XMLSchema}"
-_INTEGERS = {
-    "integer",
-    "int",
-    "long",
-    "short",
-    "byte",
-    "nonNegativeInteger",
-    "positiveInteger",
-    "negativeInteger",
-    "nonPositiveInteger",
-    "unsignedInt",
-    "unsignedLong",
-    "unsignedShort",
-    "unsignedByte",
-}
-_NUMBERS = {"decimal", "double", "float"}
+_PYTHON = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
 _FACETS = {
     "minInclusive": "ge",
     "maxInclusive": "le",
@@ -58,23 +43,29 @@ class XmlRoot:
     element: str
 
 
-def xml_root(ctx: Context, xsd: Any, spec: Any, where: tuple[Any, ...]) -> XmlRoot:
+def xml_root(
+    ctx: Context, xsd: Schema | None, spec: Any, where: tuple[Any, ...]
+) -> XmlRoot:
     """The root that a media type's `x-sdkgen-xml` names."""
     where = where + ("x-sdkgen-xml",)
     if xsd is None:
         raise ctx.error(where, "XML bodies need x-sdkgen-xsd: the XSD beside the spec")
     if isinstance(spec, str):
-        element = xsd.elements.get(spec)
-        if element is None or element.type.name is None:
+        declared = xsd.elements.get(spec)
+        if (
+            declared is None
+            or not isinstance(declared.type, ComplexType)
+            or declared.type.name is None
+        ):
             raise ctx.error(
                 where, f"{spec!r} is no global element of a named complex type"
             )
-        return XmlRoot(_local(element.type.name), spec)
+        return XmlRoot(declared.type.name, spec)
     if not isinstance(spec, dict) or set(spec) != {"type", "element"}:
         raise ctx.error(where, "expected an element name, or {type: ..., element: ...}")
     type_name, element = str(spec["type"]), str(spec["element"])
     found = xsd.types.get(type_name)
-    if found is None or not found.is_complex():
+    if not isinstance(found, ComplexType):
         raise ctx.error(where + ("type",), f"no complex type {type_name!r} in the XSD")
     return XmlRoot(type_name, element)
 
@@ -85,15 +76,17 @@ def model_name(type_name: str) -> str:
 
 def xml_models(
     ctx: Context,
-    xsd: Any,
+    xsd: Schema,
     roots: Mapping[str, XmlRoot],
     requests: set[str],
     responses: set[str],
 ) -> dict[str, Model]:
     """Every model reachable from the roots (by model name), strict when only sent."""
-    reader = _Reader(ctx, xsd)
+    reader = _Reader(ctx)
     for root in roots.values():
-        reader.complex(root.type_name, xsd.types[root.type_name])
+        found = xsd.types[root.type_name]
+        assert isinstance(found, ComplexType)  # xml_root saw to it
+        reader.complex(root.type_name, found)
     in_requests = reader.reachable(requests)
     in_responses = reader.reachable(responses)
     tags: dict[str, str] = {}
@@ -149,14 +142,9 @@ def _received(field: Field, twins: Mapping[str, str]) -> Field:
     return Field(**{**field.__dict__, "annotation": annotation, "constraints": ()})
 
 
-def _local(name: str) -> str:
-    return name.rsplit("}", 1)[-1]
-
-
 class _Reader:
-    def __init__(self, ctx: Context, xsd: Any) -> None:
+    def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.xsd = xsd
         # model name -> (fields, one-of groups, description); `order` puts each model
         # after the models its fields use, so their names resolve at class creation.
         self.models: dict[
@@ -169,7 +157,7 @@ class _Reader:
     def where(self, name: str) -> tuple[Any, ...]:
         return ("x-sdkgen-xsd", name)
 
-    def complex(self, name_hint: str, xsd_type: Any) -> str:
+    def complex(self, name_hint: str, xsd_type: ComplexType) -> str:
         name = model_name(name_hint)
         if name in self.models:
             return name
@@ -178,25 +166,14 @@ class _Reader:
                 self.where(name_hint), "recursive XML types are not supported"
             )
         self._building.add(name)
-        if xsd_type.has_simple_content():
-            raise self.ctx.error(
-                self.where(name_hint),
-                "elements with text and attributes are not supported",
-            )
         fields: list[Field] = []
         self.refs[name] = set()
-        for attribute in xsd_type.attributes.values():
-            fields.append(self._field(name, attribute, "attribute", 1, 1))
-        content = xsd_type.content
-        if content is not None and hasattr(content, "iter_elements"):
-            for element in content.iter_elements():
-                if getattr(element, "name", None) is None:  # xs:any: not modelled
-                    continue
-                fields.append(
-                    self._field(
-                        name, element, "element", element.min_occurs, element.max_occurs
-                    )
-                )
+        for attribute in xsd_type.attributes:
+            fields.append(self._field(name, attribute, int(attribute.required), 1))
+        for element in xsd_type.elements:
+            fields.append(
+                self._field(name, element, element.min_occurs, element.max_occurs)
+            )
         seen: dict[str, str] = {}
         for f in fields:
             if seen.setdefault(f.name, f.wire_name) != f.wire_name:
@@ -206,11 +183,10 @@ class _Reader:
                 )
         by_wire = {f.wire_name: f.name for f in fields}
         one_of = tuple(
-            self._one_of(name_hint, a.path, by_wire)
-            for a in getattr(xsd_type, "assertions", ())
+            self._one_of(name_hint, test, by_wire) for test in xsd_type.assertions
         )
         self._building.discard(name)
-        self.models[name] = (tuple(fields), one_of, _documentation(xsd_type))
+        self.models[name] = (tuple(fields), one_of, clean(xsd_type.documentation))
         self.order.append(name)
         return name
 
@@ -229,16 +205,14 @@ class _Reader:
         return tuple(by_wire[part] for part in names)
 
     def _field(
-        self, owner: str, node: Any, kind: str, low: int, high: int | None
+        self, owner: str, node: Element | Attribute, low: int, high: int | None
     ) -> Field:
-        tag = _local(node.name)
+        tag = node.name
         xsd_type = node.type
         constraints: list[tuple[str, Any]] = []
-        if xsd_type.is_complex():
+        if isinstance(xsd_type, ComplexType):
             target = self.complex(
-                _local(xsd_type.name)
-                if xsd_type.name
-                else owner + naming.pascal_case(tag),
+                xsd_type.name or owner + naming.pascal_case(tag),
                 xsd_type,
             )
             self.refs[owner].add(target)
@@ -246,7 +220,7 @@ class _Reader:
         else:
             annotation, constraints = _simple(xsd_type)
         many = high is None or high > 1
-        fixed = getattr(node, "fixed", None)
+        fixed = node.fixed
         if fixed is not None:
             annotation = f"Literal[{json.dumps(fixed)}]"
         if many:
@@ -257,9 +231,9 @@ class _Reader:
             wire_name=tag,
             annotation=annotation,
             required=required,
-            description=_documentation(node),
+            description=clean(node.documentation),
             notes=_notes(constraints, annotation),
-            xml="attribute" if kind == "attribute" else "element",
+            xml="attribute" if isinstance(node, Attribute) else "element",
             constraints=tuple(constraints) if not many else (),
             fixed=fixed,
         )
@@ -268,62 +242,22 @@ class _Reader:
         return reachable(self.refs, roots)
 
 
-def _simple(xsd_type: Any) -> tuple[str, list[tuple[str, Any]]]:
+def _simple(xsd_type: SimpleType) -> tuple[str, list[tuple[str, Any]]]:
     """The Python type of a simple type and the checks its facets make."""
-    primitive = _local(xsd_type.primitive_type.name) if xsd_type.primitive_type else ""
-    base = _local(xsd_type.base_type.name) if xsd_type.base_type is not None else ""
-    names = {_local(t.name) for t in _ancestry(xsd_type) if t.name}
-    if names & _INTEGERS:
-        python = "int"
-    elif primitive in _NUMBERS or base in _NUMBERS:
-        python = "float"
-    elif primitive == "boolean":
-        python = "bool"
-    else:
-        python = "str"
-    enumeration = getattr(xsd_type, "enumeration", None)
-    if enumeration:
-        values = [int(v) if python == "int" else v for v in enumeration]
+    python = _PYTHON[xsd_type.kind]
+    if xsd_type.enumeration:
+        values = [int(v) if python == "int" else v for v in xsd_type.enumeration]
         return "Literal[" + ", ".join(json.dumps(v) for v in values) + "]", []
     constraints: list[tuple[str, Any]] = []
     for facet, keyword in _FACETS.items():
-        value = _facet(xsd_type, facet)
+        # Already numbers of the type's kind (lengths: int), as the reader read them.
+        value = xsd_type.facets.get(facet)
         if value is not None:
-            constraints.append(
-                (
-                    keyword,
-                    int(value)
-                    if python == "int" or "length" in keyword
-                    else float(value),
-                )
-            )
-    patterns = getattr(xsd_type, "patterns", None)
-    if patterns is not None and len(patterns.regexps) == 1:
+            constraints.append((keyword, value))
+    if len(xsd_type.patterns) == 1:
         # XSD patterns match the whole value.
-        constraints.append(("pattern", f"^(?:{patterns.regexps[0]})$"))
+        constraints.append(("pattern", f"^(?:{xsd_type.patterns[0]})$"))
     return python, constraints
-
-
-def _ancestry(xsd_type: Any) -> list[Any]:
-    chain = []
-    while xsd_type is not None and xsd_type not in chain:
-        chain.append(xsd_type)
-        xsd_type = getattr(xsd_type, "base_type", None)
-    return chain
-
-
-def _facet(xsd_type: Any, facet: str) -> Any:
-    for t in _ancestry(xsd_type):
-        found = getattr(t, "facets", {}).get(_XS + facet)
-        if found is not None:
-            return found.value
-    return None
-
-
-def _documentation(node: Any) -> str:
-    annotation = getattr(node, "annotation", None)
-    docs = getattr(annotation, "documentation", None) or []
-    return clean(" ".join((d.text or "").strip() for d in docs))
 
 
 def _notes(constraints: list[tuple[str, Any]], annotation: str) -> str:

@@ -233,8 +233,41 @@ def test_a_broken_xsd_names_the_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as caught:
         load_xsd(bad, "specs/tencent-ci/tts.xsd")
     assert caught.value.file == "specs/tencent-ci/tts.xsd"
-    assert "invalid XSD" in caught.value.message
-    assert "TtsKonfig" in caught.value.message
+    line = XSD_TEXT[: XSD_TEXT.index('type="TtsConfig">')].count("\n") + 1
+    assert caught.value.pointer == f"line {line}"
+    assert caught.value.message == "invalid XSD: type 'TtsKonfig' is defined nowhere"
+
+
+def test_attributes_and_inline_types_become_fields_and_models(tmp_path: Path) -> None:
+    text = XSD_TEXT.replace(
+        """      <xs:element name="Object" type="NonEmpty"/>
+    </xs:sequence>
+""",
+        """      <xs:element name="Object" type="NonEmpty"/>
+      <xs:element name="Meta" minOccurs="0">
+        <xs:complexType>
+          <xs:sequence><xs:element name="Key" type="xs:string"/></xs:sequence>
+        </xs:complexType>
+      </xs:element>
+    </xs:sequence>
+    <xs:attribute name="acl" type="xs:string" use="required"/>
+    <xs:attribute name="storage" type="xs:string"/>
+""",
+    )
+    assert text != XSD_TEXT
+    models = models_of(build_spec(xsd_text=text, tmp=tmp_path))
+    output = models["Output"]
+    assert [(f.wire_name, f.xml, f.required) for f in output.fields] == [
+        ("acl", "attribute", True),
+        ("storage", "attribute", False),
+        ("Region", "element", True),
+        ("Bucket", "element", True),
+        ("Object", "element", True),
+        ("Meta", "element", False),
+    ]
+    # An anonymous type is named after its owner and its element.
+    assert output.field("Meta").annotation == "OutputMeta"
+    assert [f.wire_name for f in models["OutputMeta"].fields] == ["Key"]
 
 
 def test_the_xsd_is_part_of_the_spec_hash(tmp_path: Path) -> None:
