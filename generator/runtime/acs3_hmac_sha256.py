@@ -148,7 +148,7 @@ def _signed_headers(headers: Mapping[str, str]) -> list[tuple[str, str]]:
 
 
 def _signed_header_names(signed: list[tuple[str, str]]) -> str:
-    return ";".join(name for name, _ in signed)
+    return ";".join([name for name, _ in signed])
 
 
 def canonical_request(
@@ -171,7 +171,7 @@ def canonical_request(
 def _canonical(
     method: str, parts: SplitResult, signed: list[tuple[str, str]], body_sha256: str
 ) -> str:
-    header_block = "".join(f"{name}:{value}\n" for name, value in signed)
+    header_block = "".join([f"{name}:{value}\n" for name, value in signed])
     return "\n".join(
         [
             method.upper(),
@@ -336,7 +336,12 @@ class Acs3HmacSha256Signer:
         # request and for SignedHeaders alike.
         # to_sign is normalised already (its names lower-case and unique).
         signed = sorted(
-            (name, value.strip()) for name, value in to_sign.items() if _is_signed(name)
+            [
+                (name, value.strip())
+                for name, value in to_sign.items()
+                # _is_signed, inline: this runs for every header of every request.
+                if name in ("host", "content-type") or name.startswith(_SIGNED_PREFIX)
+            ]
         )
         canonical = _canonical(method, parts, signed, content_sha256)
         signature = hmac.new(
