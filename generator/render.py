@@ -85,6 +85,7 @@ def _environment() -> jinja2.Environment:
             (name, value) for where, name, value in op.constants if where == location
         ],
         argument=_argument,
+        needs_sent=_needs_sent,
         result_lines=_result_lines,
         access=_access,
         access_or=_access_or,
@@ -449,12 +450,38 @@ def _located(op: Operation, location: str) -> list[Parameter]:
     return [p for p in op.parameters if p.location == location]
 
 
+# Schema keys under which a value's wire form is not the checked value itself (JSON in a
+# string, a date, a model), or under which a model field might hold a value not given.
+_NOT_PLAIN = frozenset(
+    ("format", "contentMediaType", "contentSchema", "$ref", "default")
+)
+
+
+def _plain(param: Parameter) -> bool:
+    """Whether the wire carries the checked value of `param` as it is: a string, integer
+    or boolean (strict checking turns a str or int subclass, an enum member, into the
+    plain value), whose field is None unless given. Its JSON-mode dump would be the
+    same value, so none is made for it."""
+    schema = param.schema
+    return schema.get("type") in ("string", "integer", "boolean") and not (
+        _NOT_PLAIN & schema.keys()
+    )
+
+
+def _needs_sent(op: Operation) -> bool:
+    """Whether an argument of `op` is read from `_sent` (see `_argument`)."""
+    return any(not p.client_level and not _plain(p) for p in op.method_parameters)
+
+
 def _argument(param: Parameter) -> str:
-    """The checked value of an argument as the wire carries it (`_sent` is the JSON-mode
-    dump of the arguments given: JSON inside strings as text, with wire names and only
-    what was set; dates in ISO 8601)."""
+    """The checked value of an argument as the wire carries it: a plain one read from the
+    checked arguments (`_params`), any other from `_sent`, the JSON-mode dump of the
+    arguments given (JSON inside strings as text, with wire names and only what was set;
+    dates in ISO 8601)."""
     if param.client_level:
         return f"self._{param.name}"
+    if _plain(param):
+        return f"_params.{param.name}"
     return f"_sent[{param.name!r}]" if param.required else f"_sent.get({param.name!r})"
 
 

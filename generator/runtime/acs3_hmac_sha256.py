@@ -11,6 +11,7 @@ pulling in extra dependencies.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import math
@@ -35,9 +36,10 @@ _TOKEN_HEADER = "x-acs-security-token"
 # Text already in the canonical form: unreserved characters, and upper-case escapes of
 # bytes that are not unreserved. What the transport sends is; re-encoding it would give
 # it back unchanged, at several times the cost.
-_CANONICAL = re.compile(
-    r"(?:[A-Za-z0-9_.~-]|%(?!2[DE]|3[0-9]|[46][1-9A-F]|[57][0-9A]|5F|7E)[0-9A-F]{2})*"
+_CANONICAL_CHAR = (
+    r"[A-Za-z0-9_.~-]|%(?!2[DE]|3[0-9]|[46][1-9A-F]|[57][0-9A]|5F|7E)[0-9A-F]{2}"
 )
+_CANONICAL = re.compile(rf"(?:{_CANONICAL_CHAR})*")
 
 
 def _encode(text: str) -> str:
@@ -52,10 +54,22 @@ def _encode(text: str) -> str:
     return quote(unquote_to_bytes(text), safe="")
 
 
+# A path, and a query, all of whose segments (names, values) are canonical already: one
+# match instead of one per segment.
+# (Built from the single character, never a repeat of a repeat: a near miss must not
+# backtrack for long.)
+_CANONICAL_PATH = re.compile(rf"(?:/|{_CANONICAL_CHAR})*")
+_CANONICAL_PAIR = rf"(?:{_CANONICAL_CHAR})*(?:=(?:{_CANONICAL_CHAR})*)?"
+_CANONICAL_QUERY = re.compile(rf"{_CANONICAL_PAIR}(?:&{_CANONICAL_PAIR})*")
+
+
 def _canonical_uri(path: str) -> str:
     # Encoded per segment, so "/" separators survive but an escaped "%2F"
     # inside a segment stays escaped. No trailing slash is added.
-    uri = "/".join(_encode(segment) for segment in path.split("/"))
+    if _CANONICAL_PATH.fullmatch(path):
+        uri = path  # every segment would encode as itself
+    else:
+        uri = "/".join(_encode(segment) for segment in path.split("/"))
     if not uri.startswith("/"):
         uri = "/" + uri
     return uri
@@ -69,11 +83,13 @@ def _decoded(text: str) -> bytes:
 def _canonical_query(query: str) -> str:
     # (decoded name, the value as given, the signed "name=value")
     pairs: list[tuple[bytes, str, str]] = []
+    # What the transport sends is canonical as a whole: checked once, not per name and value.
+    canonical = _CANONICAL_QUERY.fullmatch(query) is not None
     for item in query.split("&"):
         if not item:
             continue
         key, _, value = item.partition("=")
-        if _CANONICAL.fullmatch(key) and _CANONICAL.fullmatch(value):
+        if canonical or (_CANONICAL.fullmatch(key) and _CANONICAL.fullmatch(value)):
             # What the transport sends: re-encoding would give the same text back.
             pairs.append((_decoded(key), value, f"{key}={value}"))
             continue
@@ -132,7 +148,7 @@ def _signed_headers(headers: Mapping[str, str]) -> list[tuple[str, str]]:
 
 
 def _signed_header_names(signed: list[tuple[str, str]]) -> str:
-    return ";".join(name for name, _ in signed)
+    return ";".join([name for name, _ in signed])
 
 
 def canonical_request(
@@ -155,7 +171,7 @@ def canonical_request(
 def _canonical(
     method: str, parts: SplitResult, signed: list[tuple[str, str]], body_sha256: str
 ) -> str:
-    header_block = "".join(f"{name}:{value}\n" for name, value in signed)
+    header_block = "".join([f"{name}:{value}\n" for name, value in signed])
     return "\n".join(
         [
             method.upper(),
@@ -176,6 +192,14 @@ def string_to_sign(canonical: str) -> str:
 
 def _host_from_url(url: str | SplitResult) -> str:
     parts = urlsplit(url) if isinstance(url, str) else url
+    return _host(parts.scheme, parts.netloc)
+
+
+@functools.lru_cache(maxsize=64)
+def _host(scheme: str, netloc: str) -> str:
+    # A client calls one endpoint: its Host is worked out once, not per request
+    # (SplitResult's hostname and port parse the netloc again each time).
+    parts = SplitResult(scheme, netloc, "", "", "")
     host = parts.hostname
     if not host:
         raise ValueError("url has no host; pass a Host header or an absolute URL")
@@ -183,7 +207,7 @@ def _host_from_url(url: str | SplitResult) -> str:
         # urlsplit strips IPv6 brackets, but the Host header needs them back.
         host = f"[{host}]"
     port = parts.port
-    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+    if port is not None and port != _DEFAULT_PORTS.get(scheme.lower()):
         host = f"{host}:{port}"
     return host
 
@@ -312,7 +336,12 @@ class Acs3HmacSha256Signer:
         # request and for SignedHeaders alike.
         # to_sign is normalised already (its names lower-case and unique).
         signed = sorted(
-            (name, value.strip()) for name, value in to_sign.items() if _is_signed(name)
+            [
+                (name, value.strip())
+                for name, value in to_sign.items()
+                # _is_signed, inline: this runs for every header of every request.
+                if name in ("host", "content-type") or name.startswith(_SIGNED_PREFIX)
+            ]
         )
         canonical = _canonical(method, parts, signed, content_sha256)
         signature = hmac.new(

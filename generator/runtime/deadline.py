@@ -3,7 +3,6 @@ async deadline of each attempt and the watchdog that ends sync reads at theirs."
 
 from __future__ import annotations
 
-import asyncio
 import heapq
 import itertools
 import math
@@ -82,6 +81,10 @@ if sys.version_info >= (3, 11):
         """Raise TimeoutError in the current task at `deadline` (time.monotonic())."""
         if deadline == math.inf:
             return nullcontext()
+        # Imported here, not by the package (only async calls need it); with a loop
+        # running it is imported already, and this is a lookup.
+        import asyncio
+
         loop = asyncio.get_running_loop()
         return asyncio.timeout_at(loop.time() + (deadline - time.monotonic()))
 

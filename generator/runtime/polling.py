@@ -82,3 +82,11 @@ class JobPoller:
         delay = min(self._interval, remaining)
         self._interval = min(self._interval * 1.5, self._max_interval)
         return delay
+
+    async def pause(self, state: str | None) -> None:
+        """The async wait before the next poll, as long as `next_delay(state)`."""
+        # Imported here: only async waits need asyncio, and a sync client's import
+        # would otherwise pay for it (a running loop has it imported already).
+        import asyncio
+
+        await asyncio.sleep(self.next_delay(state))

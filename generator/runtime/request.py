@@ -140,9 +140,11 @@ def text_params(values: Mapping[str, object]) -> dict[str, str]:
     }
 
 
-def _check_header(name: str, value: str) -> None:
+def _check_headers(headers: Mapping[str, str]) -> None:
     # Method arguments were checked by their model; this also covers client arguments.
-    if not value.isascii() or not value.isprintable():
-        raise ValueError(
-            f"the {name} header must be printable ASCII (no line breaks or non-ASCII text)"
-        )
+    for name, value in headers.items():
+        if not value.isascii() or not value.isprintable():
+            raise ValueError(
+                f"the {name} header must be printable ASCII "
+                "(no line breaks or non-ASCII text)"
+            )

@@ -7,9 +7,11 @@ pulling in extra dependencies.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import math
+import re
 import time
 from collections.abc import Mapping
 from urllib.parse import SplitResult, quote, unquote, urlsplit
@@ -21,10 +23,16 @@ _DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+# Text that quote(safe="") gives back unchanged (RFC 3986's unreserved characters), and
+# a path made of such segments: checked in one match instead of being encoded.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+_UNRESERVED_PATH = re.compile(r"[A-Za-z0-9_.~/-]*")
+
+
 def _encode(text: str) -> str:
     # safe="" so "/" and "=" inside a segment or parameter get escaped; quote()
     # already leaves exactly the RFC 3986 unreserved set (incl. "~") alone.
-    return quote(text, safe="")
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
 
 
 def _canonical_uri(path: str) -> str:
@@ -33,7 +41,10 @@ def _canonical_uri(path: str) -> str:
     # whole path is decoded before it is split, as the vendor's signers do
     # (huaweicloudsdkcore, the APIG samples): an escaped "%2F" inside a segment
     # is signed as a separator, "a%2Fb" as "a/b".
-    uri = "/".join(_encode(segment) for segment in unquote(path).split("/"))
+    if _UNRESERVED_PATH.fullmatch(path):
+        uri = path  # nothing to decode, and every segment encodes as itself
+    else:
+        uri = "/".join(_encode(segment) for segment in unquote(path).split("/"))
     if not uri.startswith("/"):
         uri = "/" + uri
     # The gateway's canonical form always carries a trailing slash, even for
@@ -49,6 +60,9 @@ def _canonical_query(query: str) -> str:
         if not item:
             continue
         key, _, value = item.partition("=")
+        if "%" not in item:
+            pairs.append((key, value))  # nothing to decode
+            continue
         # unquote, not unquote_plus: RFC 3986 gives "+" no special meaning, so
         # a literal "+" is signed as "%2B" rather than silently becoming a space.
         pairs.append((unquote(key), unquote(value)))
@@ -118,6 +132,14 @@ def string_to_sign(canonical: str, sdk_date: str) -> str:
 
 def _host_from_url(url: str | SplitResult) -> str:
     parts = urlsplit(url) if isinstance(url, str) else url
+    return _host(parts.scheme, parts.netloc)
+
+
+@functools.lru_cache(maxsize=64)
+def _host(scheme: str, netloc: str) -> str:
+    # A client calls one endpoint: its Host is worked out once, not per request
+    # (SplitResult's hostname and port parse the netloc again each time).
+    parts = SplitResult(scheme, netloc, "", "", "")
     host = parts.hostname
     if not host:
         raise ValueError("url has no host; pass a Host header or an absolute URL")
@@ -125,7 +147,7 @@ def _host_from_url(url: str | SplitResult) -> str:
         # urlsplit strips IPv6 brackets, but the Host header needs them back.
         host = f"[{host}]"
     port = parts.port
-    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+    if port is not None and port != _DEFAULT_PORTS.get(scheme.lower()):
         host = f"{host}:{port}"
     return host
 

@@ -6,6 +6,7 @@ pulling in extra dependencies.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -136,6 +137,14 @@ def service_from_host(host: str) -> str:
 
 def _host_from_url(url: str | SplitResult) -> str:
     parts = urlsplit(url) if isinstance(url, str) else url
+    return _host(parts.scheme, parts.netloc)
+
+
+@functools.lru_cache(maxsize=64)
+def _host(scheme: str, netloc: str) -> str:
+    # A client calls one endpoint: its Host is worked out once, not per request
+    # (SplitResult's hostname and port parse the netloc again each time).
+    parts = SplitResult(scheme, netloc, "", "", "")
     host = parts.hostname
     if not host:
         raise ValueError("url has no host; pass an absolute URL")
@@ -143,7 +152,7 @@ def _host_from_url(url: str | SplitResult) -> str:
         # urlsplit strips IPv6 brackets, but the Host header needs them back.
         host = f"[{host}]"
     port = parts.port
-    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+    if port is not None and port != _DEFAULT_PORTS.get(scheme.lower()):
         host = f"{host}:{port}"
     return host
 

@@ -12,7 +12,6 @@ left. No redirect is ever followed, whatever the http_client.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import logging
@@ -39,7 +38,7 @@ from .errors import (
     ClockSkewError,
     RedirectError,
 )
-from .request import Auth, Call, TokenAuth, _check_header, query_string
+from .request import Auth, Call, TokenAuth, _check_headers, query_string
 from .response import (
     MAX_RESPONSE_BYTES,
     ErrorShape,
@@ -74,6 +73,19 @@ def _concurrency(client: httpx.Client | httpx.AsyncClient) -> int:
         if isinstance(size, int) and size > 0:
             return size
     return DEFAULT_CONCURRENCY
+
+
+_XML_READERS: dict[type[BaseModel], Callable[[Any], Any] | None] = {}
+
+
+def _xml_reader(model: type[BaseModel]) -> Callable[[Any], Any] | None:
+    """The model's `from_xml_tree`, None for a JSON model: looked up once per model, as a
+    missing attribute of a model class costs a Python-level miss in pydantic's metaclass."""
+    try:
+        return _XML_READERS[model]
+    except KeyError:
+        reader = _XML_READERS[model] = getattr(model, "from_xml_tree", None)
+        return reader
 
 
 class Core:
@@ -144,8 +156,7 @@ class Core:
         url = httpx.URL(self._url(call))
         body = call.body or b""
         headers = self._headers(call)
-        for name, value in headers.items():
-            _check_header(name, value)
+        _check_headers(headers)
         now = time.time() + self.clock_offset
         headers.update(self.auth.sign(call.method, str(url), headers, body, now=now))
         headers["User-Agent"] = self.user_agent
@@ -495,7 +506,7 @@ class Core:
             )
         if model is None:
             return None
-        from_xml_tree = getattr(model, "from_xml_tree", None)
+        from_xml_tree = _xml_reader(model)
         if not decoded or (from_xml_tree is None) == xml:
             expected = "XML" if from_xml_tree is not None else "JSON"
             raise APIResponseValidationError(
@@ -624,6 +635,10 @@ class AsyncTransport:
         self.core = core
         self._owns_client = client is None
         self.client = client if client is not None else httpx.AsyncClient()
+        # asyncio is imported by the first async client, not by the package: a sync
+        # client's import need not pay for it.
+        import asyncio
+
         self._turns = asyncio.Semaphore(_concurrency(self.client))
 
     @overload
@@ -690,6 +705,8 @@ class AsyncTransport:
                         resigned = True
                         continue
                 delay = next_delay
+            import asyncio  # imported by __init__ already: a lookup
+
             await asyncio.sleep(delay)
             attempt += 1
 

@@ -5,6 +5,7 @@ sending, responses it cannot use, retries, credentials and regions."""
 from __future__ import annotations
 
 import asyncio
+import enum
 import hashlib
 import hmac
 import json
@@ -532,3 +533,35 @@ def test_region_chooses_the_endpoint() -> None:
 def test_an_unknown_region_is_refused(region: str) -> None:
     with pytest.raises(ValueError, match="region"):
         Client(access_key_id=AK, access_key_secret=SK, region=region)
+
+
+# --- arguments sent as they were checked -------------------------------------------------
+
+
+class _Kind(str, enum.Enum):  # noqa: UP042 (not StrEnum: its str() is not its value)
+    FINISHED = "Finished"
+
+
+class _Text(str):
+    def __str__(self) -> str:
+        return "not what was given"
+
+
+def test_str_subclass_and_enum_arguments_are_sent_as_their_checked_value(
+    server: ScriptedServer,
+) -> None:
+    # Plain arguments are read from the checked model, not from what was passed: an enum
+    # member or a str subclass goes on the wire as the text it holds, as in the dump.
+    with client(server) as api:
+        submit(api, input_config=_Text("Test text"), title=_Kind.FINISHED)
+        api.list_smart_jobs(
+            job_state=_Kind.FINISHED,  # type: ignore[arg-type]
+            job_type=_Text("TextToSpeech"),
+        )
+
+    first, second = server.received
+    query = dict(item.split("=", 1) for item in first.path.partition("?")[2].split("&"))
+    assert (query["InputConfig"], query["Title"]) == ("Test%20text", "Finished")
+    assert "JobState=Finished" in second.path.split("?")[1].split("&")
+    assert "JobType=TextToSpeech" in second.path.split("?")[1].split("&")
+    assert_verifies(first)

@@ -6,6 +6,8 @@ import json
 from typing import Annotated
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from generator.runtime.wire import JsonString, MaxBytes, WireShapes, compact_json
@@ -117,3 +119,23 @@ def test_the_declared_shape_and_unknown_shapes_are_left_as_they_came() -> None:
 def test_numbers_sent_as_text_are_still_in_the_shapes_unit() -> None:
     old = Segment.model_validate({"text": "a", "begin_time": "846", "end_time": "3386"})
     assert (old.start, old.end) == (0.846, 3.386)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+        max_leaves=20,
+    )
+)
+def test_compact_json_is_what_the_json_module_writes(data: object) -> None:
+    # The encoder built once writes what json.dumps writes with the same options: NaN
+    # and infinities as JavaScript names, non-ASCII as it is, no spaces.
+    expected = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    assert compact_json(data) == expected
+
+
+def test_compact_json_refuses_what_json_cannot_write() -> None:
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        compact_json({"a": object()})
