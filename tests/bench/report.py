@@ -516,7 +516,7 @@ def profile_lines(
         "",
         "Two profilers: a sampling one on the CPU clock (`tests/bench/sampler.py`: its "
         "shares follow CPU time) and cProfile (which charges every Python call, so it "
-        "inflates pure-Python code such as black and httpx against code in C or Rust such "
+        "inflates pure-Python code such as jinja2 and httpx against code in C or Rust such "
         "as pydantic-core; its top functions are in `data/profiles.txt`). A library's time "
         "is what our own code's calls into it took, everything below included.",
         "",
