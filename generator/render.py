@@ -21,7 +21,7 @@ from .ir import (
     Operation,
     Parameter,
 )
-from .python_types import EXACT_INTEGERS
+from .python_types import EXACT_INTEGERS, union
 
 TEMPLATES = Path(__file__).parent / "templates"
 RUNTIME = Path(__file__).parent / "runtime"
@@ -69,6 +69,8 @@ def _environment() -> jinja2.Environment:
     env.filters["pyliteral"] = _literal
     env.filters["pytuple"] = lambda values: repr(tuple(values))
     env.filters["docstring"] = docstring
+    # `T | None` for an argument that may be left out (once, if T already takes None).
+    env.filters["optional"] = lambda annotation: union([annotation, "None"])
     # Names pydantic keeps for itself unless a model says otherwise.
     env.tests["pydantic_namespace"] = lambda name: str(name).startswith("model_")
     env.filters["one_line"] = one_line
