@@ -12,6 +12,9 @@ from ..python_types import annotation
 from . import wire
 from .context import COMPONENT_SCHEMA, Context, clean
 
+# What a reference may say beside `$ref` and is kept: its own words and its default.
+_REF_SIBLINGS = ("description", "default")
+
 
 class Models:
     """Collects every model, hoisting inline objects, and rewrites refs to class names."""
@@ -97,13 +100,15 @@ class Models:
                     where + ("$ref",), "schemas may only refer to components/schemas"
                 )
             key = ref.removeprefix(COMPONENT_SCHEMA)
+            # OpenAPI 3.1 lets a reference say what it is for, and its default, here.
+            siblings = {k: node[k] for k in _REF_SIBLINGS if k in node}
             if self.is_alias(key):
                 inlined = self.alias(key)
                 self.refs[owner] |= self.refs[self.alias_names[key]]
-                return inlined
+                return {**inlined, **siblings}
             target = self.component(key)
             self.refs[owner].add(target)
-            return {"$ref": COMPONENT_SCHEMA + target}
+            return {"$ref": COMPONENT_SCHEMA + target, **siblings}
         wire.check(self.ctx, node, where)
         check_enum(self.ctx, node, where)
         out: dict[str, Any] = {}

@@ -14,8 +14,10 @@ from typing import Any
 
 import pydantic
 import pytest
+import yaml
 
 from generator import python_types
+from generator.ir_build import build
 from generator.models import declarations
 from generator.pipeline import build_api
 from tests.support.generate import generated_package
@@ -73,6 +75,8 @@ components:
         inner: {$ref: '#/components/schemas/Inner'}
         wrapped: {allOf: [{$ref: '#/components/schemas/Inner'}]}
         preset: {anyOf: [{$ref: '#/components/schemas/Inner'}, {type: 'null'}], default: {x: 2}}
+        fallback: {$ref: '#/components/schemas/Inner', default: {x: 4}}
+        described: {$ref: '#/components/schemas/Inner', description: Its own words.}
         step: {type: number, multipleOf: 0.5}
         site: {type: string, format: uri}
         day: {type: string, format: date}
@@ -176,6 +180,15 @@ def test_defaults_are_the_schemas_and_a_models_default_is_a_model(models: Any) -
     assert made.rate == 16000
     assert isinstance(made.preset, models.Inner) and made.preset.x == 2
     assert made.level is None and made.inner is None
+    # A default beside a `$ref` is the model's default too.
+    assert isinstance(made.fallback, models.Inner) and made.fallback.x == 4
+
+
+def test_a_reference_keeps_its_own_description() -> None:
+    api = build(yaml.safe_load(SPEC), "shapes-example", "spec.yaml", "")
+    thing = next(m for m in api.models if m.name == "Thing")
+    assert thing.field("described").description == "Its own words."
+    assert thing.field("inner").description == "A nested model."  # borrowed
 
 
 def test_a_class_named_like_a_runtime_name_is_renamed_not_shadowing(
