@@ -5,7 +5,6 @@ then the type aliases of the non-object components."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,6 +25,8 @@ _IMPORTED = {
     "AwareDatetime": "pydantic",
     "date": "datetime",
     "datetime": "datetime",
+    "JsonString": "._runtime.wire",
+    "MaxBytes": "._runtime.wire",
 }
 _EXACT_INTEGERS = f'''
 
@@ -127,52 +128,38 @@ def _json_models(models: list[Model]) -> tuple[str, str]:
     every annotation on import. Only a name that cannot come first (a cycle) is quoted.
     """
     fields = {m.name: declarations(m) for m in models}
-    models = _definition_order(models, fields)
-    fields = _forward_quoted(models, fields)
-    body = render_json_models(models, fields)
-    used = {
-        name
-        for d in _flatten(fields.values())
-        for name in _WORD.findall(_TEXT.sub("", d.annotation))
-    }
-    runtime = set(
-        _RUNTIME_NAME.findall(
-            " ".join(
-                str(p.get("x-python-type", ""))
-                for m in models
-                for p in m.schema.get("properties", {}).values()
-            )
-        )
+    used = {name for group in fields.values() for d in group for name in _words(d)}
+    models = _dependency_order(
+        models,
+        {
+            m.name: [n for d in fields[m.name] for n in sorted(_words(d))]
+            for m in models
+        },
     )
-    if any(m.wire_shapes for m in models):
-        runtime.add("WireShapes")
-    pydantic = {"ConfigDict"} | (
-        {"BaseModel"} if not all(m.wire_shapes for m in models) else set()
-    )
-    by_module: dict[str, set[str]] = {"pydantic": pydantic}
+    body = render_json_models(models, _forward_quoted(models, fields))
+    by_module: dict[str, set[str]] = {"pydantic": {"ConfigDict"}}
     for name, module in _IMPORTED.items():
         if name in used:
             by_module.setdefault(module, set()).add(name)
+    if any(m.wire_shapes for m in models):
+        by_module.setdefault("._runtime.wire", set()).add("WireShapes")
+    if not all(m.wire_shapes for m in models):
+        by_module["pydantic"].add("BaseModel")
     lines = ["\n"]
     for module, names in sorted(by_module.items()):
         lines.append(f"from {module} import {', '.join(sorted(names))}\n")
-    if runtime:
-        lines.append(f"from ._runtime.wire import {', '.join(sorted(runtime))}\n")
     return "".join(lines), body
 
 
-def _named(declaration: Declaration, names: set[str]) -> set[str]:
-    """The `names` an annotation uses (words inside its text aside)."""
-    return set(_WORD.findall(_TEXT.sub("", declaration.annotation))) & names
+def _words(declaration: Declaration) -> set[str]:
+    """The names an annotation uses (words inside its text aside)."""
+    return set(_WORD.findall(_TEXT.sub("", declaration.annotation)))
 
 
-def _definition_order(
-    models: list[Model], fields: dict[str, list[Declaration]]
-) -> list[Model]:
-    """Each model after the models its fields name, where a cycle allows; otherwise in
-    the IR's order."""
+def _dependency_order(models: list[Model], uses: dict[str, list[str]]) -> list[Model]:
+    """Each model after the models it uses (the names, in the order it uses them: other
+    words are passed over), where a cycle allows; otherwise in the given order."""
     by_name = {m.name: m for m in models}
-    names = set(by_name)
     done: list[Model] = []
     seen: set[str] = set()
 
@@ -180,8 +167,8 @@ def _definition_order(
         if model.name in seen:
             return
         seen.add(model.name)
-        for declaration in fields[model.name]:
-            for name in sorted(_named(declaration, names)):
+        for name in uses[model.name]:
+            if name in by_name:
                 visit(by_name[name])
         done.append(model)
 
@@ -201,17 +188,12 @@ def _forward_quoted(
     for model in models:
         out[model.name] = [
             replace(d, annotation=repr(d.annotation))
-            if _named(d, names) - defined
+            if (_words(d) & names) - defined
             else d
             for d in fields[model.name]
         ]
         defined.add(model.name)
     return out
-
-
-def _flatten(groups: Iterable[list[Declaration]]) -> Iterable[Declaration]:
-    for group in groups:
-        yield from group
 
 
 def _xml_imports(models: list[Model]) -> str:
@@ -249,23 +231,13 @@ def _xml_imports(models: list[Model]) -> str:
 def _in_use_order(models: list[Model]) -> list[Model]:
     """Each model after the models its fields name: a name is then resolved when its
     class is made (deferred classes would otherwise resolve it on first use)."""
-    by_name = {m.name: m for m in models}
-    done: list[Model] = []
-    seen: set[str] = set()
-
-    def visit(model: Model) -> None:
-        if model.name in seen:
-            return
-        seen.add(model.name)
-        for field in model.fields:
-            for name in re.findall(r"\w+", field.annotation):
-                if name in by_name and name != model.name:
-                    visit(by_name[name])
-        done.append(model)
-
-    for model in models:
-        visit(model)
-    return done
+    return _dependency_order(
+        models,
+        {
+            m.name: [n for f in m.fields for n in _WORD.findall(f.annotation)]
+            for m in models
+        },
+    )
 
 
 def _type_aliases(aliases: tuple[Alias, ...]) -> tuple[str, str]:

@@ -52,7 +52,7 @@ def annotation(
         return ref.removeprefix(COMPONENT_SCHEMA)
     if checked and isinstance(schema.get("x-python-type"), str):
         return str(schema["x-python-type"])
-    if _is_json_string(schema):
+    if is_json_string(schema):
         # Callers see the document, not the string it travels in.
         return annotation(schema["contentSchema"], checked, strict)
     types = schema.get("type")
@@ -71,7 +71,7 @@ def annotation(
             and any(_is_integer(v) for v in values)
             and not any(isinstance(v, bool) for v in values)
         ):
-            text = f"Annotated[{text}, BeforeValidator({EXACT_INTEGERS})]"
+            text = exact_integers(text)
     elif "const" in schema and schema["const"] is not None:
         text = f"Literal[{naming.literal(schema['const'])}]"
     elif types == "string" and schema.get("format") in FORMATS:
@@ -108,6 +108,11 @@ def annotation(
     return f"{text} | None" if nullable and text != "Any" else text
 
 
+def exact_integers(literal: str) -> str:
+    """An integer `Literal` that refuses `True` and `1.0` (for a strict model)."""
+    return f"Annotated[{literal}, BeforeValidator({EXACT_INTEGERS})]"
+
+
 def checks(schema: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """A schema's own checks as `Field` keywords: (keyword, value), in a fixed order.
     An array's item counts are its length; everything else's are as named."""
@@ -119,7 +124,8 @@ def checks(schema: Mapping[str, Any]) -> list[tuple[str, Any]]:
 
 def field_call(pairs: list[tuple[str, Any]]) -> str:
     """`Field(keyword=value, ...)` for (keyword, value) pairs."""
-    return "Field(" + ", ".join(f"{k}={_value(v)}" for k, v in pairs) + ")"
+    # Bounds are numbers and patterns text: as Python literals, text double-quoted.
+    return "Field(" + ", ".join(f"{k}={naming.literal(v)}" for k, v in pairs) + ")"
 
 
 def union(members: list[str]) -> str:
@@ -166,7 +172,8 @@ def _is_array(schema: Mapping[str, Any]) -> bool:
     return types == "array" or (isinstance(types, list) and "array" in types)
 
 
-def _is_json_string(schema: Mapping[str, Any]) -> bool:
+def is_json_string(schema: Mapping[str, Any]) -> bool:
+    """JSON inside a string: `contentMediaType: application/json` with a `contentSchema`."""
     return schema.get("contentMediaType") == JSON and isinstance(
         schema.get("contentSchema"), dict
     )
@@ -179,8 +186,3 @@ def _single_all_of(schema: Mapping[str, Any]) -> bool:
         and len(branches) == 1
         and isinstance(branches[0], dict)
     )
-
-
-def _value(value: Any) -> str:
-    # Bounds are numbers and patterns text: as Python literals, text double-quoted.
-    return naming.literal(value)

@@ -21,7 +21,7 @@ from .ir import (
     Operation,
     Parameter,
 )
-from .python_types import EXACT_INTEGERS, union
+from .python_types import exact_integers, union
 
 TEMPLATES = Path(__file__).parent / "templates"
 RUNTIME = Path(__file__).parent / "runtime"
@@ -550,7 +550,7 @@ def _xml_annotation(field: Field, strict: bool) -> str:
     `strict`: the field of a model a client sends."""
     annotation = field.annotation
     if strict and re.match(r"Literal\[-?\d", annotation):
-        annotation = f"Annotated[{annotation}, BeforeValidator({EXACT_INTEGERS})]"
+        annotation = exact_integers(annotation)
     if field.constraints:
         checks = ", ".join(f"{key}={value!r}" for key, value in field.constraints)
         annotation = f"Annotated[{annotation}, Field({checks})]"

@@ -10,8 +10,6 @@ from ..errors import SpecError, pointer, pointer_parts
 if TYPE_CHECKING:
     from ..xsd_read import Schema
 
-COMPONENT_SCHEMA = "#/components/schemas/"
-
 
 class Context:
     """The document being read and how to name its places in errors."""

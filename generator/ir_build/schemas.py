@@ -8,9 +8,9 @@ from typing import Any
 from .. import naming
 from ..errors import pointer
 from ..ir import Field, Model
-from ..python_types import annotation
+from ..python_types import COMPONENT_SCHEMA, annotation
 from . import wire
-from .context import COMPONENT_SCHEMA, Context, clean
+from .context import Context, clean
 
 # What a reference may say beside `$ref` and is kept: its own words and its default.
 _REF_SIBLINGS = ("description", "default")

@@ -18,18 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..python_types import JSON, is_json_string
 from .context import Context
 
-JSON = "application/json"
 WIRE_MODULE = "_runtime.wire"
 # Extensions the schema rewrite keeps, for this module and the models step to read.
 KEPT_EXTENSIONS = ("x-sdkgen-max-bytes", "x-sdkgen-wire-shapes")
-
-
-def is_json_string(schema: Mapping[str, Any]) -> bool:
-    return schema.get("contentMediaType") == JSON and isinstance(
-        schema.get("contentSchema"), dict
-    )
 
 
 def check(ctx: Context, schema: Any, where: tuple[Any, ...]) -> None:

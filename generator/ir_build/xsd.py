@@ -19,11 +19,11 @@ from typing import Any
 
 from .. import naming
 from ..ir import Field, Model
+from ..python_types import SCALARS
 from ..xsd_read import Attribute, ComplexType, Element, Schema, SimpleType
 from .context import Context, clean
 from .schemas import reachable
 
-_PYTHON = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
 _FACETS = {
     "minInclusive": "ge",
     "maxInclusive": "le",
@@ -244,7 +244,7 @@ class _Reader:
 
 def _simple(xsd_type: SimpleType) -> tuple[str, list[tuple[str, Any]]]:
     """The Python type of a simple type and the checks its facets make."""
-    python = _PYTHON[xsd_type.kind]
+    python = SCALARS[xsd_type.kind]
     if xsd_type.enumeration:
         values = [int(v) if python == "int" else v for v in xsd_type.enumeration]
         return "Literal[" + ", ".join(json.dumps(v) for v in values) + "]", []
