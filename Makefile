@@ -46,7 +46,7 @@ record: $(STAMP)
 
 # Benchmarks (tests/bench/): generation and client speed side by side with the peers and
 # the official SDKs, which the `bench` extra of pyproject.toml installs here (and only
-# here). Writes docs/bench/ (results.md, the plots, the measurements). About 15 minutes.
+# here). Writes docs/bench/ (results.md, the plots, the measurements). About 20 minutes.
 BENCH_DEPS = $(shell $(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print(" ".join(p["optional-dependencies"]["bench"]))')
 BENCH_STAMP := $(VENV)/.bench-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 

@@ -4,7 +4,7 @@ synthetic spec at 10, 100 and 1,000 operations against the peers, in the same ru
 Runs are interleaved (run 1 of every tool, then run 2, …, the order rotating), so a noisy
 spell of the shared machine falls on all the tools alike; each figure is the median. Each
 run writes into an empty folder. At 1,000 operations every tool gets `--large-runs` runs
-(1 by default, for the time budget) and is stopped after `--cap` seconds: a stopped run is
+(5 by default, like the smaller sizes) and is stopped after `--cap` seconds: a stopped run is
 reported as "> cap".
 """
 
@@ -214,7 +214,7 @@ def scaling(
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--large-runs", type=int, default=1)
+    parser.add_argument("--large-runs", type=int, default=5)
     parser.add_argument("--cap", type=float, default=120.0)
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--skip-repository", action="store_true")

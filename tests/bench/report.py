@@ -304,8 +304,8 @@ def generation_lines(generation: dict[str, Any]) -> list[str]:
         ),
         "",
         f"10 and 100 operations: median of {generation['runs']} runs; 1,000 operations: "
-        f"{generation.get('large_runs', 1)} run per tool, each stopped after {cap:.0f} s "
-        "(the time budget of `make bench`). What each produces: "
+        f"median of {generation.get('large_runs', 1)} runs per tool, each stopped after "
+        f"{cap:.0f} s. What each produces: "
         + "; ".join(f"{name}: {what}" for name, what in generation["tools"].items())
         + ". "
         + " ".join(
