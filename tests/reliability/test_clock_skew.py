@@ -233,21 +233,24 @@ def call_of(request: Received) -> str:
     return found.group()
 
 
-def crowded(name: str, mode: Mode) -> tuple[str, Outcome, list[Received]]:
-    """CONCURRENT[mode] reads at once (each of a job of its own) on one fresh client,
-    against a server whose clock runs AHEAD and which answers after LATENCY: each call's
-    first request is signed with this machine's clock, and most are refused after the
-    first refusal has set the client's offset."""
+def crowded(
+    name: str, mode: Mode, op: Op = "read"
+) -> tuple[str, Outcome, list[Received]]:
+    """CONCURRENT[mode] calls at once (reads: each of a job of its own) on one fresh
+    client, against a server whose clock runs AHEAD and which answers after LATENCY:
+    each call's first request is signed with this machine's clock, and most are refused
+    after the first refusal has set the client's offset."""
     pkg = package(name)
 
     def script(request: Received) -> Answer:
         now = time.time() + AHEAD
         if abs(signed_time(pkg, request) - now) <= WINDOW:
-            return pkg.answer("read", call_of(request), header_delay=LATENCY)
+            job = call_of(request) if op == "read" else JOB
+            return pkg.answer(op, job, header_delay=LATENCY)
         return dataclasses.replace(refusal(pkg, http_date(now)), header_delay=LATENCY)
 
     reads = [
-        pkg.operation("read", f"job-skew-{number:02d}")
+        pkg.operation(op, f"job-skew-{number:02d}")
         for number in range(CONCURRENT[mode])
     ]
     run: Callable[[Any], Any]
@@ -276,7 +279,7 @@ def crowded(name: str, mode: Mode) -> tuple[str, Outcome, list[Received]]:
         run = async_action
     with FaultServer(script) as server:
         outcome = call(pkg, mode, server.url, run)
-    return f"{name} {mode}", outcome, server.received
+    return f"{name} {mode} {op}", outcome, server.received
 
 
 def test_calls_in_flight_when_the_skew_is_found_are_each_resent_once(
@@ -314,6 +317,26 @@ def test_calls_in_flight_when_the_skew_is_found_are_each_resent_once(
             )
             assert all(abs(moment) <= 5 for moment in refused), (label, refused)
             assert abs(accepted - AHEAD) <= 5, (label, accepted)
+
+
+def test_submits_in_flight_when_the_skew_is_found_all_go_through() -> None:
+    # The submits cannot be told apart at the server: all succeed, with one accepted
+    # request each, and no more requests refused than there are calls.
+    for name, mode in ((name, mode) for name in NAMES for mode in CONCURRENT):
+        label, outcome, received = crowded(name, mode, "submit")
+        pkg = package(name)
+        assert outcome.error is None, (label, outcome.error)
+        failed = [r for r in outcome.result if isinstance(r, BaseException)]
+        assert not failed, (label, f"{len(failed)} of {len(outcome.result)}", failed)
+        assert all(usable(pkg, "submit", result) for result in outcome.result), label
+        lead = [signed_time(pkg, r) - received_clock(r) for r in received]
+        accepted = sum(abs(moment - AHEAD) <= 5 for moment in lead)
+        refused = sum(abs(moment) <= 5 for moment in lead)
+        assert accepted == CONCURRENT[mode], (label, lead)
+        assert 2 <= refused <= CONCURRENT[mode] == len(received) - refused, (
+            label,
+            lead,
+        )
 
 
 def received_clock(request: Received) -> float:
