@@ -57,6 +57,10 @@ logger = logging.getLogger(__name__.rsplit(".", 2)[0])
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
+# The request extension holding the clock offset a request was signed with (httpx hands
+# its own `response.request` back; transports ignore extensions they do not know).
+_SIGNED_OFFSET = "tts_sdkgen.clock_offset"
+
 DEFAULT_CONCURRENCY = 20
 """Calls a client runs at once when its http_client's pool cannot be read (the number of
 connections httpx keeps alive by default)."""
@@ -134,8 +138,10 @@ class Core:
         self.user_agent = user_agent
         # Seconds the server's clock is ahead of this machine's, as the last clock-skew
         # answer's `Date` told; every request is signed at time.time() + clock_offset.
-        # One attribute, written whole: calls running at once may all read it.
+        # One attribute, read once per request and written whole under the lock: calls
+        # running at once may all read it, and refusals of several may come back at once.
         self.clock_offset = 0.0
+        self._offset_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"Core(base_url={self.base_url!r}, auth={self.auth!r})"
@@ -157,7 +163,8 @@ class Core:
         body = call.body or b""
         headers = self._headers(call)
         _check_headers(headers)
-        now = time.time() + self.clock_offset
+        offset = self.clock_offset
+        now = time.time() + offset
         headers.update(self.auth.sign(call.method, str(url), headers, body, now=now))
         headers["User-Agent"] = self.user_agent
         timeouts = (
@@ -170,7 +177,7 @@ class Core:
             url,
             headers=headers,
             content=body,
-            extensions={"timeout": timeouts},
+            extensions={"timeout": timeouts, _SIGNED_OFFSET: offset},
         )
 
     def unsigned(self, call: Call) -> httpx.Request:
@@ -327,12 +334,11 @@ class Core:
             self.auth, TokenAuth
         ):
             server = _server_time(response.headers)
-            local = time.time()
-            # Measured against what was signed: the offset in use, if any, included.
-            if server is not None and abs(server - local - self.clock_offset) > (
-                _SKEW_EVIDENCE
-            ):
-                offset = server - local
+            offset = server - time.time() if server is not None else None
+            # Measured against the offset this request was signed with, not the client's:
+            # another call's refusal may have corrected that since this one was sent.
+            signed = response.request.extensions.get(_SIGNED_OFFSET, self.clock_offset)
+            if offset is not None and abs(offset - signed) > _SKEW_EVIDENCE:
                 if resigned or time.monotonic() >= deadline:
                     why = (
                         "after signing once more with the offset of the first refusal"
@@ -348,15 +354,7 @@ class Core:
                         request_id=error.request_id,
                         body=error.body,
                     ) from error
-                logger.warning(
-                    "%s %s: the server's clock is %+.0f s from this machine's (%s); "
-                    "signing with that offset from now on",
-                    call.method,
-                    call.path,
-                    offset,
-                    error.code,
-                )
-                self.clock_offset = offset
+                self._correct_offset(call, error, offset)
                 return None
         elif _covered(error.code, shape.throttling_codes):
             delay = self._retry_delay(
@@ -365,6 +363,24 @@ class Core:
             if delay is not None:
                 return delay
         raise error
+
+    def _correct_offset(self, call: Call, error: APIStatusError, offset: float) -> None:
+        """Sign every request from now on at `offset` from this machine's clock, unless
+        another call's refusal has already set the client's offset to about it (the
+        calls in flight when the first refusal came back: each is signed again with the
+        offset that one set, and only the first says so)."""
+        with self._offset_lock:
+            if abs(offset - self.clock_offset) <= _SKEW_EVIDENCE:
+                return
+            self.clock_offset = offset
+        logger.warning(
+            "%s %s: the server's clock is %+.0f s from this machine's (%s); "
+            "signing with that offset from now on",
+            call.method,
+            call.path,
+            offset,
+            error.code,
+        )
 
     def expired(self, call: Call) -> APITimeoutError:
         """The error of a call whose deadline passed before it could be sent."""

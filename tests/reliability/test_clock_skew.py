@@ -14,11 +14,14 @@ header of the package's signer, against a clock of its own that runs ahead of th
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime
 import email.utils
 import importlib
 import inspect
+import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -211,6 +214,129 @@ def test_a_skewed_clock_costs_one_resend_and_is_remembered_by_the_client() -> No
         # The same request went again (a submit too: the service refused it unread).
         assert received[1].body == received[0].body, label
         assert received[1].path == received[0].path, label
+
+
+# Many calls in flight when the first refusal comes back.
+
+CONCURRENT: dict[Mode, int] = {
+    "async": 20,
+    "sync": 8,
+}  # async calls at once; threads on one sync client
+CALL_ID = re.compile(r"job-skew-\d\d")
+LATENCY = 0.3  # seconds before each answer: every call is sent before the first returns
+
+
+def call_of(request: Received) -> str:
+    """Which call sent `request`: the job id it reads (in the path or the body)."""
+    found = CALL_ID.search(request.path + request.body.decode())
+    assert found is not None, request
+    return found.group()
+
+
+def crowded(
+    name: str, mode: Mode, op: Op = "read"
+) -> tuple[str, Outcome, list[Received]]:
+    """CONCURRENT[mode] calls at once (reads: each of a job of its own) on one fresh
+    client, against a server whose clock runs AHEAD and which answers after LATENCY:
+    each call's first request is signed with this machine's clock, and most are refused
+    after the first refusal has set the client's offset."""
+    pkg = package(name)
+
+    def script(request: Received) -> Answer:
+        now = time.time() + AHEAD
+        if abs(signed_time(pkg, request) - now) <= WINDOW:
+            job = call_of(request) if op == "read" else JOB
+            return pkg.answer(op, job, header_delay=LATENCY)
+        return dataclasses.replace(refusal(pkg, http_date(now)), header_delay=LATENCY)
+
+    reads = [
+        pkg.operation(op, f"job-skew-{number:02d}")
+        for number in range(CONCURRENT[mode])
+    ]
+    run: Callable[[Any], Any]
+    if mode == "sync":
+        start = threading.Barrier(len(reads))
+
+        def action(api: Any) -> list[Any]:
+            def one(read: Callable[[Any], Any]) -> Any:
+                start.wait()
+                try:
+                    return read(api)
+                except pkg.errors.APIError as error:
+                    return error
+
+            with ThreadPoolExecutor(len(reads)) as threads:
+                return list(threads.map(one, reads))
+
+        run = action
+    else:
+
+        async def async_action(api: Any) -> list[Any]:
+            return await asyncio.gather(
+                *(read(api) for read in reads), return_exceptions=True
+            )
+
+        run = async_action
+    with FaultServer(script) as server:
+        outcome = call(pkg, mode, server.url, run)
+    return f"{name} {mode} {op}", outcome, server.received
+
+
+def test_calls_in_flight_when_the_skew_is_found_are_each_resent_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Each refusal is judged by the offset its request was signed with, not by the one
+    # another call has stored since; the call is then signed again, once.
+    assert len(NAMES) == 4, NAMES
+    caplog.set_level(logging.WARNING)
+    for name, mode in ((name, mode) for name in NAMES for mode in CONCURRENT):
+        caplog.clear()
+        label, outcome, received = crowded(name, mode)
+        # The client's offset is set once, by the first refusal back; the others find
+        # it set, and say nothing.
+        warnings = [r for r in caplog.records if r.name == name]
+        assert len(warnings) == 1, (label, [r.getMessage() for r in warnings])
+        pkg = package(name)
+        assert outcome.error is None, (label, outcome.error)
+        failed = [r for r in outcome.result if isinstance(r, BaseException)]
+        assert not failed, (label, f"{len(failed)} of {len(outcome.result)}", failed)
+        assert all(usable(pkg, "read", result) for result in outcome.result), label
+        per_call: dict[str, list[Received]] = {}
+        for request in received:
+            per_call.setdefault(call_of(request), []).append(request)
+        assert len(per_call) == CONCURRENT[mode], (label, sorted(per_call))
+        counts = sorted(len(requests) for requests in per_call.values())
+        assert counts[-1] <= 2, (label, counts)
+        # Refusals after the first found the offset already corrected (all of them,
+        # unless this machine was too slow to send every call within LATENCY).
+        assert counts.count(2) >= 2, (label, counts)
+        for requests in per_call.values():
+            # Refused for this machine's clock; signed with the server's, accepted.
+            *refused, accepted = (
+                signed_time(pkg, r) - received_clock(r) for r in requests
+            )
+            assert all(abs(moment) <= 5 for moment in refused), (label, refused)
+            assert abs(accepted - AHEAD) <= 5, (label, accepted)
+
+
+def test_submits_in_flight_when_the_skew_is_found_all_go_through() -> None:
+    # The submits cannot be told apart at the server: all succeed, with one accepted
+    # request each, and no more requests refused than there are calls.
+    for name, mode in ((name, mode) for name in NAMES for mode in CONCURRENT):
+        label, outcome, received = crowded(name, mode, "submit")
+        pkg = package(name)
+        assert outcome.error is None, (label, outcome.error)
+        failed = [r for r in outcome.result if isinstance(r, BaseException)]
+        assert not failed, (label, f"{len(failed)} of {len(outcome.result)}", failed)
+        assert all(usable(pkg, "submit", result) for result in outcome.result), label
+        lead = [signed_time(pkg, r) - received_clock(r) for r in received]
+        accepted = sum(abs(moment - AHEAD) <= 5 for moment in lead)
+        refused = sum(abs(moment) <= 5 for moment in lead)
+        assert accepted == CONCURRENT[mode], (label, lead)
+        assert 2 <= refused <= CONCURRENT[mode] == len(received) - refused, (
+            label,
+            lead,
+        )
 
 
 def received_clock(request: Received) -> float:
