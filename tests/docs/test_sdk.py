@@ -18,6 +18,7 @@ import yaml
 from generator.__main__ import main
 from generator.docs.check import check
 from generator.docs.model import Result
+from generator.docs.sdk.huawei import HuaweiReader
 
 from .support import Key, key
 
@@ -570,3 +571,28 @@ def test_the_real_mappings_name_an_sdk_for_every_api() -> None:
     for pages in sorted(specs.glob("*/docs/pages.yaml")):
         mapping = yaml.safe_load(pages.read_text("utf-8"))
         assert "sdk" in mapping, pages
+
+
+def test_a_model_that_holds_itself_is_read_to_a_finite_depth(sdk_path: Path) -> None:
+    module = write_sdk(
+        sdk_path,
+        """
+        class Node:
+            openapi_types = {"name": "str", "parent": "Node", "children": "list[Node]"}
+            attribute_map = {"name": "name", "parent": "parent", "children": "children"}
+
+            def __init__(self, name=None, parent=None, children=None):
+                self.name = name
+        """,
+    )
+    fields = HuaweiReader().response(importlib.import_module(module), "Node")
+    assert fields is not None
+    name, parent, children = fields
+    assert (name.type, name.required, parent.type) == ("string", True, "object")
+    assert children.type == "array of object"
+    # One level down, Node is not read again: its own Node fields are plain objects.
+    assert parent.children is not None
+    assert [(f.name, f.children) for f in parent.children[1:]] == [
+        ("parent", None),
+        ("children", None),
+    ]

@@ -21,7 +21,6 @@ from types import ModuleType
 from typing import Any
 
 from .model import (
-    MAX_DEPTH,
     SdkError,
     SdkField,
     method_tree,
@@ -48,7 +47,7 @@ class AlibabaReader:
 
     def request(self, module: ModuleType, name: str) -> tuple[SdkField, ...] | None:
         cls = model_class(module, name)
-        return None if cls is None else _fields(module, cls, 0, request=True)
+        return None if cls is None else _fields(module, cls, frozenset(), request=True)
 
     def response(self, module: ModuleType, name: str) -> tuple[SdkField, ...] | None:
         cls = model_class(module, name)
@@ -60,7 +59,7 @@ class AlibabaReader:
         _, body = _type(module, annotations["body"])
         if body is None:
             raise SdkError(f"{name}: its body is not a model")
-        return _fields(module, body, 0, request=False)
+        return _fields(module, body, frozenset(), request=False)
 
 
 def _annotations(cls: type) -> dict[str, str]:
@@ -73,7 +72,7 @@ def _annotations(cls: type) -> dict[str, str]:
 
 
 def _fields(
-    module: ModuleType, cls: type, depth: int, *, request: bool
+    module: ModuleType, cls: type, path: frozenset[type], *, request: bool
 ) -> tuple[SdkField, ...]:
     wire = _wire_names(cls)
     comments = _comments(cls)
@@ -83,8 +82,8 @@ def _fields(
         type_, model = _type(module, annotation)
         comment = comments.get(attribute, [])
         children = None
-        if model is not None and depth < MAX_DEPTH:
-            children = _fields(module, model, depth + 1, request=request)
+        if model is not None and model not in path:
+            children = _fields(module, model, path | {cls}, request=request)
         fields.append(
             SdkField(
                 name=wire.get(attribute, attribute),

@@ -19,7 +19,6 @@ from types import ModuleType
 from typing import Any
 
 from .model import (
-    MAX_DEPTH,
     SdkError,
     SdkField,
     method_tree,
@@ -49,7 +48,7 @@ class HuaweiReader:
         if cls is None:
             return None
         fields: list[SdkField] = []
-        for field in _fields(module, cls, 0):
+        for field in _fields(module, cls, frozenset()):
             if field.name == "body" and field.children is not None:
                 fields += field.children
             else:
@@ -58,10 +57,12 @@ class HuaweiReader:
 
     def response(self, module: ModuleType, name: str) -> tuple[SdkField, ...] | None:
         cls = model_class(module, name)
-        return None if cls is None else _fields(module, cls, 0)
+        return None if cls is None else _fields(module, cls, frozenset())
 
 
-def _fields(module: ModuleType, cls: type, depth: int) -> tuple[SdkField, ...]:
+def _fields(
+    module: ModuleType, cls: type, path: frozenset[type]
+) -> tuple[SdkField, ...]:
     types: Any = getattr(cls, "openapi_types", None)
     names: Any = getattr(cls, "attribute_map", None)
     if not isinstance(types, dict) or not isinstance(names, dict):
@@ -71,8 +72,8 @@ def _fields(module: ModuleType, cls: type, depth: int) -> tuple[SdkField, ...]:
     for attribute, declared in types.items():
         type_, model = _type(module, str(declared))
         children = None
-        if model is not None and depth < MAX_DEPTH:
-            children = _fields(module, model, depth + 1)
+        if model is not None and model not in path:
+            children = _fields(module, model, path | {cls})
         fields.append(
             SdkField(
                 name=str(names.get(attribute, attribute)),

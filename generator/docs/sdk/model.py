@@ -78,6 +78,3 @@ def self_attribute(node: ast.AST) -> str | None:
     ):
         return node.attr
     return None
-
-
-MAX_DEPTH = 12

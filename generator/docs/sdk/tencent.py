@@ -17,7 +17,7 @@ import html
 import re
 from types import ModuleType
 
-from .model import MAX_DEPTH, SdkError, SdkField, method_tree, model_class
+from .model import SdkError, SdkField, method_tree, model_class
 
 _PRIMITIVES = {
     "str": "string",
@@ -38,13 +38,15 @@ class TencentReader:
 
     def request(self, module: ModuleType, name: str) -> tuple[SdkField, ...] | None:
         cls = model_class(module, name)
-        return None if cls is None else _fields(module, cls, 0)
+        return None if cls is None else _fields(module, cls, frozenset())
 
     def response(self, module: ModuleType, name: str) -> tuple[SdkField, ...] | None:
         return self.request(module, name)
 
 
-def _fields(module: ModuleType, cls: type, depth: int) -> tuple[SdkField, ...]:
+def _fields(
+    module: ModuleType, cls: type, path: frozenset[type]
+) -> tuple[SdkField, ...]:
     doc = getattr(cls.__dict__.get("__init__"), "__doc__", None) or ""
     wire = _wire_names(cls)
     descriptions = {name: text for name, text in _PARAM.findall(doc)}
@@ -52,8 +54,8 @@ def _fields(module: ModuleType, cls: type, depth: int) -> tuple[SdkField, ...]:
     for name, declared in _TYPE.findall(doc):
         type_, model = _type(module, declared)
         children = None
-        if model is not None and depth < MAX_DEPTH:
-            children = _fields(module, model, depth + 1)
+        if model is not None and model not in path:
+            children = _fields(module, model, path | {cls})
         fields.append(
             SdkField(
                 name=name,
