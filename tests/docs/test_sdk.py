@@ -480,13 +480,18 @@ def test_alibaba_models_give_wire_names_optionality_and_enums(
 
 
 def test_a_missing_model_class_is_a_difference(tmp_path: Path, sdk_path: Path) -> None:
-    module = write_sdk(
-        sdk_path, HUAWEI.replace("class CreateJobResponse:", "class Other:")
-    )
+    renamed = HUAWEI.replace("class CreateJobResponse:", "class JobAnswer:")
+    module = write_sdk(sdk_path, renamed)
     result = check(write_api(tmp_path, huawei(module), HUAWEI_SPEC), [API])
     assert sdk_keys(result) == [
         Key(OP, "sdk", "CreateJobResponse", "operation", None, "declared")
     ]
+    # Named in pages.yaml, the class is found, and compared as the default one is.
+    config = huawei(module, classes={OP: {"response": "JobAnswer"}})
+    found = check(write_api(tmp_path / "named", config, HUAWEI_SPEC), [API])
+    default = huawei(write_sdk(sdk_path, HUAWEI))
+    expected = check(write_api(tmp_path / "default", default, HUAWEI_SPEC), [API])
+    assert sdk_keys(found) == sdk_keys(expected) != []
 
 
 def test_an_sdk_that_is_not_installed_is_skipped_with_one_line(
