@@ -8,7 +8,7 @@ PACKAGES := $(wildcard generated/*/)
 # Everything pinned in pyproject.toml (the generator runs from this checkout, uninstalled).
 DEPS = $(shell $(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print(" ".join(p["dependencies"] + p["optional-dependencies"]["dev"]))')
 
-.PHONY: generate test lint typecheck golden pytest check-docs record bench clean
+.PHONY: generate test lint typecheck golden pytest check-docs check-docs-sdk record bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,9 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q
 
 # Compare the specs with the vendor pages saved beside them (README: "When a vendor changes
-# its docs"). Exit 1 on drift, 2 on a page that cannot be read.
+# its docs"), and with the official SDKs installed here (`make check-docs-sdk` installs
+# them; an SDK that is not installed is skipped with one line). Exit 1 on drift, 2 on a
+# page that cannot be read.
 check-docs: $(STAMP)
 	@$(BIN)/python -m generator docs check
 
@@ -57,6 +59,11 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m tests.bench
+
+# check-docs with the official SDKs of the bench extra installed: every spec is compared
+# with its SDK's model classes too.
+check-docs-sdk: $(BENCH_STAMP)
+	@$(BIN)/python -m generator docs check
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

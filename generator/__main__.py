@@ -1,5 +1,6 @@
 """Command line: `python -m generator generate [API …] [--check] [--force]`, and
-`python -m generator docs check [API …] [--page FILE --operation ID] [--format text|json]`."""
+`python -m generator docs check [API …] [--page FILE --operation ID] [--format text|json]
+[--no-sdk]`."""
 
 from __future__ import annotations
 
@@ -61,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument(
+        "--no-sdk",
+        action="store_true",
+        help="compare the pages only, not the official SDKs (installed or not)",
+    )
+    check.add_argument(
         "--specs", type=Path, default=pipeline.REPO / "specs", help=argparse.SUPPRESS
     )
     return parser
@@ -95,7 +101,7 @@ def _docs_check(args: argparse.Namespace) -> int:
     elif args.operation is not None:
         print("error: --operation goes with --page", file=sys.stderr)
         return 2
-    result = check(args.specs, apis, request)
+    result = check(args.specs, apis, request, sdk=not args.no_sdk)
     if args.format == "json":
         print(json_report(result))
     else:

@@ -2,7 +2,8 @@
 
 `python -m generator docs check` (`make check-docs`) reads each API's `docs/pages.yaml`,
 parses the pages it names with their layout's parser, walks the spec, and reports every
-difference, grouped by API and operation.
+difference, grouped by API and operation; then, when the API's official SDK is installed,
+the differences between the spec and the SDK's model classes (`sdk/`).
 
 | module | job |
 |---|---|
@@ -18,4 +19,5 @@ difference, grouped by API and operation.
 | `examples.py` | page examples against the spec's schemas |
 | `check.py` | the order of the steps, and accepted differences |
 | `report.py` | the text and the JSON report |
+| `sdk/` | the official SDKs' model classes against the spec: one reader per SDK style |
 """

@@ -1,4 +1,5 @@
-"""The order of the steps: mapping → spec → each page (parse, compare) → accepted.
+"""The order of the steps: mapping → spec → each page (parse, compare) → accepted →
+the official SDK, when `pages.yaml` names one and it is installed (compare → accepted).
 
 An API is checked when `specs/<api>/docs/pages.yaml` exists. An API that has saved pages
 but no mapping is an error: its pages would otherwise pass unchecked.
@@ -15,7 +16,9 @@ from .compare import compare_tables
 from .examples import check_example
 from .layouts import LAYOUTS
 from .mapping import FILE, Accepted, DocsMapping, PageEntry, read_mapping
-from .model import Difference, Finding, Page, PageError, Result
+from .model import Difference, Finding, Page, PageError, Result, Source
+from .sdk import READERS
+from .sdk.run import run_sdk
 from .source import read_source
 from .spec_view import Resolver, SpecOperation, operations
 
@@ -30,10 +33,13 @@ class PageRequest:
     operation: str | None
 
 
-def check(specs: Path, apis: list[str], page: PageRequest | None = None) -> Result:
+def check(
+    specs: Path, apis: list[str], page: PageRequest | None = None, *, sdk: bool = True
+) -> Result:
+    """`sdk=False` compares the pages only; so does checking one page (`page`)."""
     result = Result(apis=list(apis))
     for api in apis:
-        _check_api(specs, api, page, result)
+        _check_api(specs, api, page, result, sdk=sdk and page is None)
     return result
 
 
@@ -45,7 +51,7 @@ def _display(specs: Path, path: Path) -> str:
 
 
 def _check_api(
-    specs: Path, api: str, request: PageRequest | None, result: Result
+    specs: Path, api: str, request: PageRequest | None, result: Result, *, sdk: bool
 ) -> None:
     folder = specs / api
     docs = folder / "docs"
@@ -68,7 +74,7 @@ def _check_api(
         return
     try:
         mapping = read_mapping(
-            mapping_path, _display(specs, mapping_path), set(LAYOUTS)
+            mapping_path, _display(specs, mapping_path), set(LAYOUTS), set(READERS)
         )
         spec_display = _display(specs, folder / SPEC_FILE)
         document = load_openapi(folder / SPEC_FILE, spec_display)
@@ -117,6 +123,17 @@ def _check_api(
             continue
         findings = check_page(page, entry, spec_operations, resolver)
         result.differences += _accept(api, display, findings, entry.accepted)
+    if sdk and mapping.sdk is not None:
+        try:
+            run = run_sdk(mapping.sdk, spec_operations, resolver)
+        except PageError as error:
+            result.errors.append(error)
+            return
+        result.sdks[api] = run.status
+        if run.status.compared:
+            result.differences += _accept(
+                api, run.display, run.findings, mapping.sdk.accepted, "sdk"
+            )
 
 
 def _requested(
@@ -198,7 +215,11 @@ def check_page(
 
 
 def _accept(
-    api: str, page: str, findings: list[Finding], accepted: tuple[Accepted, ...]
+    api: str,
+    page: str,
+    findings: list[Finding],
+    accepted: tuple[Accepted, ...],
+    source: Source = "page",
 ) -> list[Difference]:
     # An accepted difference covers every finding like it (lines do not count): the
     # same slip in three examples is one entry.
@@ -223,6 +244,7 @@ def _accept(
                 line=finding.line,
                 status="drift" if match is None else "accepted",
                 reason=None if match is None else accepted[match].reason,
+                source=source,
             )
         )
     for index, entry in enumerate(accepted):
@@ -238,8 +260,10 @@ def _accept(
                     page_value=entry.page,
                     spec_value=entry.spec,
                     status="stale",
-                    reason=f"accepted in pages.yaml ({entry.where}) but not on the page "
-                    "any more: remove it",
+                    reason=f"accepted in pages.yaml ({entry.where}) but not "
+                    f"{'on the page' if source == 'page' else 'in the SDK'} any more: "
+                    "remove it",
+                    source=source,
                 )
             )
     return out

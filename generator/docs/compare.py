@@ -132,7 +132,7 @@ def _attributes(
     def finding(kind: str, page_value: str | None, spec_value: str | None) -> Finding:
         return Finding(operation, place, name, kind, page_value, spec_value, page.line)
 
-    if page.type and spec.type and not _same_type(page.type, spec.type):
+    if page.type and spec.type and not same_type(page.type, spec.type):
         yield finding("type", page.type, spec.type)
     if page.required is not None and page.required != spec.required:
         yield finding("required", _yes(page.required), _yes(spec.required))
@@ -155,7 +155,7 @@ def _attributes(
         yield finding("value", _join(facts.values), spec.value)
 
 
-def _same_type(page: str, spec: str) -> bool:
+def same_type(page: str, spec: str) -> bool:
     if page == spec:
         return True
     # "array" says less than "array of string", and contradicts nothing.

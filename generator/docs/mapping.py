@@ -18,13 +18,33 @@ differences the spec keeps on purpose, each with its reason.
 
 An accepted difference covers every finding with its operation, place, field, kind and
 values, wherever on the page it is; one that covers nothing is reported as "stale".
+
+The official SDK, compared when it is installed (generator/docs/sdk/):
+
+    sdk:
+      reader: alibaba                  # how its models describe themselves
+      distribution: alibabacloud-ice20201109   # its pip name
+      version: 6.20.2                  # the version the accepted list was made with
+      module: alibabacloud_ice20201109.models  # where the model classes are
+      classes:                         # optional: when not <operationId>Request/Response
+        GetSmartHandleJob: {request: GetSmartHandleJobRequest, response: …}
+      accepted:                        # as a page's, with the SDK's value as `sdk`;
+        - operation: GetSmartHandleJob # `operation` is required here
+          field: State
+          kind: enum
+          sdk: …
+          spec: …
+          reason: …
+    # or, for an SDK with no model classes to compare:
+    sdk: {distribution: cos-python-sdk-v5, skip: why}
+
 A mistake in the file is an error (exit 2) naming the file and the place in it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +55,8 @@ from .model import Finding, PageError
 from .spec_view import text
 
 FILE = "pages.yaml"
-_TOP = {"layout", "pages"}
+_TOP = {"layout", "pages", "sdk"}
+_SDK = {"reader", "distribution", "version", "module", "classes", "accepted", "skip"}
 _PAGE = {"operation", "also", "layout", "accepted"}
 _ACCEPTED = {"operation", "place", "field", "kind", "page", "spec", "reason"}
 
@@ -72,16 +93,39 @@ class PageEntry:
 
 
 @dataclass(frozen=True)
+class SdkConfig:
+    distribution: str
+    skip: str | None = None  # why this SDK is not compared
+    reader: str = ""
+    version: str = ""
+    module: str = ""
+    # operationId -> (request class, response class), where not the default names
+    classes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    accepted: tuple[Accepted, ...] = ()
+
+    def class_names(self, operation: str) -> tuple[str, str]:
+        return self.classes.get(
+            operation, (f"{operation}Request", f"{operation}Response")
+        )
+
+
+@dataclass(frozen=True)
 class DocsMapping:
     display: str
     layout: str
     pages: tuple[PageEntry, ...]
+    sdk: SdkConfig | None = None
 
     def entry(self, file: str) -> PageEntry | None:
         return next((page for page in self.pages if page.file == file), None)
 
 
-def read_mapping(path: Path, display: str, layouts: set[str]) -> DocsMapping:
+def read_mapping(
+    path: Path,
+    display: str,
+    layouts: set[str],
+    readers: frozenset[str] | set[str] = frozenset(),
+) -> DocsMapping:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -91,16 +135,19 @@ def read_mapping(path: Path, display: str, layouts: set[str]) -> DocsMapping:
         raise PageError(display, line, f"YAML syntax error: {error.problem}") from None
     except yaml.YAMLError as error:
         raise PageError(display, None, f"YAML error: {error}") from None
-    return _Reader(display, layouts).read(document)
+    return _Reader(display, layouts, readers).read(document)
 
 
 Where = tuple[object, ...]
 
 
 class _Reader:
-    def __init__(self, display: str, layouts: set[str]) -> None:
+    def __init__(
+        self, display: str, layouts: set[str], readers: frozenset[str] | set[str]
+    ) -> None:
         self.display = display
         self.layouts = layouts
+        self.readers = readers
 
     def fail(self, where: Where, message: str) -> PageError:
         return PageError(self.display, None, f"{pointer(*where) or '/'}: {message}")
@@ -156,13 +203,67 @@ class _Reader:
                     ),
                 )
             )
-        return DocsMapping(self.display, default, tuple(entries))
+        sdk = None if "sdk" not in top else self.sdk(top["sdk"], ("sdk",))
+        return DocsMapping(self.display, default, tuple(entries), sdk)
 
-    def accepted(self, item: Any, where: Where, operation: str) -> Accepted:
-        node = self.mapping(item, where, _ACCEPTED)
-        for key in ("field", "kind", "page", "spec", "reason"):
+    def sdk(self, node: Any, where: Where) -> SdkConfig:
+        config = self.mapping(node, where, _SDK)
+        distribution = self.string(
+            config.get("distribution"), where + ("distribution",)
+        )
+        if "skip" in config:
+            return SdkConfig(
+                distribution, skip=self.string(config["skip"], where + ("skip",))
+            )
+        reader = self.string(config.get("reader"), where + ("reader",))
+        if reader not in self.readers:
+            known = ", ".join(sorted(self.readers))
+            raise self.fail(
+                where + ("reader",), f"unknown reader {reader!r} (known: {known})"
+            )
+        classes: dict[str, tuple[str, str]] = {}
+        at = where + ("classes",)
+        for operation, names in self.mapping(
+            config.get("classes", {}), at, None
+        ).items():
+            pair = self.mapping(names, at + (operation,), {"request", "response"})
+            default = (f"{operation}Request", f"{operation}Response")
+            classes[str(operation)] = (
+                self.string(
+                    pair.get("request", default[0]), at + (operation, "request")
+                ),
+                self.string(
+                    pair.get("response", default[1]), at + (operation, "response")
+                ),
+            )
+        accepted = config.get("accepted", [])
+        if not isinstance(accepted, list):
+            raise self.fail(where + ("accepted",), "expected a list")
+        return SdkConfig(
+            distribution=distribution,
+            reader=reader,
+            # Optional: YAML reads 6.20 as a number, so any scalar is taken as text.
+            version=""
+            if "version" not in config
+            else self.string(text(config["version"]), where + ("version",)),
+            module=self.string(config.get("module"), where + ("module",)),
+            classes=classes,
+            accepted=tuple(
+                self.accepted(item, where + ("accepted", i), None, value="sdk")
+                for i, item in enumerate(accepted)
+            ),
+        )
+
+    def accepted(
+        self, item: Any, where: Where, operation: str | None, value: str = "page"
+    ) -> Accepted:
+        node = self.mapping(item, where, _ACCEPTED - {"page"} | {value})
+        required = ("operation",) if operation is None else ()
+        for key in (*required, "field", "kind", value, "spec", "reason"):
             if key not in node:
-                raise self.fail(where, f"missing {key!r} (page and spec may be null)")
+                raise self.fail(
+                    where, f"missing {key!r} ({value} and spec may be null)"
+                )
         field = node["field"]
         if not isinstance(field, str):
             raise self.fail(where + ("field",), "expected a string ('' for the page)")
@@ -171,11 +272,11 @@ class _Reader:
             return self.string(node[key], where + (key,)) if key in node else default
 
         return Accepted(
-            operation=optional("operation", operation) or operation,
+            operation=optional("operation", operation) or "",
             place=optional("place", None),
             field=field,
             kind=self.string(node["kind"], where + ("kind",)),
-            page=None if node["page"] is None else text(node["page"]),
+            page=None if node[value] is None else text(node[value]),
             spec=None if node["spec"] is None else text(node["spec"]),
             reason=" ".join(self.string(node["reason"], where + ("reason",)).split()),
             where=pointer(*where),

@@ -10,6 +10,8 @@ from typing import Literal
 Place = Literal["path", "query", "header", "body", "request", "response"]
 Direction = Literal["request", "response"]
 Status = Literal["drift", "accepted", "stale"]
+# What the spec was compared with: a saved page, or the official SDK's model classes.
+Source = Literal["page", "sdk"]
 
 
 class PageError(Exception):
@@ -148,11 +150,14 @@ class Difference:
     line: int | None = None
     status: Status = "drift"
     reason: str | None = None
+    # "sdk": `page` names the SDK and its version, `page_value` is the SDK's value.
+    source: Source = "page"
 
     def as_json(self) -> dict[str, object]:
         return {
             "api": self.api,
             "operation": self.operation,
+            "source": self.source,
             "page": self.page,
             "line": self.line,
             "place": self.place,
@@ -165,6 +170,24 @@ class Difference:
         }
 
 
+@dataclass(frozen=True)
+class SdkStatus:
+    """Whether an API's official SDK was compared, and the one line that says so."""
+
+    distribution: str
+    version: str | None  # the installed version; None when not installed
+    compared: bool
+    note: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "distribution": self.distribution,
+            "version": self.version,
+            "compared": self.compared,
+            "note": self.note,
+        }
+
+
 @dataclass
 class Result:
     """Everything one run found."""
@@ -174,6 +197,7 @@ class Result:
     differences: list[Difference] = field(default_factory=list)
     errors: list[PageError] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # api -> why not checked
+    sdks: dict[str, SdkStatus] = field(default_factory=dict)  # api -> its SDK
 
     @property
     def exit_code(self) -> int:

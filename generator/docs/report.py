@@ -5,18 +5,20 @@ The JSON report (`--format json`), keys sorted, lists in a fixed order::
     {
       "format": 1,
       "exit_code": 0 | 1 | 2,
-      "summary": {"apis": 3, "not_checked": 0, "pages": 4, "drift": 0, "accepted": 12,
-                  "stale": 0, "errors": 0},
+      "summary": {"apis": 3, "not_checked": 0, "pages": 4, "sdks": 2, "drift": 0,
+                  "accepted": 12, "stale": 0, "errors": 0},
       "apis": [
         {"api": "alibaba-ice", "spec": "specs/alibaba-ice/openapi.yaml",
          "pages": ["specs/alibaba-ice/docs/….v1.txt", …], "skipped": null,
+         "sdk": {"distribution": "alibabacloud-ice20201109", "version": "6.20.2",
+                 "compared": true, "note": "…: 4 operations compared"} | null,
          "operations": [
            {"operation": "SubmitAudioProduceJob",
             "differences": [
-              {"status": "drift" | "accepted" | "stale", "page": "specs/…/….txt",
-               "line": 36, "place": "request", "field": "InputConfig",
-               "kind": "max-length", "page_value": "10000", "spec_value": "2000",
-               "reason": null}]}]}],
+              {"status": "drift" | "accepted" | "stale", "source": "page" | "sdk",
+               "page": "specs/…/….txt", "line": 36, "place": "request",
+               "field": "InputConfig", "kind": "max-length", "page_value": "10000",
+               "spec_value": "2000", "reason": null}]}]}],
       "errors": [{"page": "specs/…/….txt", "line": 12, "message": "…"}]
     }
 
@@ -28,7 +30,10 @@ one of `added`, `removed`, `type`, `required`, `enum`, `range`, `default`, `max-
 (check.py); `example-*` (examples.py, xsd_view.py).
 
 `page_value` / `spec_value` are null where a side has nothing (a field added or
-removed, an enum the page does not list). Operations are sorted by name; differences by
+removed, an enum the page does not list). A difference with the official SDK has
+`source: "sdk"`: its `page` is the SDK and its version (`huaweicloudsdkmetastudio
+3.1.219`), its `page_value` the SDK's value, and it has no line. `sdks` counts the SDKs
+compared; `sdk` says, for each API, whether its SDK was compared, or why not. Operations are sorted by name; differences by
 page, line, place, field and kind; APIs by name, so the same pages and specs give the
 same bytes whatever the order of the command's arguments.
 """
@@ -44,8 +49,9 @@ from .model import Difference, Result
 _FORMAT = 1
 
 
-def _order(difference: Difference) -> tuple[str, int, str, str, str, str]:
+def _order(difference: Difference) -> tuple[str, str, int, str, str, str, str]:
     return (
+        difference.source,
         difference.page,
         difference.line or 0,
         difference.place,
@@ -71,6 +77,7 @@ def _summary(result: Result) -> dict[str, int]:
         "apis": len(result.apis) - len(result.skipped),
         "not_checked": len(result.skipped),
         "pages": sum(len(p) for p in result.pages.values()),
+        "sdks": sum(status.compared for status in result.sdks.values()),
         "drift": count("drift"),
         "accepted": count("accepted"),
         "stale": count("stale"),
@@ -87,6 +94,7 @@ def json_report(result: Result) -> str:
                 "spec": f"specs/{api}/openapi.yaml",
                 "pages": result.pages.get(api, []),
                 "skipped": result.skipped.get(api),
+                "sdk": None if api not in result.sdks else result.sdks[api].as_json(),
                 "operations": [
                     {
                         "operation": name,
@@ -126,7 +134,8 @@ def line(difference: Difference) -> str:
     at = f"{page}:{difference.line}" if difference.line else page
     return (
         f"{difference.status:<8}  {where}: {difference.kind}: "
-        f"page {_shown(difference.page_value)}, spec {_shown(difference.spec_value)}"
+        f"{difference.source} {_shown(difference.page_value)}, "
+        f"spec {_shown(difference.spec_value)}"
         f"  [{at}]"
     )
 
@@ -153,6 +162,8 @@ def _text_lines(result: Result) -> Iterator[str]:
             state += f", {stale} stale"
         pages = _count(len(result.pages.get(api, [])), "page")
         yield f"{api}: {pages}, {state}, {accepted} accepted"
+        if api in result.sdks:
+            yield f"  sdk: {result.sdks[api].note}"
         for operation, differences in _by_operation(result, api).items():
             yield f"  {operation}"
             for difference in differences:
@@ -164,7 +175,9 @@ def _text_lines(result: Result) -> Iterator[str]:
     yield (
         f"docs check: {summary['drift']} drift, {summary['stale']} stale, "
         f"{summary['accepted']} accepted, {_count(summary['errors'], 'error')}, "
-        f"in {_count(summary['pages'], 'page')} of {_count(summary['apis'], 'API')}"
+        f"in {_count(summary['pages'], 'page')}"
+        + (f" and {_count(summary['sdks'], 'SDK')}" if summary["sdks"] else "")
+        + f" of {_count(summary['apis'], 'API')}"
         + (f" ({not_checked} not checked)" if not_checked else "")
         + f": exit {result.exit_code}"
     )

@@ -23,6 +23,9 @@ class SpecField:
     value: str | None = None
     children: tuple[SpecField, ...] = ()
     implicit: bool = False
+    # An `x-sdkgen-client-parameter`: given once to the client, as official SDKs take
+    # a project or a region in their configuration rather than in each request model.
+    client: bool = False
 
 
 def text(value: Any) -> str:

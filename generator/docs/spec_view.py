@@ -10,7 +10,7 @@ the field's children), and XML bodies through the spec's XSD (`xsd_view.py`). He
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -192,14 +192,15 @@ def _operation(
         parameter = resolver.schema(raw)
         where = parameter.get("in")
         if where in parameters:
-            parameters[where].append(
-                build_field(
-                    str(parameter["name"]),
-                    parameter.get("schema", {}),
-                    bool(parameter.get("required", False)),
-                    resolver,
-                )
+            built = build_field(
+                str(parameter["name"]),
+                parameter.get("schema", {}),
+                bool(parameter.get("required", False)),
+                resolver,
             )
+            if "x-sdkgen-client-parameter" in parameter:
+                built = replace(built, client=True)
+            parameters[where].append(built)
     rpc_headers: dict[str, str] = {}
     wire_method, wire_path = method.upper(), path
     if isinstance(rpc, Mapping):

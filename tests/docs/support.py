@@ -75,8 +75,9 @@ def build(
     spec: Callable[[dict[str, object]], None] | None = None,
 ) -> Path:
     """`tmp/specs/<api>/` holding the API's spec (edited by `spec`, if given), its mapping
-    reduced to `page` (without its accepted differences unless `accepted`), and the page
-    (or `text` in its place). Returns the specs folder."""
+    reduced to `page` (without its accepted differences unless `accepted`, and without
+    its SDK, so that an installed SDK changes nothing), and the page (or `text` in its
+    place). Returns the specs folder."""
     api = API_OF[page]
     folder = tmp / "specs" / api
     (folder / "docs").mkdir(parents=True)
@@ -91,6 +92,7 @@ def build(
     if not accepted:
         entry.pop("accepted", None)
     mapping["pages"] = {page: entry}
+    mapping.pop("sdk", None)
     (folder / "docs" / "pages.yaml").write_text(yaml.safe_dump(mapping), "utf-8")
     (folder / "docs" / page).write_text(
         page_text(page) if text is None else text, encoding="utf-8"
