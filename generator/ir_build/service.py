@@ -25,6 +25,7 @@ _ERROR_KEYS = frozenset(
         "authentication-codes",
         "clock-skew-codes",
         "throttling-codes",
+        "$comment",  # where a value comes from, for readers of the spec
     }
 )
 
