@@ -36,7 +36,6 @@ EXTENSIONS = frozenset(
 # The keys of `x-sdkgen-job`; any other is a typo, reported at its pointer.
 JOB_KEYS = frozenset(
     {
-        "$comment",
         "failed",
         "failure-code",
         "failure-message",

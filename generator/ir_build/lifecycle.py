@@ -23,7 +23,8 @@ def lifecycle(
     if not isinstance(spec, Mapping):
         raise ctx.error(where, "expected a mapping of the job's keys")
     for key in spec:
-        if key not in JOB_KEYS:
+        # A `$comment` says where a value comes from, for readers of the spec.
+        if key not in JOB_KEYS and key != "$comment":
             known = ", ".join(sorted(JOB_KEYS))
             raise ctx.error(where + (key,), f"unknown key; known: {known}")
     by_id = {o.operation_id: o for o in ops}

@@ -368,7 +368,7 @@ def test_wait_arguments_are_checked_before_anything_is_sent(
     [
         ("not-found: /NonExistJobIds", None),
         ("not-found: /NextToken", "expected a list of job ids, not str"),
-        ("not-fund: /NonExistJobIds", "unknown key; known: $comment, failed"),
+        ("not-fund: /NonExistJobIds", "unknown key; known: failed, failure-code"),
         ("not-found: /Nowhere", "has no field 'Nowhere'"),
     ],
 )
