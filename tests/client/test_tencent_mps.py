@@ -453,13 +453,10 @@ def test_the_readme_shows_submit_wait_audio_url_and_duration() -> None:
     lines = [line.strip() for line in usage.splitlines()]
     submit = lines.index("job = client.text_to_speech_async(")
     wait = lines.index("done = client.wait_for_job(job.response.task_id, timeout=600)")
-    # `Response` may be missing from an answer (the wait goes on without a state).
-    url = lines.index(
-        "print(done.response.audio_url if done.response is not None else None)"
-    )
+    url = lines.index("print(done.response.audio_url)")
     duration = lines.index(
-        "print(done.response.ext_info.duration if done.response is not None "
-        "and done.response.ext_info is not None else None)"
+        "print(done.response.ext_info.duration "
+        "if done.response.ext_info is not None else None)"
     )
     assert submit < wait < url < duration
 

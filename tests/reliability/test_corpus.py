@@ -486,6 +486,14 @@ def no_state(p: Package) -> Answer:
     return Answer(200, p.no_state(), content_type=p.content_type)
 
 
+def no_state_answers(p: Package) -> list[Answer]:
+    return [no_state(p), no_state(p), p.answer("read")]
+
+
+def only_no_state(p: Package) -> list[Answer]:
+    return [no_state(p)]
+
+
 WAIT_CASES = [
     WaitCase(
         # The poll's own deadline (the client's `timeout`) ends it long before the wait's.
@@ -507,14 +515,14 @@ WAIT_CASES = [
     WaitCase(
         # A state-less answer is a job still running (the tolerant wait), then it ends.
         "answers-without-a-state",
-        lambda p: [no_state(p), no_state(p), p.answer("read")],
+        no_state_answers,
         {"timeout": 10, "poll_interval": 0.01},
         "succeeded",
         polls=3,
     ),
     WaitCase(
         "no-state-until-the-timeout",
-        lambda p: [no_state(p)],
+        only_no_state,
         {"timeout": 0.3, "poll_interval": 0.01},
         "JobTimeoutError",
         state="none",
@@ -526,11 +534,28 @@ WAIT_CASES = [
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("name", package_names())
 def test_a_wait_against_a_misbehaving_server(
-    name: str, mode: Mode, case: WaitCase, caplog: pytest.LogCaptureFixture
+    name: str,
+    mode: Mode,
+    case: WaitCase,
+    caplog: pytest.LogCaptureFixture,
+    request: pytest.FixtureRequest,
 ) -> None:
     pkg = package(name)
     lifecycle = pkg.api.lifecycle
     assert lifecycle is not None
+    if case.script in (no_state_answers, only_no_state) and any(
+        field.required for field in lifecycle.state_field.fields[:-1]
+    ):
+        # Tencent MPS: its query model requires the `Response` the state lives in, so
+        # `{}` fails to parse (APIResponseValidationError) instead of reading as no
+        # state. Received fields become optional for every API in wip/tolerant (issue
+        # 24); strict, so this marker goes once that lands.
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="a required object on the way to the state (wip/tolerant)",
+            )
+        )
     caplog.set_level(logging.WARNING, logger=pkg.name)
     with FaultServer(case.script(pkg)) as server:
         outcome = call(
