@@ -273,6 +273,9 @@ class JobLifecycle:
     # With a failure code: the codes that mean no failure. Any other fails the job,
     # whatever its state.
     ok_codes: tuple[str, ...] = ()
+    # A list of the ids the service says name no job (`not-found`): one of them is the
+    # waited-for job, and the wait ends at once (JobNotFoundError).
+    not_found_field: FieldPath | None = None
 
     @property
     def result_field(self) -> FieldPath | None:

@@ -269,6 +269,8 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
     imports: dict[str, list[str]] = {"": ["settings"]}
     if api.lifecycle:
         imports["errors"] = ["JobFailedError"]
+        if api.lifecycle.not_found_field is not None:
+            imports["errors"].append("JobNotFoundError")
     for signer in api.signers:
         imports[signer.module] = [signer.class_name]
     transport = [

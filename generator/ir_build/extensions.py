@@ -33,6 +33,28 @@ EXTENSIONS = frozenset(
 )
 
 
+# The keys of `x-sdkgen-job`; any other is a typo, reported at its pointer.
+JOB_KEYS = frozenset(
+    {
+        "failed",
+        "failure-code",
+        "failure-message",
+        "job-id",
+        "max-poll-interval",
+        "not-found",
+        "ok-codes",
+        "poll-interval",
+        "query",
+        "query-parameter",
+        "result",
+        "running",
+        "state",
+        "submit",
+        "succeeded",
+    }
+)
+
+
 def ext(node: Mapping[str, Any], name: str, default: Any = None) -> Any:
     return node.get(f"x-sdkgen-{name}", default)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..ir import Field, FieldPath, JobLifecycle, Model, Operation, Parameter
 from .context import Context
-from .extensions import ext
+from .extensions import JOB_KEYS, ext
 from .pointers import response_field
 
 
@@ -20,6 +20,13 @@ def lifecycle(
     if spec is None:
         return None
     where: tuple[Any, ...] = ("x-sdkgen-job",)
+    if not isinstance(spec, Mapping):
+        raise ctx.error(where, "expected a mapping of the job's keys")
+    for key in spec:
+        # A `$comment` says where a value comes from, for readers of the spec.
+        if key not in JOB_KEYS and key != "$comment":
+            known = ", ".join(sorted(JOB_KEYS))
+            raise ctx.error(where + (key,), f"unknown key; known: {known}")
     by_id = {o.operation_id: o for o in ops}
     for key in ("submit", "query"):
         if spec.get(key) not in by_id:
@@ -78,6 +85,15 @@ def lifecycle(
         raise ctx.error(where + ("ok-codes",), "expected a list of codes")
     if ok_codes and failure_code is None:
         raise ctx.error(where + ("ok-codes",), "ok-codes need a failure-code")
+    not_found = optional("not-found")
+    if not_found is not None and not (
+        not_found.fields[-1].annotation.removesuffix(" | None") == "list[str]"
+        and not_found.index(len(not_found.fields) - 1) is None
+    ):
+        raise ctx.error(
+            where + ("not-found",),
+            f"expected a list of job ids, not {not_found.fields[-1].annotation}",
+        )
     taken = {"job_id", "timeout", "poll_interval", "max_poll_interval"}
     for p in query.method_parameters:
         if p.name != param.name and p.name in taken:
@@ -103,6 +119,7 @@ def lifecycle(
         poll_interval=_seconds(ctx, spec, "poll-interval", 3, where),
         max_poll_interval=_seconds(ctx, spec, "max-poll-interval", 30, where),
         ok_codes=tuple(str(c) for c in ok_codes),
+        not_found_field=not_found,
     )
 
 

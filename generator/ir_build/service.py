@@ -74,7 +74,8 @@ def error_shape(ctx: Context) -> ErrorShape:
             "needs JSON pointers 'code' and 'message' into error bodies",
         )
     for key in spec:
-        if key not in _ERROR_KEYS:
+        # A `$comment` says where a value comes from, for readers of the spec.
+        if key not in _ERROR_KEYS and key != "$comment":
             raise ctx.error(
                 ("x-sdkgen-errors", key),
                 f"unknown key; known: {', '.join(sorted(_ERROR_KEYS))}",

@@ -207,12 +207,46 @@ class JobFailedError(APIError):
         return f"job {self.job_id} {ended}" + (f": {detail}" if detail else "")
 
 
-class JobTimeoutError(APIError):
-    """`wait_for_job` gave up before the job reached a final state."""
+class JobNotFoundError(JobFailedError):
+    """`wait_for_job` was told by the service that no job has this id (a typo, another
+    account's or region's job, or one the service has forgotten): waiting would never end.
+    `state` is None; `result` is the answer that said so, typed."""
 
-    def __init__(self, *, job_id: str, state: str | None, timeout: float) -> None:
+    def __init__(self, *, job_id: str, result: Any) -> None:
+        super().__init__(
+            job_id=job_id,
+            state=None,
+            code=None,
+            message="the service reports no job with this id",
+            result=result,
+        )
+
+    def __str__(self) -> str:
+        return f"job {self.job_id} does not exist: {self.message}"
+
+
+class JobTimeoutError(APIError):
+    """`wait_for_job` gave up before the job reached a final state: its `timeout` passed,
+    or a poll timed out (then chained, as `__cause__`, to that poll's APITimeoutError).
+    `state` is the last state seen, None if no poll reported one."""
+
+    def __init__(
+        self,
+        *,
+        job_id: str,
+        state: str | None,
+        timeout: float,
+        waited: float | None = None,
+    ) -> None:
         seen = f"still in state {state}" if state is not None else "reported no state"
-        super().__init__(f"job {job_id} {seen} after waiting {timeout:g} s")
+        if waited is None:
+            ended = f"after waiting {timeout:g} s"
+        else:
+            # The wait's own time had not run out: say what ended it, and when.
+            ended = (
+                f"when a poll timed out, {waited:.3g} s into a wait of {timeout:g} s"
+            )
+        super().__init__(f"job {job_id} {seen} {ended}")
         self.job_id = job_id
         self.state = state
         self.timeout = timeout

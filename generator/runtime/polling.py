@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from contextvars import Token
 from types import TracebackType
@@ -20,7 +21,8 @@ class JobPoller:
     document or none at all, counts as still running and is logged once at WARNING.
 
     Each poll runs inside it (`with poller: ...`): the poll, its retries and its queueing
-    end with the wait, and a poll cut short by the wait's end raises JobTimeoutError.
+    end with the wait, and a poll that times out, at the wait's end or its own, raises
+    JobTimeoutError with the last state seen.
     """
 
     def __init__(
@@ -32,11 +34,15 @@ class JobPoller:
         max_interval: float,
         states: tuple[str, ...] = (),
     ) -> None:
-        if timeout < 0 or interval <= 0:
-            raise ValueError("need timeout >= 0 and poll_interval > 0")
+        # Checked before the first poll: a wrong type would otherwise surface as a bare
+        # TypeError from a comparison, after a request had been sent.
+        timeout = _seconds("timeout", timeout, endless=True)
+        interval = _seconds("poll_interval", interval)
+        max_interval = _seconds("max_poll_interval", max_interval)
         self.job_id = job_id
         self.timeout = timeout
-        self._deadline = time.monotonic() + timeout
+        self._started = time.monotonic()
+        self._deadline = self._started + timeout
         self._interval = interval
         # A caller who asks for a longer first interval than the cap gets a steady one.
         self._max_interval = max(max_interval, interval)
@@ -61,9 +67,15 @@ class JobPoller:
         if self._token is not None:
             _BUDGET.reset(self._token)
             self._token = None
-        if isinstance(exc, APITimeoutError) and time.monotonic() >= self._deadline:
+        if isinstance(exc, APITimeoutError):
+            # The caller asked about the job, not about one poll: the last state seen is
+            # what they can act on, and the poll's error stays reachable as the cause.
+            now = time.monotonic()
             raise JobTimeoutError(
-                job_id=self.job_id, state=self._state, timeout=self.timeout
+                job_id=self.job_id,
+                state=self._state,
+                timeout=self.timeout,
+                waited=None if now >= self._deadline else now - self._started,
             ) from exc
 
     def next_delay(self, state: str | None) -> float:
@@ -90,3 +102,23 @@ class JobPoller:
         import asyncio
 
         await asyncio.sleep(self.next_delay(state))
+
+
+def _seconds(name: str, value: object, *, endless: bool = False) -> float:
+    """`value` as a number of seconds above 0 (infinite only if `endless`), or the error
+    naming the argument: TypeError for what is no number (a bool, text), ValueError for a
+    number out of range."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(
+            f"{name} must be a number of seconds, not {type(value).__name__}"
+        )
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int no float holds: longer than any wait
+        seconds = math.inf
+    if not seconds > 0 or (seconds == math.inf and not endless):
+        raise ValueError(
+            f"{name} must be a {'' if endless else 'finite '}number of "
+            f"seconds above 0, got {value!r}"
+        )
+    return seconds

@@ -407,7 +407,11 @@ class Core:
             )
         prefix = base.path.rstrip("/")
         path = target.path
-        if not path.startswith(prefix + "/"):
+        # `path` is decoded: an escaped dot segment (`/v2/%2e%2e/admin`) survives the join
+        # undissolved and would climb out of the base path once sent, so none is followed.
+        if not path.startswith(prefix + "/") or any(
+            segment in (".", "..") for segment in path.split("/")
+        ):
             raise APIResponseValidationError(
                 f"the next-page link {url!r} leaves the API's path {prefix!r}",
                 status_code=200,

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from pydantic import ValidationError
 from tts_huawei_metastudio import AsyncClient, Client
 from tts_huawei_metastudio.errors import (
     APIConnectionError,
@@ -23,6 +28,8 @@ from tts_huawei_metastudio.errors import (
 )
 
 from generator.runtime.sdk_hmac_sha256 import canonical_request, string_to_sign
+from tests.reliability.support import EXPECTED_PACKAGES, package
+from tests.support.generate import generated_package
 from tests.support.server import Reply, ScriptedServer, serve
 
 PROJECT = "3f0924078d1b471c884a5383d4dec9fa"
@@ -351,3 +358,109 @@ def test_credentials_appear_in_no_repr_error_or_log(
     assert "retrying GET" in caplog.text  # the log did record the calls
     for secret in (TOKEN, SK, "sts-secret", AK):
         assert secret not in seen
+
+
+# --- Huawei's documented bounds, checked before sending ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [
+        ("text", ""),
+        ("text", "x" * 131_073),
+        ("text", "x" * 1_000_000),
+        ("tts_text", ""),
+        ("tts_text", "x" * 131_073),
+        ("voice_asset_id", ""),
+        ("voice_asset_id", "v" * 257),
+    ],
+    ids=lambda value: value if len(str(value)) < 20 else f"{len(value)} chars",
+)
+def test_texts_and_voice_ids_out_of_the_documented_bounds_are_refused(
+    argument: str, value: str
+) -> None:
+    """No length is given on the page; the spec takes the SDK's (see its $comments):
+    text and tts_text 1 to 131,072 characters, voice_asset_id 1 to 256."""
+    arguments = {"text": "Hello", "voice_asset_id": "v", argument: value}
+    with serve(Reply(200, {"job_id": JOB})) as server, client(server) as api:
+        with pytest.raises(ValidationError) as caught:
+            api.create_async_tts_job(**arguments)  # type: ignore[arg-type]
+    assert [error["loc"] for error in caught.value.errors()] == [(argument,)]
+    assert not server.received
+
+
+def test_texts_at_the_documented_bounds_are_sent() -> None:
+    longest = "x" * 131_072
+    with serve(Reply(200, {"job_id": JOB})) as server, client(server) as api:
+        api.create_async_tts_job(text=longest, tts_text="y", voice_asset_id="v" * 256)
+    sent = json.loads(server.received[0].body)
+    assert (len(sent["text"]), sent["tts_text"], len(sent["voice_asset_id"])) == (
+        131_072,
+        "y",
+        256,
+    )
+
+
+# --- next-page links stay under the API's base path --------------------------------------------
+
+ESCAPING_LINKS = [
+    "/admin/x",  # the same host, outside the base path
+    "/v2x/voices",
+    "/v2/../admin/x",
+    "/v2/%2e%2e/admin/x",  # an escaped dot segment, which the join leaves in place
+    "/v2/%2E%2E/admin/x",
+    "/v2/voices/%2e%2e%2f%2e%2e%2fadmin",
+]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_PACKAGES))
+def test_every_package_refuses_a_link_out_of_its_base_path(name: str) -> None:
+    """The rule lives in the shared runtime (`Core.link`): each package refuses the
+    links, naming them, and builds the call of one under its base path."""
+    pkg = package(name)
+    with pkg.module.Client(base_url="http://127.0.0.1:9/v2", **pkg.options()) as api:
+        for link in ESCAPING_LINKS:
+            with pytest.raises(pkg.errors.APIResponseValidationError) as caught:
+                api._core.link(link)
+            assert caught.value.body == link.encode()
+        call = api._core.link("/v2/voices?cursor=2")
+    assert (call.path, call.query) == ("/voices", {"cursor": "2"})
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A package with next-link paging (tests/support/specs/example-batch.yaml)."""
+    spec = Path(__file__).parents[1] / "support" / "specs" / "example-batch.yaml"
+    for _ in generated_package(
+        tmp_path_factory, "example-batch", spec.read_text(encoding="utf-8")
+    ):
+        yield importlib.import_module("tts_example_batch")
+
+
+@pytest.mark.parametrize("link", ESCAPING_LINKS)
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_next_page_link_out_of_the_base_path_is_not_followed(
+    paged: Any, mode: str, link: str
+) -> None:
+    """Base `.../v2`: the first page's items come, then the link is refused and nothing
+    more is sent (only the first page's request reaches the server)."""
+    page = {"data": [{"name": "a"}], "links": {"next": link}}
+    with serve(Reply(200, page)) as server:
+        base = server.url + "/v2"
+        if mode == "sync":
+            with paged.Client(api_key="k", base_url=base) as api:
+                voices = api.iter_list_voices()
+                assert next(voices).name == "a"
+                with pytest.raises(paged.errors.APIResponseValidationError):
+                    next(voices)
+        else:
+
+            async def scenario() -> None:
+                async with paged.AsyncClient(api_key="k", base_url=base) as api:
+                    voices = api.iter_list_voices()
+                    assert (await anext(voices)).name == "a"
+                    with pytest.raises(paged.errors.APIResponseValidationError):
+                        await anext(voices)
+
+            asyncio.run(scenario())
+    assert [r.path for r in server.received] == ["/v2/voices"]

@@ -47,12 +47,29 @@ Mode = Literal["sync", "async"]
 Op = Literal["submit", "read"]
 
 
-def package_names() -> list[str]:
-    return sorted(
+# The packages `make generate` writes from specs/: a loop over what `generated/` holds
+# must not pass by finding none of them (a failed generation, a moved folder).
+EXPECTED_PACKAGES = frozenset(
+    {
+        "tts_alibaba_ice",
+        "tts_huawei_metastudio",
+        "tts_tencent_ci",
+        "tts_tencent_mps",
+    }
+)
+
+
+def package_names(root: Path = GENERATED) -> list[str]:
+    """The packages in `root`, sorted; an AssertionError if any expected one is missing
+    (at collection, for tests parametrized by them)."""
+    found = sorted(
         path.name
-        for path in GENERATED.iterdir()
+        for path in root.iterdir()
         if (path / "__init__.py").is_file() and (path / "README.md").is_file()
     )
+    missing = EXPECTED_PACKAGES - set(found)
+    assert not missing, f"{root} lacks the generated packages {sorted(missing)}"
+    return found
 
 
 @dataclass(frozen=True)
@@ -168,11 +185,30 @@ class Package:
         assert lifecycle is not None
         return _pick(result, lifecycle.job_id_field)
 
+    def missing_ids(self, result: Any) -> Any:
+        """The ids a typed query result lists as naming no job (`not-found`)."""
+        lifecycle = self.api.lifecycle
+        assert lifecycle is not None and lifecycle.not_found_field is not None
+        return _pick(result, lifecycle.not_found_field)
+
     def job_state(self, result: Any) -> Any:
         """The state in a typed query result (at the lifecycle's field)."""
         lifecycle = self.api.lifecycle
         assert lifecycle is not None
         return _pick(result, lifecycle.state_field)
+
+    def no_state(self) -> bytes:
+        """A query answer with nothing in it (`{}`, `<Response></Response>`)."""
+        return self.wrap(self.document({}))
+
+    def not_found(self, job_id: str = JOB) -> bytes | None:
+        """A query answer listing `job_id` among the ids the service has no job for, or
+        None for an API whose lifecycle declares no such list (`not-found`)."""
+        lifecycle = self.api.lifecycle
+        assert lifecycle is not None
+        if lifecycle.not_found_field is None:
+            return None
+        return self.wrap(self.document({_pointer(lifecycle.not_found_field): [job_id]}))
 
     def running(self) -> bytes:
         lifecycle = self.api.lifecycle

@@ -22,8 +22,10 @@ retries is cut to milliseconds, to keep the corpus fast; the large body is 5 MB 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import httpx
@@ -31,6 +33,8 @@ import pytest
 
 from tests.reliability.server import Answer, FaultServer, fault_server
 from tests.reliability.support import (
+    EXPECTED_PACKAGES,
+    JOB,
     MODES,
     OPS,
     REQUEST_ID,
@@ -356,11 +360,35 @@ def expected_attempts(case: Case, op: Op) -> int:
 
 
 def expected_request_id(case: Case, package: Package) -> str | None:
-    if case.request_id == "vendor":
-        return REQUEST_ID
-    if case.request_id == "header" and package.request_id_header:
+    # Every package names the header its gateway sends the request id in (checked
+    # below), so an answer without the vendor's body still names the request.
+    if case.request_id in ("vendor", "header"):
         return REQUEST_ID
     return None
+
+
+# The header each vendor's gateway sends the request id in, as each spec records it.
+REQUEST_ID_HEADERS = {
+    "tts_alibaba_ice": "x-acs-request-id",
+    "tts_huawei_metastudio": "X-Request-Id",
+    "tts_tencent_ci": "x-ci-request-id",
+    "tts_tencent_mps": "X-TC-RequestId",
+}
+
+
+def test_the_corpus_runs_on_the_four_generated_packages(tmp_path: Path) -> None:
+    """The loops over `generated/` find the four packages; an empty folder is an error,
+    not a corpus that passes by running nothing."""
+    assert set(package_names()) == EXPECTED_PACKAGES
+    assert len(EXPECTED_PACKAGES) == 4
+    with pytest.raises(AssertionError, match="lacks the generated packages"):
+        package_names(tmp_path)
+
+
+def test_each_package_reads_its_gateways_request_id_header() -> None:
+    assert {
+        name: package(name).request_id_header for name in package_names()
+    } == REQUEST_ID_HEADERS
 
 
 def runtime_error(package: Package, name: str) -> type[BaseException]:
@@ -429,3 +457,193 @@ def test_a_read_that_is_retried_recovers(name: str, mode: Mode, case: Case) -> N
     lifecycle = pkg.api.lifecycle
     assert lifecycle is not None
     assert outcome.result is not None
+
+
+# --- the wait: what `wait_for_job` makes of a poll's faults ------------------------------------
+#
+# The same server, answering the lifecycle's query: each case is a script of answers (the
+# last one repeats), the wait's arguments and the client's, and what the wait must end in.
+
+
+@dataclass(frozen=True)
+class WaitCase:
+    name: str
+    script: Callable[[Package], list[Answer]]
+    wait: dict[str, Any]
+    # "succeeded", or the class in the package's errors the wait raises.
+    outcome: str
+    state: Literal["running", "none"] = "running"  # the error's last state seen
+    polls: int | None = None  # requests the server receives, where that is fixed
+    options: dict[str, Any] = field(default_factory=dict)
+    max_seconds: float = 2.0
+
+
+def running(p: Package, **changes: Any) -> Answer:
+    return Answer(200, p.running(), content_type=p.content_type, **changes)
+
+
+def no_state(p: Package) -> Answer:
+    return Answer(200, p.no_state(), content_type=p.content_type)
+
+
+def no_state_answers(p: Package) -> list[Answer]:
+    return [no_state(p), no_state(p), p.answer("read")]
+
+
+def only_no_state(p: Package) -> list[Answer]:
+    return [no_state(p)]
+
+
+WAIT_CASES = [
+    WaitCase(
+        # The poll's own deadline (the client's `timeout`) ends it long before the wait's.
+        "poll-times-out",
+        lambda p: [running(p), running(p, header_delay=1.0)],
+        {"timeout": 30, "poll_interval": 0.01},
+        "JobTimeoutError",
+        polls=2,
+        options={"timeout": 0.3, "max_retries": 0},
+        max_seconds=1.0,
+    ),
+    WaitCase(
+        "poll-cut-short-by-the-wait",
+        lambda p: [running(p), running(p, header_delay=1.0)],
+        {"timeout": 0.4, "poll_interval": 0.01},
+        "JobTimeoutError",
+        polls=2,
+    ),
+    WaitCase(
+        # A state-less answer is a job still running (the tolerant wait), then it ends.
+        "answers-without-a-state",
+        no_state_answers,
+        {"timeout": 10, "poll_interval": 0.01},
+        "succeeded",
+        polls=3,
+    ),
+    WaitCase(
+        "no-state-until-the-timeout",
+        only_no_state,
+        {"timeout": 0.3, "poll_interval": 0.01},
+        "JobTimeoutError",
+        state="none",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", WAIT_CASES, ids=[case.name for case in WAIT_CASES])
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("name", package_names())
+def test_a_wait_against_a_misbehaving_server(
+    name: str,
+    mode: Mode,
+    case: WaitCase,
+    caplog: pytest.LogCaptureFixture,
+    request: pytest.FixtureRequest,
+) -> None:
+    pkg = package(name)
+    lifecycle = pkg.api.lifecycle
+    assert lifecycle is not None
+    if case.script in (no_state_answers, only_no_state) and any(
+        field.required for field in lifecycle.state_field.fields[:-1]
+    ):
+        # Tencent MPS: its query model requires the `Response` the state lives in, so
+        # `{}` fails to parse (APIResponseValidationError) instead of reading as no
+        # state. Received fields become optional for every API in wip/tolerant (issue
+        # 24); strict, so this marker goes once that lands.
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="a required object on the way to the state (wip/tolerant)",
+            )
+        )
+    caplog.set_level(logging.WARNING, logger=pkg.name)
+    with FaultServer(case.script(pkg)) as server:
+        outcome = call(
+            pkg,
+            mode,
+            server.url,
+            lambda api: api.wait_for_job(JOB, **case.wait),
+            **case.options,
+        )
+        assert server.wait_until_idle(), "the client left a connection open"
+    if case.polls is not None:
+        assert len(server.received) == case.polls
+    assert outcome.elapsed < case.max_seconds * TIME_SLACK
+    no_state_warnings = [
+        r for r in caplog.records if "reports no state" in r.getMessage()
+    ]
+    if case.outcome == "succeeded":
+        assert outcome.error is None, repr(outcome.error)
+        assert pkg.job_state(outcome.result) == lifecycle.succeeded[0]
+        assert len(no_state_warnings) == 1  # once, however often
+        return
+    error = outcome.error
+    assert isinstance(error, runtime_error(pkg, case.outcome)), repr(error)
+    expected = lifecycle.running[0] if case.state == "running" else None
+    assert error.state == expected  # type: ignore[attr-defined]
+    assert error.job_id == JOB  # type: ignore[attr-defined]
+    if case.name == "poll-times-out":
+        # Not the wait's timeout: the poll's, kept as the cause.
+        assert isinstance(error.__cause__, pkg.errors.APITimeoutError)
+        assert "when a poll timed out" in str(error)
+        assert error.timeout == 30  # type: ignore[attr-defined]
+    if case.name == "poll-cut-short-by-the-wait":
+        assert isinstance(error.__cause__, pkg.errors.APITimeoutError)
+        assert str(error).endswith("after waiting 0.4 s")
+    if case.state == "none":
+        assert "reported no state" in str(error)
+        assert len(no_state_warnings) == 1
+
+
+def packages_with_not_found() -> list[str]:
+    return [name for name in package_names() if package(name).not_found() is not None]
+
+
+def test_the_apis_that_name_missing_jobs_declare_it() -> None:
+    """Tencent CI's describe lists unknown ids under NonExistJobIds; the other three
+    APIs answer an unknown id with an error status, which ends a wait already."""
+    assert packages_with_not_found() == ["tts_tencent_ci"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("name", packages_with_not_found())
+def test_a_wait_for_a_job_the_service_does_not_know_ends_at_once(
+    name: str, mode: Mode
+) -> None:
+    """The answer lists the job as not existing: JobNotFoundError (a JobFailedError)
+    after that one poll, not a wait of 600 s (the default timeout)."""
+    pkg = package(name)
+    body = pkg.not_found()
+    assert body is not None
+    with FaultServer([Answer(200, body, content_type=pkg.content_type)]) as server:
+        outcome = call(
+            pkg, mode, server.url, lambda api: api.wait_for_job(JOB, poll_interval=0.01)
+        )
+        assert server.wait_until_idle()
+    error = outcome.error
+    assert isinstance(error, pkg.errors.JobNotFoundError), repr(error)
+    assert isinstance(error, pkg.errors.JobFailedError)
+    assert error.job_id == JOB and error.state is None
+    assert f"job {JOB} does not exist" in str(error)
+    assert JOB in pkg.missing_ids(error.result)
+    assert len(server.received) == 1
+    assert outcome.elapsed < 2.0
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("name", packages_with_not_found())
+def test_another_missing_job_does_not_end_the_wait(name: str, mode: Mode) -> None:
+    """Only the waited-for id counts: another id in the list is no reason to stop."""
+    pkg = package(name)
+    other = pkg.not_found("job-someone-else")
+    assert other is not None
+    script = [Answer(200, other, content_type=pkg.content_type), pkg.answer("read")]
+    with FaultServer(script) as server:
+        outcome = call(
+            pkg,
+            mode,
+            server.url,
+            lambda api: api.wait_for_job(JOB, timeout=10, poll_interval=0.01),
+        )
+    assert outcome.error is None, repr(outcome.error)
+    assert len(server.received) == 2

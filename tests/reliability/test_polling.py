@@ -14,6 +14,7 @@ import asyncio
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -21,12 +22,15 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 from urllib.parse import unquote
 
 import httpx
 import pytest
 
+from generator import pipeline
+from generator.errors import SpecError
 from tests.reliability.server import Answer, FaultServer, Received, scripted
 from tests.reliability.support import (
     JOB,
@@ -293,3 +297,98 @@ def test_a_wait_from_a_job_id_saved_by_another_process() -> None:
                 assert pkg.job_id(outcome.result) == job_id, (name, mode)
             # The submit (the other process's), then the polls of the saved id.
             assert len(server.received) == 1 + 3 + 1, name
+
+
+# --- arguments checked before the first poll ---------------------------------------------------
+
+BAD_WAITS: list[tuple[str, Any, type[Exception]]] = [
+    ("timeout", "5", TypeError),
+    ("timeout", True, TypeError),
+    ("timeout", None, TypeError),
+    ("timeout", 0, ValueError),
+    ("timeout", -1.5, ValueError),
+    ("timeout", float("nan"), ValueError),
+    ("poll_interval", "1", TypeError),
+    ("poll_interval", False, TypeError),
+    ("poll_interval", 0, ValueError),
+    ("poll_interval", float("inf"), ValueError),
+    ("max_poll_interval", "30", TypeError),
+    ("max_poll_interval", -1, ValueError),
+]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("name", package_names())
+def test_wait_arguments_are_checked_before_anything_is_sent(
+    name: str, mode: Mode
+) -> None:
+    """`wait_for_job(timeout="5")` and the like: a TypeError (no number) or ValueError (a
+    number that is not above 0, or an endless interval) naming the argument, and no poll
+    sent. `timeout=float("inf")` is a wait without end, and allowed."""
+    pkg = package(name)
+    with FaultServer([pkg.answer("read")]) as server:
+        raised = []
+        for argument, value, error in BAD_WAITS:
+            wait = {argument: value}
+
+            def run(api: Any, wait: dict[str, Any] = wait) -> Any:
+                return api.wait_for_job(JOB, **wait)
+
+            with pytest.raises(error) as caught:
+                if mode == "sync":
+                    with pkg.client("sync", server.url) as api:
+                        run(api)
+                else:
+
+                    async def scenario(run: Any = run) -> None:
+                        async with pkg.client("async", server.url) as api:
+                            await run(api)
+
+                    asyncio.run(scenario())
+            raised.append((argument, str(caught.value)))
+        assert not server.received, "a poll was sent"
+        # A wait without end is still a wait: it polls, and ends on the final state.
+        outcome = call(
+            pkg,
+            mode,
+            server.url,
+            lambda api: api.wait_for_job(JOB, timeout=float("inf"), poll_interval=0.01),
+        )
+    for argument, message in raised:
+        assert message.startswith(argument + " must be"), message
+    assert outcome.error is None, outcome.error
+    assert len(server.received) == 1
+
+
+# --- `not-found` in x-sdkgen-job, as the generator reads it ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("replacement", "message"),
+    [
+        ("not-found: /NonExistJobIds", None),
+        ("not-found: /NextToken", "expected a list of job ids, not str"),
+        ("not-fund: /NonExistJobIds", "unknown key; known: failed, failure-code"),
+        ("not-found: /Nowhere", "has no field 'Nowhere'"),
+    ],
+)
+def test_the_not_found_key_names_a_list_of_ids(
+    tmp_path: Path, replacement: str, message: str | None
+) -> None:
+    """CI's spec with its `not-found` pointer as given, and a misspelt key: the list is
+    read; a pointer to text, to nothing, or an unknown key stops generation at its
+    place."""
+    shutil.copytree(ROOT / "specs" / "tencent-ci", tmp_path / "tencent-ci")
+    spec = tmp_path / "tencent-ci" / "openapi.yaml"
+    text = spec.read_text(encoding="utf-8")
+    assert text.count("not-found: /NonExistJobIds") == 1
+    spec.write_text(text.replace("not-found: /NonExistJobIds", replacement))
+    if message is None:
+        lifecycle = pipeline.build_api("tencent-ci", tmp_path).lifecycle
+        assert lifecycle is not None and lifecycle.not_found_field is not None
+        assert lifecycle.not_found_field.name == "non_exist_job_ids"
+        return
+    with pytest.raises(SpecError) as caught:
+        pipeline.build_api("tencent-ci", tmp_path)
+    assert message in str(caught.value)
+    assert "/x-sdkgen-job/" in str(caught.value)

@@ -109,14 +109,22 @@ def test_a_refused_connection_is_retried_even_for_a_submit(
     assert all("ConnectError" in r.getMessage() for r in retries)
 
 
+@pytest.mark.parametrize("retry_submits", [False, True])
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("name", package_names())
 def test_submits_are_retried_on_5xx_only_when_the_client_says_so(
-    name: str, mode: Mode
+    name: str, mode: Mode, retry_submits: bool
 ) -> None:
+    """A 503 to a submit: without `retry_submits` the error, after one request (the job
+    may exist); with it, the same job submitted again, and its answer."""
     pkg = package(name)
     with FaultServer([pkg.error(503), pkg.answer("submit")]) as server:
-        outcome = call(pkg, mode, server.url, "submit", retry_submits=True)
+        outcome = call(pkg, mode, server.url, "submit", retry_submits=retry_submits)
+    if not retry_submits:
+        assert isinstance(outcome.error, pkg.errors.InternalServerError), outcome.error
+        assert outcome.error.status_code == 503
+        assert len(server.received) == 1
+        return
     assert outcome.error is None, outcome.error
     assert len(server.received) == 2
     first, second = server.received
