@@ -4,9 +4,10 @@ at a time: the status line, the headers, or the body (plain, or gzip with
 
 `server.py`'s FaultServer writes its heads whole; this one exists for the part it cannot
 misbehave in: a head that takes longer than the call's deadline. It serves every request
-the same way, a thread per connection, and closes each connection after one answer.
-It counts connections still open, so a test can tell that the client closed each one
-(a thread or socket left behind by the client keeps its connection open here).
+the same way, a thread per connection, and keeps connections alive (`prompt` answers of
+each connection can come at once, so that a later call trickles on a pooled connection).
+It counts connections accepted and still open, so a test can tell that the client reused
+one, and closed each one (a socket left behind by the client keeps its connection open).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ PARTS: tuple[Part, ...] = ("status", "headers", "gzip", "body")
 
 class TrickleServer:
     """Answers every request with `status 200` and `body`, trickling `part` at one byte
-    every `interval` seconds (the rest is sent at once)."""
+    every `interval` seconds (the rest is sent at once), but for the first `prompt`
+    requests of each connection, answered at once."""
 
     def __init__(
         self,
@@ -33,27 +35,23 @@ class TrickleServer:
         *,
         content_type: str = "application/json",
         interval: float = 0.2,
+        prompt: int = 0,
     ) -> None:
         self.part = part
         self.interval = interval
+        self.prompt = prompt
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._clients: set[socket.socket] = set()
         self.open_connections = 0
+        self.connections = 0
         self.requests = 0
         payload = gzip.compress(body) if part == "gzip" else body
-        headers = [
-            f"Content-Type: {content_type}",
-            f"Content-Length: {len(payload)}",
-            # Padding, so that the headers alone take several seconds to trickle.
-            "X-Padding: " + "p" * 24,
-        ]
-        if part == "gzip":
-            headers.append("Content-Encoding: gzip")
         self._status = b"HTTP/1.1 200 OK\r\n"
-        self._headers = ("\r\n".join(headers) + "\r\n\r\n").encode("latin-1")
+        self._headers = _head(content_type, payload, compressed=part == "gzip")
         self._body = payload
+        self._plain = self._status + _head(content_type, body, compressed=False) + body
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         self._acceptor = threading.Thread(target=self._accept, daemon=True)
@@ -95,6 +93,7 @@ class TrickleServer:
             except OSError:
                 return  # the listener was closed
             with self._lock:
+                self.connections += 1
                 self.open_connections += 1
                 self._clients.add(client)
             thread = threading.Thread(target=self._serve, args=(client,), daemon=True)
@@ -102,13 +101,15 @@ class TrickleServer:
             thread.start()
 
     def _serve(self, client: socket.socket) -> None:
+        answered = 0
         try:
-            if self._read_request(client):
-                self._answer(client)
-                # Then wait for the client to hang up (it reads to the end, or gives up).
-                client.settimeout(30)
-                while not self._stop.is_set() and client.recv(4096):
-                    pass
+            # Until the client hangs up (or the server stops: its sockets are shut down).
+            while self._read_request(client):
+                if answered < self.prompt:
+                    client.sendall(self._plain)
+                else:
+                    self._answer(client)
+                answered += 1
         except OSError:
             pass  # the client went away
         finally:
@@ -158,3 +159,15 @@ class TrickleServer:
                 return
             client.sendall(trickled[index : index + 1])
         client.sendall(after)
+
+
+def _head(content_type: str, payload: bytes, *, compressed: bool) -> bytes:
+    headers = [
+        f"Content-Type: {content_type}",
+        f"Content-Length: {len(payload)}",
+        # Padding, so that the headers alone take several seconds to trickle.
+        "X-Padding: " + "p" * 24,
+    ]
+    if compressed:
+        headers.append("Content-Encoding: gzip")
+    return ("\r\n".join(headers) + "\r\n\r\n").encode("latin-1")
