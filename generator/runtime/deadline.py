@@ -102,22 +102,24 @@ class _Guard:
     reports it (httpcore's trace events carry no stream then).
     """
 
-    __slots__ = ("deadline", "done", "fired", "sock", "watchdog")
+    __slots__ = ("done", "fired", "sock", "watchdog")
 
-    def __init__(self, watchdog: _Watchdog, deadline: float) -> None:
+    def __init__(self, watchdog: _Watchdog) -> None:
         self.watchdog = watchdog
-        self.deadline = deadline
         self.sock: socket.socket | None = None
         self.fired = False  # the deadline passed while the attempt was watched
         self.done = False  # disarmed: the attempt is over
 
     def __call__(self, event: str, info: Mapping[str, Any]) -> None:
         if event == "http11.send_request_headers.started":
-            self.watchdog.watch(self, _connection_socket(sys._getframe(1)))
+            sock = _connection_socket(sys._getframe(1))
+            if sock is not None:  # else the new connection's, if any, is kept
+                self.watchdog.watch(self, sock)
         elif event == "connection.connect_tcp.complete":
             self.watchdog.watch(self, _socket_of(info.get("return_value")))
         elif event == "http2.send_request_headers.started":
-            # An HTTP/2 connection carries other calls' streams: not shut down for this one.
+            # An HTTP/2 connection carries other calls' streams: it is not shut down
+            # while this call waits for its headers.
             self.watchdog.watch(self, None)
 
 
@@ -130,13 +132,14 @@ def _socket_of(stream: object) -> socket.socket | None:
 def _connection_socket(frame: FrameType | None) -> socket.socket | None:
     """The socket of the HTTP/1.1 connection whose method is on the stack above the trace
     callback (`frame`, a few frames up: httpcore's Trace, then the connection's
-    handle_request); None if none is found (another httpcore: per-phase timeouts only)."""
+    handle_request); None if none is found (an httpcore laid out otherwise)."""
     for _ in range(4):
         if frame is None:
             return None
-        owner = frame.f_locals.get("self")
-        if owner is not None and hasattr(owner, "_network_stream"):
-            return _socket_of(owner._network_stream)
+        # The name first: reading a frame's locals builds a dict of them.
+        if frame.f_code.co_name == "handle_request":
+            stream = getattr(frame.f_locals.get("self"), "_network_stream", None)
+            return _socket_of(stream)
         frame = frame.f_back
     return None
 
@@ -159,7 +162,7 @@ class _Watchdog:
         self._pid = -1
 
     def arm(self, deadline: float) -> _Guard:
-        guard = _Guard(self, deadline)
+        guard = _Guard(self)
         with self._lock:
             if self._pid != os.getpid():  # first use (or first in a forked child)
                 self._pid = os.getpid()

@@ -633,8 +633,8 @@ class SyncTransport:
         response: httpx.Response, body: _Body, deadline: float, guard: _Guard | None
     ) -> None:
         if guard is not None and guard.sock is None and _incomplete(response):
-            # No socket seen as it was sent (a transport httpcore's trace events do not
-            # reach, HTTP/2): the response's own, for its body.
+            # No socket seen as it was sent (a transport that is not httpcore's, or
+            # HTTP/2, shut down for a late body as before): the response's, for its body.
             _WATCHDOG.watch(
                 guard, _socket_of(response.extensions.get("network_stream"))
             )
