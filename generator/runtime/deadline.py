@@ -1,5 +1,5 @@
 """Deadlines: the wait a call is part of, per-phase timeouts cut to the time left, the
-async deadline of each attempt and the watchdog that ends sync reads at theirs."""
+async deadline of each attempt and the watchdog that ends sync attempts at theirs."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ import time
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext, suppress
 from contextvars import ContextVar
+from types import FrameType
 from typing import Any
-
-import httpx
 
 # anyio (Python 3.10's deadlines) is imported where it is used: a client on 3.11 needs
 # none of it, and it adds to the import time.
@@ -93,21 +92,66 @@ else:  # pragma: no cover (Python 3.10)
 
 
 class _Guard:
-    __slots__ = ("fired", "sock")
+    """The watch over one sync attempt, from the moment its request is sent: the socket
+    it runs on, once known, is shut down at `deadline`.
 
-    def __init__(self, sock: socket.socket) -> None:
-        self.sock: socket.socket | None = sock
-        self.fired = False
+    It is also the attempt's httpcore `trace` callback, which is how the socket becomes
+    known before the response's headers (httpx hands out the connection's stream only
+    with them): the stream of a new connection is in the `connect_tcp` event, and that
+    of a pooled one is taken at `send_request_headers` from the HTTP/1.1 connection that
+    reports it (httpcore's trace events carry no stream then).
+    """
+
+    __slots__ = ("done", "fired", "sock", "watchdog")
+
+    def __init__(self, watchdog: _Watchdog) -> None:
+        self.watchdog = watchdog
+        self.sock: socket.socket | None = None
+        self.fired = False  # the deadline passed while the attempt was watched
+        self.done = False  # disarmed: the attempt is over
+
+    def __call__(self, event: str, info: Mapping[str, Any]) -> None:
+        if event == "http11.send_request_headers.started":
+            sock = _connection_socket(sys._getframe(1))
+            if sock is not None:  # else the new connection's, if any, is kept
+                self.watchdog.watch(self, sock)
+        elif event == "connection.connect_tcp.complete":
+            self.watchdog.watch(self, _socket_of(info.get("return_value")))
+        elif event == "http2.send_request_headers.started":
+            # An HTTP/2 connection carries other calls' streams: it is not shut down
+            # while this call waits for its headers.
+            self.watchdog.watch(self, None)
+
+
+def _socket_of(stream: object) -> socket.socket | None:
+    get_extra_info = getattr(stream, "get_extra_info", None)
+    sock = get_extra_info("socket") if get_extra_info is not None else None
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def _connection_socket(frame: FrameType | None) -> socket.socket | None:
+    """The socket of the HTTP/1.1 connection whose method is on the stack above the trace
+    callback (`frame`, a few frames up: httpcore's Trace, then the connection's
+    handle_request); None if none is found (an httpcore laid out otherwise)."""
+    for _ in range(4):
+        if frame is None:
+            return None
+        # The name first: reading a frame's locals builds a dict of them.
+        if frame.f_code.co_name == "handle_request":
+            stream = getattr(frame.f_locals.get("self"), "_network_stream", None)
+            return _socket_of(stream)
+        frame = frame.f_back
+    return None
 
 
 class _Watchdog:
-    """Ends sync reads at their call's deadline. httpx's read timeout applies to each read
-    from the socket, so a body trickled a byte at a time would run on; at the deadline one
-    thread, shared by every sync client of the process, shuts the socket down, which ends
-    the blocked read at once (the connection is then discarded, not pooled).
-
-    Only a body that does not arrive with its headers is watched, so most calls never
-    touch it; the thread starts on first use.
+    """Ends sync attempts at their call's deadline. httpx's timeouts apply to each read
+    from the socket, so headers or a body trickled a byte at a time would run on; at the
+    deadline one thread, shared by every sync client of the process, shuts the attempt's
+    socket down, which ends the blocked read at once (the connection is then discarded,
+    not pooled). Each attempt is armed as it is sent; the thread starts on first use and
+    wakes only for the soonest deadline, so an attempt that ends in time costs a heap
+    push and two short holds of a lock.
     """
 
     def __init__(self) -> None:
@@ -117,12 +161,8 @@ class _Watchdog:
         self._disarmed = 0
         self._pid = -1
 
-    def arm(self, deadline: float, response: httpx.Response) -> _Guard | None:
-        stream = response.extensions.get("network_stream")
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        if not isinstance(sock, socket.socket):
-            return None  # not a socket httpcore opened (a test transport): per-chunk checks
-        guard = _Guard(sock)
+    def arm(self, deadline: float) -> _Guard:
+        guard = _Guard(self)
         with self._lock:
             if self._pid != os.getpid():  # first use (or first in a forked child)
                 self._pid = os.getpid()
@@ -134,6 +174,16 @@ class _Watchdog:
             heapq.heappush(self._heap, (deadline, next(self._order), guard))
         return guard
 
+    def watch(self, guard: _Guard, sock: socket.socket | None) -> None:
+        """From now on, `guard`'s attempt runs on `sock` (None: on no socket of its own)."""
+        with self._lock:
+            if guard.done:
+                return
+            guard.sock = sock
+            if guard.fired and sock is not None:
+                # The deadline passed before the socket was known: end the attempt now.
+                _shut(sock)
+
     def forked(self) -> None:
         """In a forked child: no thread, and a lock no other thread may hold."""
         self._lock = threading.Condition(threading.Lock())
@@ -142,13 +192,16 @@ class _Watchdog:
         self._pid = -1
 
     def disarm(self, guard: _Guard) -> None:
+        """The attempt is over (before its connection goes back to the pool): its socket is
+        never shut down after this returns."""
+        if guard.done:
+            return  # only the attempt's own thread disarms it: no race here
         with self._lock:
             guard.sock = None
+            guard.done = True
             self._disarmed += 1
             if self._disarmed > 256 and self._disarmed * 2 > len(self._heap):
-                self._heap = [
-                    entry for entry in self._heap if entry[2].sock is not None
-                ]
+                self._heap = [entry for entry in self._heap if not entry[2].done]
                 heapq.heapify(self._heap)
                 self._disarmed = 0
 
@@ -156,20 +209,22 @@ class _Watchdog:
         with self._lock:
             while True:
                 now = time.monotonic()
-                while self._heap and (
-                    self._heap[0][0] <= now or self._heap[0][2].sock is None
-                ):
+                while self._heap and (self._heap[0][0] <= now or self._heap[0][2].done):
                     guard = heapq.heappop(self._heap)[2]
-                    if guard.sock is None:
+                    if guard.done:
                         self._disarmed = max(self._disarmed - 1, 0)
                         continue
                     guard.fired = True
-                    # The plain socket's shutdown, under any TLS layer: it wakes a read
-                    # blocked in another thread, which close() does not.
-                    with suppress(OSError):
-                        socket.socket.shutdown(guard.sock, socket.SHUT_RDWR)
-                    guard.sock = None
+                    if guard.sock is not None:
+                        _shut(guard.sock)
                 self._lock.wait(self._heap[0][0] - now if self._heap else None)
+
+
+def _shut(sock: socket.socket) -> None:
+    # The plain socket's shutdown, under any TLS layer: it wakes a read blocked in
+    # another thread, which close() does not.
+    with suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 _WATCHDOG = _Watchdog()

@@ -29,7 +29,14 @@ from pydantic import BaseModel, ValidationError
 if TYPE_CHECKING:
     from xml.etree import ElementTree
 
-from .deadline import _BUDGET, _WATCHDOG, _PhaseTimeouts, _within
+from .deadline import (
+    _BUDGET,
+    _WATCHDOG,
+    _Guard,
+    _PhaseTimeouts,
+    _socket_of,
+    _within,
+)
 from .errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -590,20 +597,42 @@ class SyncTransport:
         while True:
             response = None
             body = _Body()
+            failure: httpx.TransportError | httpx.DecodingError | None = None
+            # Watched from the moment it is sent: httpx's timeouts apply to each read, so
+            # headers or a body trickled a byte at a time would run past the deadline.
+            guard = _WATCHDOG.arm(deadline) if deadline != math.inf else None
             try:
-                response = self.client.send(
-                    core.build(self.client, call, deadline),
-                    stream=True,
-                    follow_redirects=False,
-                )
                 try:
-                    body = _body_for(response)
-                    self._read(response, body, deadline)
+                    request = core.build(self.client, call, deadline)
+                    if guard is not None:
+                        request.extensions["trace"] = guard
+                    response = self.client.send(
+                        request, stream=True, follow_redirects=False
+                    )
+                    try:
+                        body = _body_for(response)
+                        self._read(response, body, deadline, guard)
+                    finally:
+                        if guard is not None:
+                            # Before the connection goes back to the pool.
+                            _WATCHDOG.disarm(guard)
+                        response.close()
                 finally:
-                    response.close()
+                    if guard is not None:
+                        _WATCHDOG.disarm(guard)  # also when no response came
             except (httpx.TransportError, httpx.DecodingError) as error:
-                delay = core.on_error(call, attempt, error, deadline, response, body)
+                failure = error
+            if failure is not None:
+                if guard is not None and guard.fired:
+                    # The watchdog shut the socket down: whatever httpcore made of that
+                    # (a closed connection, a read error), the deadline ended the call.
+                    # The error it raised is let go (it holds the signed request).
+                    failure = httpx.ReadTimeout(
+                        "the call's deadline passed: its connection was shut down"
+                    )
+                delay = core.on_error(call, attempt, failure, deadline, response, body)
             else:
+                assert response is not None
                 next_delay = core.on_response(call, attempt, response, deadline)
                 if next_delay is None:
                     try:
@@ -620,21 +649,21 @@ class SyncTransport:
             attempt += 1
 
     @staticmethod
-    def _read(response: httpx.Response, body: _Body, deadline: float) -> None:
-        guard = None
-        try:
-            for chunk in response.iter_bytes():
-                if not body.add(chunk):
-                    return
-                if deadline == math.inf or guard is not None:
-                    continue
-                if time.monotonic() >= deadline:
-                    raise httpx.ReadTimeout("the deadline passed during the body")
-                if _incomplete(response):
-                    guard = _WATCHDOG.arm(deadline, response)
-        finally:
-            if guard is not None:
-                _WATCHDOG.disarm(guard)
+    def _read(
+        response: httpx.Response, body: _Body, deadline: float, guard: _Guard | None
+    ) -> None:
+        if guard is not None and guard.sock is None and _incomplete(response):
+            # No socket seen as it was sent (a transport that is not httpcore's, or
+            # HTTP/2, shut down for a late body as before): the response's, for its body.
+            _WATCHDOG.watch(
+                guard, _socket_of(response.extensions.get("network_stream"))
+            )
+        for chunk in response.iter_bytes():
+            if not body.add(chunk):
+                return
+            # Per chunk too, for a transport without a socket (the watchdog needs one).
+            if time.monotonic() >= deadline:
+                raise httpx.ReadTimeout("the deadline passed during the body")
         if guard is not None and guard.fired:
             raise httpx.ReadTimeout("the deadline passed during the body")
 

@@ -1,7 +1,8 @@
-"""Deadlines, for every package, sync and async: `timeout=` bounds a whole call (a body
-trickled at a byte every 0.45 s included), `wait_for_job(timeout=)` bounds each of its
-polls, a call's wait for a pooled connection is not counted against it and is never
-retried, and a cancelled wait leaves nothing behind.
+"""Deadlines, for every package, sync and async: `timeout=` bounds a whole call (a status
+line, headers or a body, plain or gzip, trickled a byte at a time included),
+`wait_for_job(timeout=)` bounds each of its polls, a call's wait for a pooled connection
+is not counted against it and is never retried, and a cancelled wait leaves nothing
+behind.
 
 The slow scenarios of a test run at the same time, each against a server of its own, so
 that a test takes the time of one of them.
@@ -10,10 +11,11 @@ that a test takes the time of one of them.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import httpx
 import pytest
@@ -30,6 +32,7 @@ from tests.reliability.support import (
     package,
     package_names,
 )
+from tests.reliability.trickle import PARTS, Part, TrickleServer
 
 T = TypeVar("T")
 COMBINATIONS = [
@@ -43,6 +46,145 @@ def at_once(scenarios: list[Callable[[], T]]) -> list[T]:
         package(name)  # imported first, in this thread
     with ThreadPoolExecutor(len(scenarios)) as pool:
         return list(pool.map(lambda scenario: scenario(), scenarios))
+
+
+def test_every_package_is_driven() -> None:
+    """The tests below loop over the packages in generated/: over none, they would pass."""
+    assert len(package_names()) == 4, package_names()
+
+
+# Trickled answers (tests/reliability/trickle.py): a byte every 0.2 s, so the shortest
+# part, the status line, takes 3.4 s, and calls of `timeout=1` must end well before.
+INTERVAL = 0.2
+TIMEOUT = 1.0
+SLACK = 0.5  # a call ends within its timeout and this
+
+
+def _threads() -> set[threading.Thread]:
+    # Each package's watchdog thread starts on its first use and stays, by design.
+    return {t for t in threading.enumerate() if t.name != "tts-sdkgen-deadlines"}
+
+
+def _open_files() -> int | None:
+    fds = "/proc/self/fd"
+    return len(os.listdir(fds)) if os.path.isdir(fds) else None
+
+
+def trickled(
+    name: str, mode: Mode, op: Op | Literal["wait"], part: Part, prompt: int = 0
+) -> tuple[str, float, Any, int]:
+    """One call (or `wait_for_job`) against a server that trickles `part`: a label, the
+    time it took, its error, and the connections it opened (after checking that the
+    client closed every one)."""
+    pkg = package(name)
+    body = pkg.running() if op == "wait" else pkg.ok(op)
+    label = f"{name} {mode} {op} {part}"
+    with TrickleServer(
+        part, body, content_type=pkg.content_type, interval=INTERVAL, prompt=prompt
+    ) as server:
+        if op == "wait":
+            action: Any = lambda api: api.wait_for_job(  # noqa: E731
+                JOB, timeout=TIMEOUT, poll_interval=0.05
+            )
+        else:
+            action = pkg.operation(op)
+        if prompt:
+            # A first call, answered at once, leaves its connection in the pool.
+            once = action
+            if mode == "sync":
+
+                def action(api: Any) -> Any:
+                    once(api)
+                    return once(api)
+
+            else:
+
+                async def action(api: Any) -> Any:
+                    await once(api)
+                    return await once(api)
+
+        outcome = call(pkg, mode, server.url, action, timeout=TIMEOUT)
+        assert server.wait_until_idle(), f"{label}: a connection was left open"
+    # With `prompt`, the first call's milliseconds included: the bounds hold all the same.
+    return label, outcome.elapsed, outcome.error, server.connections
+
+
+def check_trickled(label: str, elapsed: float, error: Any) -> None:
+    name, _, op, part = label.split()
+    errors = package(name).errors
+    if op == "wait":
+        assert isinstance(error, errors.JobTimeoutError), (label, error)
+        assert error.state is None  # no poll was answered
+        error = error.__cause__
+    assert isinstance(error, errors.APITimeoutError), (label, error)
+    # The headers had arrived, or not.
+    assert error.status_code == (200 if part in ("gzip", "body") else None), label
+    assert TIMEOUT - 0.05 <= elapsed <= TIMEOUT + SLACK, (label, elapsed)
+
+
+def test_a_trickled_answer_ends_at_the_deadline() -> None:
+    """Every part trickled (status line, headers, gzip body, plain body), sync and async,
+    submit and query: each call ends within its timeout + 0.5 s with APITimeoutError.
+    Every combination for one package, each part once (in turn sync and async, submit and
+    query) for the others. On the sync client, before its watchdog was armed from the
+    moment a request is sent, with `timeout=2` and a byte every 0.25 s: a trickled status
+    line ended after 4.3 s, trickled headers after 22.8 s, a gzip body after 3.0 s. No
+    thread or socket is left behind (the server saw every connection closed)."""
+    names = package_names()
+    cases: list[tuple[str, Any, Any, Part]] = [
+        (names[0], mode, op, part) for mode in MODES for op in OPS for part in PARTS
+    ]
+    for index, name in enumerate(names[1:]):
+        for turn, part in enumerate(PARTS):
+            mode = MODES[(index + turn) % 2]
+            cases.append((name, mode, OPS[(index + turn // 2) % 2], part))
+    for name in names:
+        package(name)  # imported first, in this thread
+    threads, files = _threads(), _open_files()
+    results = at_once(
+        [
+            lambda case=case: trickled(*case)  # type: ignore[misc]
+            for case in cases
+        ]
+    )
+    for label, elapsed, error, _ in results:
+        check_trickled(label, elapsed, error)
+    assert _threads() == threads
+    assert _open_files() == files
+
+
+def test_wait_for_job_ends_with_its_timeout_when_a_poll_trickles() -> None:
+    """`wait_for_job(timeout=1)` whose first poll trickles: JobTimeoutError within 1.5 s,
+    for every package, sync and async (the trickled part in turn). On the sync client it
+    took 4.3 s (status line) and 22.9 s (headers) with `timeout=3`."""
+    cases = [
+        (name, mode, PARTS[(index * 2 + turn) % len(PARTS)])
+        for index, name in enumerate(package_names())
+        for turn, mode in enumerate(MODES)
+    ]
+    results = at_once(
+        [
+            lambda case=case: trickled(case[0], case[1], "wait", case[2])  # type: ignore[misc]
+            for case in cases
+        ]
+    )
+    for label, elapsed, error, _ in results:
+        check_trickled(label, elapsed, error)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("part", ["status", "headers"])
+def test_a_pooled_connection_that_trickles_ends_at_the_deadline(
+    part: Part, mode: Mode
+) -> None:
+    """The second call of a client, on the connection the first one left in the pool,
+    gets its head trickled: it ends at its deadline too (httpcore tells of no socket when
+    it reuses a connection; the watchdog finds it at the connection itself)."""
+    label, elapsed, error, connections = trickled(
+        package_names()[0], mode, "read", part, prompt=1
+    )
+    assert connections == 1, "the second call did not reuse the first one's connection"
+    check_trickled(label, elapsed, error)
 
 
 def test_a_trickled_body_ends_at_the_deadline() -> None:

@@ -453,30 +453,23 @@ def test_the_watchdog_shuts_a_socket_down_at_its_deadline() -> None:
 
     left, right = socket.socketpair()
     watchdog = deadline._Watchdog()
-
-    class Stream:
-        def get_extra_info(self, name: str) -> object:
-            return left if name == "socket" else None
-
-    answer = httpx.Response(200, extensions={"network_stream": Stream()})
-    guard = watchdog.arm(time.monotonic() + 0.1, answer)
-    assert guard is not None
+    guard = watchdog.arm(time.monotonic() + 0.1)
+    watchdog.watch(guard, left)
     start = time.monotonic()
     assert left.recv(10) == b""  # the blocked read ends: the socket was shut down
     assert 0.05 < time.monotonic() - start < 1.0
     assert guard.fired
+    # A socket known only after the deadline is shut down as it becomes known.
+    early, _early_peer = socket.socketpair()
+    gone = watchdog.arm(time.monotonic())
+    time.sleep(0.05)
+    assert gone.fired
+    watchdog.watch(gone, early)
+    assert early.recv(10) == b""
     # A disarmed guard never fires.
     other, _peer = socket.socketpair()
-
-    class OtherStream:
-        def get_extra_info(self, name: str) -> object:
-            return other
-
-    late = watchdog.arm(
-        time.monotonic() + 0.05,
-        httpx.Response(200, extensions={"network_stream": OtherStream()}),
-    )
-    assert late is not None
+    late = watchdog.arm(time.monotonic() + 0.05)
+    watchdog.watch(late, other)
     watchdog.disarm(late)
     time.sleep(0.1)
     assert not late.fired
@@ -484,7 +477,7 @@ def test_the_watchdog_shuts_a_socket_down_at_its_deadline() -> None:
     with pytest.raises(BlockingIOError):
         other.recv(1)  # still open: nothing to read, no end of stream
     assert threading.active_count() >= 1
-    for sock in (left, right, other, _peer):
+    for sock in (left, right, early, _early_peer, other, _peer):
         sock.close()
 
 
