@@ -430,10 +430,14 @@ def test_a_poll_runs_within_the_wait_and_ends_with_it() -> None:
         raise APITimeoutError("cut short")
     assert caught.value.state == "RUNNING"
     assert isinstance(caught.value.__cause__, APITimeoutError)
-    # Before the wait's end, a poll's own timeout is the poll's.
+    # Before the wait's end, a poll's own timeout ends the wait too, keeping the last
+    # state: the caller asked about the job, not about one poll.
     early = JobPoller(job_id="j", timeout=10, interval=1, max_interval=1)
-    with pytest.raises(APITimeoutError), early:
+    early.next_delay("RUNNING")
+    with pytest.raises(JobTimeoutError) as caught, early:
         raise APITimeoutError("one slow poll")
+    assert caught.value.state == "RUNNING"
+    assert isinstance(caught.value.__cause__, APITimeoutError)
 
 
 def test_a_wait_inside_a_wait_keeps_the_sooner_end() -> None:
