@@ -286,3 +286,29 @@ def test_the_annotations_say_so(module: Any, package_source: str) -> None:
 @pytest.fixture
 def package_source(module: Any) -> str:
     return Path(module.__file__).with_name("models.py").read_text(encoding="utf-8")
+
+
+def test_only_the_way_to_the_submits_job_id_stays_required() -> None:
+    # Tencent's job id may be nested (/Response/TaskId): every step on its way stays
+    # required in the submit's answer; nothing else received is (the query's envelope
+    # neither: an answer without it is a job with no state yet).
+    from generator.pipeline import build_api
+
+    api = build_api("tencent-mps", Path(__file__).resolve().parents[2] / "specs")
+    required = {
+        (model.name, f.wire_name)
+        for model in api.models
+        if not model.strict
+        for f in model.fields
+        if f.required
+    }
+    lifecycle = api.lifecycle
+    assert lifecycle is not None
+    by_name = {m.name: m for m in api.models}
+    expected, model = set(), lifecycle.submit.response
+    for step in lifecycle.job_id_field.fields:
+        assert model is not None
+        expected.add((model.name, step.wire_name))
+        model = by_name.get(step.annotation)
+    assert required == expected
+    assert len(expected) >= 1
