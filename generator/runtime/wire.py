@@ -184,7 +184,7 @@ class WireShapes(Received):
 
 
 def _reshape(data: dict[str, Any], shapes: _Named) -> dict[str, Any]:
-    best: tuple[Shape, frozenset[str]] | None = None
+    best: Shape | None = None
     most = 0
     for shape, names in shapes:
         if names <= data.keys():
@@ -192,13 +192,12 @@ def _reshape(data: dict[str, Any], shapes: _Named) -> dict[str, Any]:
         # Names a shape shares with the declared one say nothing about which it is.
         own = sum(1 for f, (n, _) in shape.items() if n != f and n in data)
         if own > most:
-            best, most = (shape, names), own
+            best, most = shape, own
     if best is None:
         return data
-    shape, names = best
     present = {
         field: how
-        for field, how in shape.items()
+        for field, how in best.items()
         if how[0] in data and (how[0] == field or field not in data)
     }
     return _read_shape(data, present, frozenset(n for n, _ in present.values()))
