@@ -82,7 +82,8 @@ def render_models(api: Api) -> str:
 
 def declarations(model: Model) -> list[Declaration]:
     """How each field of a JSON model is declared: its type with its checks and alias,
-    and its default (none for a required field, `None` for an optional one without)."""
+    and its default (none for a required field, `None` for an optional one without).
+    A received model's schema requires only what the client needs (`schemas.tolerant`)."""
     properties = model.schema.get("properties", {})
     required = set(model.schema.get("required", ()))
     out = []
@@ -143,8 +144,10 @@ def _json_models(models: list[Model]) -> tuple[str, str]:
             by_module.setdefault(module, set()).add(name)
     if any(m.wire_shapes for m in models):
         by_module.setdefault("._runtime.wire", set()).add("WireShapes")
-    if not all(m.wire_shapes for m in models):
+    if any(m.strict for m in models):
         by_module["pydantic"].add("BaseModel")
+    if any(not m.strict and not m.wire_shapes for m in models):
+        by_module.setdefault("._runtime.received", set()).add("Received")
     lines = ["\n"]
     for module, names in sorted(by_module.items()):
         lines.append(f"from {module} import {', '.join(sorted(names))}\n")

@@ -91,7 +91,7 @@ _CLASS_RESERVED = frozenset(
         "TokenAuth",
     }
     | {"TypeVar", "SyncTransport", "AsyncTransport", "Auth", "TracebackType"}
-    | {"WireShapes", "XmlModel", "XmlElement", "XmlAttribute"}
+    | {"Received", "WireShapes", "XmlModel", "XmlElement", "XmlAttribute"}
 )
 
 # Fixed rather than `keyword.softkwlist`, which grows with the Python running the generator

@@ -7,6 +7,7 @@ call `naming`. Every problem is a `SpecError` naming the JSON pointer of the off
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,7 +59,12 @@ def build(
     responses = {r.response for r in reads if r.response}
     responses |= {model for r in reads for _, model, _ in r.callbacks}
     xml = set(bodies.xml_roots)
-    built = build_models(ctx, models, requests - xml, responses - xml)
+    built = build_models(
+        ctx, models, requests - xml, responses - xml, _job_id(document, reads)
+    )
+    if models.twins:
+        # A model sent and received is received as its twin (schemas.build_models).
+        reads = [_received_as_twins(read, models.twins) for read in reads]
     if bodies.xml_roots:
         built.update(xml_models(ctx, xsd, bodies.xml_roots, requests, responses))
     client_params: dict[str, ClientParameter] = {}
@@ -135,6 +141,30 @@ def build(
             for key, schema in sorted(models.aliases.items())
         ),
         callbacks=_callbacks(ctx, reads, built),
+    )
+
+
+def _job_id(document: Mapping[str, Any], reads: list[Read]) -> tuple[str, str] | None:
+    """The model a lifecycle's submit answers with, and where its job id is in it."""
+    job = ext(document, "job")
+    if not isinstance(job, dict) or not isinstance(job.get("job-id"), str):
+        return None
+    submit = next(
+        (r for r in reads if r.spec.get("operationId") == job.get("submit")), None
+    )
+    if submit is None or submit.response is None:
+        return None
+    return submit.response, job["job-id"]
+
+
+def _received_as_twins(read: Read, twins: Mapping[str, str]) -> Read:
+    return dataclasses.replace(
+        read,
+        response=twins.get(read.response, read.response) if read.response else None,
+        callbacks=tuple(
+            (name, twins.get(model, model), summary)
+            for name, model, summary in read.callbacks
+        ),
     )
 
 

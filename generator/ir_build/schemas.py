@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import naming
-from ..errors import pointer
+from ..errors import pointer, pointer_parts
 from ..ir import Field, Model
-from ..python_types import COMPONENT_SCHEMA, annotation
+from ..python_types import COMPONENT_SCHEMA, annotation, is_json_string
 from . import wire
 from .context import Context, clean
 
@@ -30,6 +30,8 @@ class Models:
         self.aliases: dict[str, dict[str, Any]] = {}
         self.alias_names: dict[str, str] = {}
         self._resolving: set[str] = set()
+        # Models both sent and received -> their received twins (see `build_models`).
+        self.twins: dict[str, str] = {}
 
     def is_alias(self, key: str) -> bool:
         return not is_object(self.ctx.document["components"]["schemas"][key])
@@ -294,10 +296,24 @@ def constraint_notes(schema: Mapping[str, Any]) -> str:
 
 
 def build_models(
-    ctx: Context, models: Models, requests: set[str], responses: set[str]
+    ctx: Context,
+    models: Models,
+    requests: set[str],
+    responses: set[str],
+    needed: tuple[str, str] | None = None,
 ) -> dict[str, Model]:
     """Every model, once all are collected from the roots that requests and responses
-    (callbacks included) name: strictness is a property of how a model is used."""
+    (callbacks included) name: strictness is a property of how a model is used.
+
+    A model only sent is strict. Every other is received (a model nothing names too:
+    an error body, documentation), and read tolerantly (`tolerant`). A schema used both
+    ways becomes two models: the strict one under its own name, and a received twin,
+    `Received<Name>`, which the received models name instead (`models.twins`), so that
+    neither the request's checks nor its defaults reach what is received.
+
+    `needed`: the model a submit answers with and the JSON pointer of its job id, the
+    one thing a client cannot do without: the received fields on its way stay required.
+    """
     for name in sorted(ctx.document.get("components", {}).get("schemas", {})):
         if models.is_alias(name):
             models.alias(name)
@@ -308,21 +324,87 @@ def build_models(
     descriptions = {
         n: clean(s.get("description", "")) for n, s in models.schemas.items()
     }
+    twins = _twins(ctx, models, in_requests & in_responses)
+    keep = _needed_fields(models, *needed) if needed else {}
     built = {}
     for name, schema in sorted(models.schemas.items()):
-        strict = name in in_requests and name not in in_responses
-        if name in in_responses and name not in in_requests:
-            schema = tolerant(schema)
-        fields = model_fields(ctx, name, schema, models.where[name], descriptions)
-        built[name] = Model(
-            name=name,
-            description=descriptions[name],
-            fields=fields,
-            schema=wire_model_schema(schema, strict, fields),
-            strict=strict,
-            wire_shapes=wire.wire_shapes(ctx, schema, models.where[name]),
-        )
+        forms: list[tuple[str, Mapping[str, Any], bool]] = []
+        if name in in_requests:
+            forms.append((name, schema, True))
+        if name not in in_requests or name in twins:
+            received = tolerant(_retarget(schema, twins), keep.get(name, set()))
+            forms.append((twins.get(name, name), received, False))
+        for model_name, model_schema, strict in forms:
+            where = models.where[name]
+            fields = model_fields(ctx, model_name, model_schema, where, descriptions)
+            built[model_name] = Model(
+                name=model_name,
+                description=descriptions[name],
+                fields=fields,
+                schema=wire_model_schema(model_schema, strict, fields),
+                strict=strict,
+                wire_shapes=wire.wire_shapes(ctx, model_schema, where),
+            )
     return built
+
+
+def _needed_fields(models: Models, root: str, ptr: str) -> dict[str, set[str]]:
+    """The properties, by model, a JSON pointer goes through from model `root` (into
+    nested models, JSON strings' documents and lists' items). The lifecycle step checks
+    the pointer itself; this stops quietly where it leads nowhere."""
+    out: dict[str, set[str]] = {}
+    model: str | None = root
+    parts = list(pointer_parts(ptr))
+    while parts and model in models.schemas:
+        part = parts.pop(0)
+        prop = models.schemas[model].get("properties", {}).get(part)
+        if not isinstance(prop, dict):
+            break
+        out.setdefault(model, set()).add(part)
+        if is_json_string(prop):
+            prop = prop["contentSchema"]
+        if prop.get("type") == "array" and parts and parts[0].isdigit():
+            parts.pop(0)
+            prop = prop.get("items", {})
+        model = str(prop.get("$ref", "")).removeprefix(COMPONENT_SCHEMA) or None
+    return out
+
+
+# What the received twin of a model sent too is called: `Received` + its name.
+TWIN_PREFIX = "Received"
+
+
+def _twins(ctx: Context, models: Models, both: set[str]) -> dict[str, str]:
+    taken = set(models.schemas) | set(models.alias_names.values())
+    twins = {}
+    for name in sorted(both):
+        twin = TWIN_PREFIX + name
+        if twin in taken:
+            raise ctx.error(
+                models.where[name],
+                f"{name} is sent and received: its received model would be named "
+                f"{twin!r}, which another schema already is",
+            )
+        twins[name] = twin
+    models.twins = twins
+    return twins
+
+
+def _retarget(node: Any, twins: Mapping[str, str]) -> Any:
+    """`node` naming the received twins of the models it names that have one."""
+    if not twins:
+        return node
+    if isinstance(node, list):
+        return [_retarget(v, twins) for v in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.removeprefix(COMPONENT_SCHEMA) in twins:
+        return {
+            **node,
+            "$ref": COMPONENT_SCHEMA + twins[ref.removeprefix(COMPONENT_SCHEMA)],
+        }
+    return {k: _retarget(v, twins) for k, v in node.items()}
 
 
 def wire_model_schema(
@@ -336,22 +418,35 @@ def wire_model_schema(
             prop: wire.wire_schema(sub, strict, by_wire[prop].annotation)
             for prop, sub in schema["properties"].items()
         }
-    return {**out, "additionalProperties": not strict}
+    # A sent model refuses keys it does not declare, unless its schema opens it
+    # (`additionalProperties: true`: a vendor's free-form document, typed where declared).
+    opened = schema.get("additionalProperties") is True
+    return {**out, "additionalProperties": not strict or opened}
 
 
-def tolerant(schema: Mapping[str, Any]) -> dict[str, Any]:
-    """A received model's schema with every enum opened: a value the spec does not list is
-    kept as it came (`Literal[...] | <type>`), so a vendor adding a state breaks no program.
-    Ranges, lengths and patterns are dropped for the same reason.
+def tolerant(schema: Mapping[str, Any], needed: Iterable[str] = ()) -> dict[str, Any]:
+    """A received model's schema: what a vendor sends is read as it comes.
 
-    Referenced models are left alone: each is opened, or not, by how it is used.
+    Every field is optional, and none has a default: a field the vendor did not send
+    reads None, never a value the client made up (a request's default least of all).
+    Enums are opened (`Literal[...] | <type>`): a vendor adding a state breaks no
+    program. Ranges, lengths and patterns are dropped for the same reason. What still
+    cannot be read as declared is the runtime's business (`_runtime/received.py`).
+    Only the `needed` properties (on the way to the submit's job id) stay required.
+
+    Referenced models are left alone: each is made tolerant, or not, by how it is used.
     """
-    return {
+    out = {
         key: {prop: _open_enums(sub) for prop, sub in value.items()}
         if key == "properties" and isinstance(value, dict)
         else value
         for key, value in schema.items()
+        if key != "required"
     }
+    kept = [name for name in schema.get("required", ()) if name in set(needed)]
+    if kept:
+        out["required"] = kept
+    return out
 
 
 _CHECKS = frozenset(
@@ -371,19 +466,23 @@ _CHECKS = frozenset(
 
 
 def _open_enums(node: Any) -> Any:
-    if not isinstance(node, dict) or "$ref" in node:
+    if not isinstance(node, dict):
         return node
+    if "$ref" in node:
+        return {k: v for k, v in node.items() if k != "default"}
     if node.get("format") == "date-time":
         # Vendors send local times without a zone: take them as they come.
+        node = {k: v for k, v in node.items() if k != "default"}
         return {**node, "x-python-type": "datetime"}
     if "enum" in node:
         listed = {k: v for k, v in node.items() if k not in ("description", "default")}
         kind = node.get("type") or _json_type(node["enum"])
         opened: dict[str, Any] = {"anyOf": [listed, {"type": kind}]}
-        opened.update({k: node[k] for k in ("description", "default") if k in node})
+        if "description" in node:
+            opened["description"] = node["description"]
         return opened
     # A value out of the documented range or length is kept too: checks are for sending.
-    out = {k: v for k, v in node.items() if k not in _CHECKS}
+    out = {k: v for k, v in node.items() if k not in _CHECKS and k != "default"}
     if isinstance(node.get("items"), dict):
         out["items"] = _open_enums(node["items"])
     if isinstance(node.get("additionalProperties"), dict):

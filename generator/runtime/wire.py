@@ -19,12 +19,16 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     GetCoreSchemaHandler,
+    ModelWrapValidatorHandler,
     SerializerFunctionWrapHandler,
+    ValidationError,
     ValidationInfo,
     WrapSerializer,
     model_validator,
 )
 from pydantic_core import PydanticUseDefault, core_schema
+
+from .received import Received, tolerate
 
 T = TypeVar("T")
 
@@ -157,33 +161,63 @@ def _shape_names(shapes: tuple[Shape, ...]) -> _Named:
     return known[1]
 
 
-class WireShapes(BaseModel):
+class WireShapes(Received):
     """Reads the other documented shapes listed in `__wire_shapes__` into this model's own:
-    the first shape whose every name is present wins; anything else is left as it came."""
+    the first shape whose every name is present wins. When none is, the shape with the
+    most of its own names present is read as far as it goes (a sentence without its end
+    time keeps its text and start), never over a field sent under its declared name.
+    Anything else is left as it came (and kept, as `Received` keeps what it cannot read)."""
 
     __wire_shapes__: ClassVar[tuple[Shape, ...]] = ()
 
-    @model_validator(mode="before")
+    # Named as `Received`'s validator, so it replaces it: one validator per model, and
+    # what fails is named as it was read (the declared name), not as it was sent.
+    @model_validator(mode="wrap")
     @classmethod
-    def _read_wire_shape(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or not cls.__wire_shapes__:
-            return data
-        for shape, names in _shape_names(cls.__wire_shapes__):
-            if not names <= data.keys():
-                continue
-            out = {key: value for key, value in data.items() if key not in names}
-            for field, (name, divisor) in shape.items():
-                value = data[name]
-                if divisor != 1 and isinstance(value, str):
-                    # A number sent as text ("846") is still in the shape's unit.
-                    with contextlib.suppress(ValueError):
-                        value = float(value)
-                if (
-                    divisor != 1
-                    and isinstance(value, int | float)
-                    and not isinstance(value, bool)
-                ):
-                    value = value / divisor
-                out[field] = value
-            return out
+    def _received(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        if isinstance(data, dict) and cls.__wire_shapes__:
+            data = _reshape(data, _shape_names(cls.__wire_shapes__))
+        try:
+            return handler(data)
+        except ValidationError as error:
+            return tolerate(cls, data, handler, error)
+
+
+def _reshape(data: dict[str, Any], shapes: _Named) -> dict[str, Any]:
+    best: Shape | None = None
+    most = 0
+    for shape, names in shapes:
+        if names <= data.keys():
+            return _read_shape(data, shape, names)
+        # Names a shape shares with the declared one say nothing about which it is.
+        own = sum(1 for f, (n, _) in shape.items() if n != f and n in data)
+        if own > most:
+            best, most = shape, own
+    if best is None:
         return data
+    present = {
+        field: how
+        for field, how in best.items()
+        if how[0] in data and (how[0] == field or field not in data)
+    }
+    return _read_shape(data, present, frozenset(n for n, _ in present.values()))
+
+
+def _read_shape(
+    data: dict[str, Any], shape: Shape, names: frozenset[str]
+) -> dict[str, Any]:
+    out = {key: value for key, value in data.items() if key not in names}
+    for field, (name, divisor) in shape.items():
+        value = data[name]
+        if divisor != 1 and isinstance(value, str):
+            # A number sent as text ("846") is still in the shape's unit.
+            with contextlib.suppress(ValueError):
+                value = float(value)
+        if (
+            divisor != 1
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+        ):
+            value = value / divisor
+        out[field] = value
+    return out

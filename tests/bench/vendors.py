@@ -130,7 +130,10 @@ def ours(api: str, url: str, http_client: httpx.Client | None = None) -> Calls:
 
         def mps_query() -> object:
             task = mps_client.describe_text_to_speech_async_task(task_id=MPS_TASK)
-            _check(task.response.status == "success", "status")
+            _check(
+                task.response is not None and task.response.status == "success",
+                "status",
+            )
             return task
 
         return Calls(mps_submit, mps_query, mps_client.close)
@@ -234,7 +237,10 @@ def ours_async(api: str, url: str) -> AsyncCalls:
 
         async def mps_query() -> object:
             task = await mps_client.describe_text_to_speech_async_task(task_id=MPS_TASK)
-            _check(task.response.status == "success", "status")
+            _check(
+                task.response is not None and task.response.status == "success",
+                "status",
+            )
             return task
 
         return AsyncCalls(mps_submit, mps_query, mps_client.close)

@@ -9,6 +9,7 @@ import enum
 import hashlib
 import hmac
 import json
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -25,6 +26,7 @@ from tts_alibaba_ice import (
     OutputConfig,
     UserData,
 )
+from tts_alibaba_ice._runtime import received
 from tts_alibaba_ice._runtime.acs3_hmac_sha256 import canonical_request
 from tts_alibaba_ice.errors import (
     APIResponseValidationError,
@@ -349,50 +351,187 @@ def test_a_json_string_is_not_taken_for_a_document(
     assert argument in str(error)
 
 
-# --- responses that cannot be used -------------------------------------------------------
+# --- responses read tolerantly ------------------------------------------------------------
+
+MEDIA_URL = "https://my_bucket.oss-cn-shanghai.aliyuncs.com/target_audio.mp3"
+
+
+def finished(**job_result: Any) -> dict[str, Any]:
+    return {
+        **FINISHED,
+        "JobResult": {"MediaId": "m-1", "MediaUrl": MEDIA_URL, **job_result},
+    }
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("ai_result", "starts", "ends"),
+    [
+        # A `.v1` sentence without its end time: its text and start still read.
+        ('[{"text":"a","begin_time":0}]', [0.0], [None]),
+        # A `.v2` sentence without `to`, beside a whole one.
+        (
+            '[{"content":"a","from":0},{"content":"b","from":1,"to":2}]',
+            [0.0, 1.0],
+            [None, 2.0],
+        ),
+        # Names no page shows: nothing reads, and nothing is lost.
+        ('[{"sentence":"a","startMs":0}]', [None], [None]),
+    ],
+)
+def test_a_third_shape_of_ai_result_never_loses_the_finished_job(
+    ai_result: str, starts: list[float | None], ends: list[float | None]
+) -> None:
+    body = finished(AiResult=ai_result)
+    with serve(Reply(200, body)) as server, client(server) as api:
+        done = api.wait_for_job(JOB, timeout=5, poll_interval=0.01)
+    assert done.state == "Finished"
+    assert done.job_result is not None
+    assert done.job_result.media_url == MEDIA_URL
+    segments = done.job_result.ai_result or []
+    assert [s.start for s in segments] == starts
+    assert [s.end for s in segments] == ends
+    # What no declared name took is kept, as it came.
+    assert segments[0].model_extra == (
+        {"sentence": "a", "startMs": 0} if starts == [None] else {}
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "model", "field", "wire", "raw"),
     [
         (
-            {
-                "RequestId": "r-bad",
-                "State": "Finished",
-                "JobResult": {"AiResult": "[{bad"},
-            },
-            "JobResult.AiResult",
+            finished(AiResult="[{bad"),
+            "JobResult",
+            "ai_result",
+            "AiResult",
+            "[{bad",
         ),
         (
-            {
-                "RequestId": "r-bad",
-                "State": "Finished",
-                "SmartJobInfo": {"EditingConfig": "{bad"},
-            },
-            "SmartJobInfo.EditingConfig",
+            finished(AiResult='[{"text":"a","begin_time":"soon"}]'),
+            "AiSegment",
+            "start",
+            "start",
+            "soon",
         ),
         (
-            {
-                "RequestId": "r-bad",
-                "State": "Finished",
-                "JobResult": {"AiResult": '[{"text":"a","from":0}]'},
-            },
-            "JobResult.AiResult",
+            {**FINISHED, "SmartJobInfo": {"EditingConfig": "{bad"}},
+            "SmartJobInfo",
+            "editing_config",
+            "EditingConfig",
+            "{bad",
+        ),
+        (
+            {**FINISHED, "SmartJobInfo": {"CreateTime": "2022/01/21 06:15:07"}},
+            "SmartJobInfo",
+            "create_time",
+            "CreateTime",
+            "2022/01/21 06:15:07",
+        ),
+        (
+            {**FINISHED, "SmartJobInfo": {"CreateTime": ""}},
+            "SmartJobInfo",
+            "create_time",
+            "CreateTime",
+            "",
+        ),
+        (
+            {**FINISHED, "JobResult": "pending"},
+            "GetSmartHandleJobResponse",
+            "job_result",
+            "JobResult",
+            "pending",
         ),
     ],
 )
-def test_a_malformed_document_in_a_response_names_its_field(
-    body: dict[str, Any], field: str
+def test_a_field_that_does_not_parse_is_kept_raw_and_logged_once(
+    caplog: pytest.LogCaptureFixture,
+    body: dict[str, Any],
+    model: str,
+    field: str,
+    wire: str,
+    raw: str,
+) -> None:
+    received._REPORTED.clear()  # logged once per process: forget earlier cases
+    with (
+        caplog.at_level(logging.WARNING, logger="tts_alibaba_ice"),
+        serve(Reply(200, body), Reply(200, body)) as server,
+        client(server) as api,
+    ):
+        first = api.get_smart_handle_job(job_id=JOB)
+        api.get_smart_handle_job(job_id=JOB)  # the same again: not logged again
+
+    assert (first.state, first.job_id) == ("Finished", JOB)
+    result = first.job_result
+    holder: Any = {
+        "GetSmartHandleJobResponse": first,
+        "JobResult": result,
+        "SmartJobInfo": first.smart_job_info,
+        "AiSegment": result.ai_result[0] if result and result.ai_result else None,
+    }[model]
+    assert getattr(holder, field) is None
+    assert holder.model_extra[wire] == raw
+    logged = [
+        r.getMessage() for r in caplog.records if f"{model}.{field}:" in r.getMessage()
+    ]
+    assert len(logged) == 1, caplog.text
+    assert repr(wire) in logged[0]
+    if raw:  # the value itself is never logged
+        assert raw not in logged[0]
+
+
+def test_received_editing_config_invents_no_defaults() -> None:
+    body = {**FINISHED, "SmartJobInfo": {"EditingConfig": '{"voice":"Siqi"}'}}
+    with serve(Reply(200, body)) as server, client(server) as api:
+        job = api.get_smart_handle_job(job_id=JOB)
+    assert job.smart_job_info is not None
+    config = job.smart_job_info.editing_config
+    assert config is not None and config.voice == "Siqi"
+    # The request's defaults (volume 50, rates 0) are not what the service reported.
+    assert (config.volume, config.speech_rate, config.pitch_rate) == (None, None, None)
+    # Sending still fills nothing in either: only what was set travels.
+    assert EditingConfig(voice="Siqi").model_dump(exclude_unset=True) == {
+        "voice": "Siqi"
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"RequestId": "r-bad", "State": "Created"},
+        {"RequestId": "r-bad", "JobId": {"id": JOB}, "State": "Created"},
+        {"RequestId": "r-bad", "JobId": None},
+    ],
+)
+def test_a_submit_answer_without_a_usable_job_id_is_refused(
+    body: dict[str, Any],
 ) -> None:
     raw = json.dumps(body).encode()
     with serve(Reply(200, raw)) as server, client(server) as api:
         with pytest.raises(APIResponseValidationError) as caught:
-            api.get_smart_handle_job(job_id=JOB)
-
+            submit(api)
     error = caught.value
-    assert field in str(error)
-    assert "GetSmartHandleJobResponse" in str(error)
+    assert "JobId" in str(error) and "SubmitAudioProduceJobResponse" in str(error)
     assert (error.status_code, error.request_id, error.body) == (200, "r-bad", raw)
+
+
+def test_user_data_takes_custom_keys_within_512_bytes(server: ScriptedServer) -> None:
+    with client(server) as api:
+        submit(api, user_data={"orderId": "42", "NotifyAddress": "ice-callback-demo"})
+        submit(api, user_data=UserData(notify_address="q", orderId="42"))  # type: ignore[call-arg]
+    sent = [
+        json.loads(unquote(r.path.split("UserData=")[1].split("&")[0]))
+        for r in server.received
+    ]
+    assert sent == [
+        {"orderId": "42", "NotifyAddress": "ice-callback-demo"},
+        {"NotifyAddress": "q", "orderId": "42"},
+    ]
+    # The declared key keeps its type; the document its byte limit.
+    with serve(Reply(200, SUBMITTED)) as fresh:
+        error = refused(fresh, user_data={"NotifyAddress": 5, "orderId": "42"})
+        assert [d["loc"] for d in error.errors()] == [("user_data", "NotifyAddress")]
+        error = refused(fresh, user_data={"orderId": "4" * 600})
+        assert "at most 512 bytes" in error.errors()[0]["msg"]
 
 
 # --- retries --------------------------------------------------------------------------------

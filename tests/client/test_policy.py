@@ -17,6 +17,7 @@ from tts_huawei_metastudio import (
     ShowAsyncTtsJobResponse,
     TtsCallBackConfig,
 )
+from tts_huawei_metastudio._runtime import received
 from tts_huawei_metastudio.errors import JobTimeoutError
 
 from tests.client.test_validation import (
@@ -184,3 +185,42 @@ def test_a_job_with_no_state_times_out_saying_so() -> None:
 
     with serve(Reply(200, {"message": "busy"})) as server:
         asyncio.run(scenario(server))
+
+
+def test_a_field_of_the_wrong_kind_costs_nothing_but_itself(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Before the tolerant-in rule this raised APIResponseValidationError on every poll.
+    received._REPORTED.clear()  # logged once per process: forget earlier tests
+    replies = [
+        Reply(200, {"state": "WAITING", "audio_info_file_url": 5, "message": ["busy"]}),
+        Reply(
+            200,
+            {
+                "state": "SUCCEED",
+                "audio_file_url": "https://obs/a.mp3",
+                "audio_info_file_url": {"url": "https://obs/a.json", "expires": 3600},
+                "message": ["done"],
+            },
+        ),
+    ]
+    with (
+        caplog.at_level(logging.WARNING, logger="tts_huawei_metastudio"),
+        serve(*replies) as server,
+        _client(server) as api,
+    ):
+        done = api.wait_for_job(JOB, timeout=10, poll_interval=0.01)
+    assert (done.state, done.audio_file_url) == ("SUCCEED", "https://obs/a.mp3")
+    assert done.audio_info_file_url is None
+    assert done.model_extra == {
+        "audio_info_file_url": {"url": "https://obs/a.json", "expires": 3600},
+        "message": ["done"],
+    }
+    kept = [
+        r.getMessage() for r in caplog.records if "does not parse" in r.getMessage()
+    ]
+    # Once per model and field: `message` failed on both polls.
+    assert [m.split(":")[0] for m in kept] == [
+        "ShowAsyncTtsJobResponse.message",  # the first poll
+        "ShowAsyncTtsJobResponse.audio_info_file_url",  # the second
+    ]

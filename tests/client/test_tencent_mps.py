@@ -214,6 +214,7 @@ def test_async_client_signs_the_same_way() -> None:
     ]
     with serve(*replies) as server:
         done = asyncio.run(run(server))
+    assert done.response is not None
     assert done.response.audio_url == "https://cos/a.wav"
     assert len(server.received) == 3
     for received in server.received:
@@ -235,6 +236,7 @@ def test_a_describe_is_retried_after_500() -> None:
     replies = [api_error("InternalError", "busy", status=500), Reply(200, SUCCESS)]
     with serve(*replies) as server, client(server) as api:
         result = api.describe_text_to_speech_async_task(task_id=TASK)
+    assert result.response is not None
     assert result.response.status == "success"
     assert len(server.received) == 2
     # Each attempt is signed afresh.
@@ -309,6 +311,7 @@ def test_wait_polls_through_processing_with_empty_ext_info() -> None:
     with serve(*replies, Reply(200, SUCCESS)) as server, client(server) as api:
         done = api.wait_for_job(TASK, poll_interval=0.001)
     assert len(server.received) == 3
+    assert done.response is not None
     assert done.response.ext_info is not None
     assert (done.response.audio_url, done.response.ext_info.duration) == (
         "https://cos/a.wav",
@@ -347,6 +350,7 @@ def test_wait_raises_job_failed_on_a_business_failure(
     assert error.message == reply["Response"]["Msg"]
     assert str(error) == f"job {TASK} {text}: {code} {error.message}"
     assert isinstance(error.result, DescribeTextToSpeechAsyncTaskResponse)
+    assert error.result.response is not None
     assert error.result.response.error_code == int(code)
     assert len(server.received) == 1
 
@@ -453,10 +457,13 @@ def test_the_readme_shows_submit_wait_audio_url_and_duration() -> None:
     lines = [line.strip() for line in usage.splitlines()]
     submit = lines.index("job = client.text_to_speech_async(")
     wait = lines.index("done = client.wait_for_job(job.response.task_id, timeout=600)")
-    url = lines.index("print(done.response.audio_url)")
+    # `Response` is optional as received (only the submit's job id is required).
+    url = lines.index(
+        "print(done.response.audio_url if done.response is not None else None)"
+    )
     duration = lines.index(
-        "print(done.response.ext_info.duration "
-        "if done.response.ext_info is not None else None)"
+        "print(done.response.ext_info.duration if done.response is not None "
+        "and done.response.ext_info is not None else None)"
     )
     assert submit < wait < url < duration
 

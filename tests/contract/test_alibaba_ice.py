@@ -336,7 +336,9 @@ def assert_example_job(result: GetSmartHandleJobResponse) -> None:
     assert result.job_result.media_id == "******bf47c94e82b3b2014361******"
 
 
-def timings(segments: list[AiSegment] | None) -> list[tuple[float, float]]:
+def timings(
+    segments: list[AiSegment] | None,
+) -> list[tuple[float | None, float | None]]:
     assert segments is not None
     for item in segments:
         assert isinstance(item, AiSegment)

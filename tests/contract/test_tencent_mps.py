@@ -130,6 +130,7 @@ def assert_matches_recording(
     if "ExtInfo" in expected:
         text = expected["ExtInfo"]
         expected["ExtInfo"] = json.loads(text) if text else None
+    assert result.response is not None  # optional as received, like every field
     typed = result.response.model_dump(by_alias=True, exclude_unset=True)
     # Recorded bodies are scrubbed, the live response of a recording run is not.
     assert {
@@ -263,6 +264,7 @@ def test_describe_page_example(client: Client, recorded: Recorded, vcr: Any) -> 
     result, _ = describe(client, recorded)
 
     task = result.response
+    assert task is not None
     assert (task.status, task.error_code, task.msg) == ("success", 0, "success")
     assert task.audio_url == AUDIO_URL
     assert task.voice_id == VOICE
@@ -276,6 +278,7 @@ def test_describe_page_example(client: Client, recorded: Recorded, vcr: Any) -> 
 def test_describe_processing(client: Client, recorded: Recorded) -> None:
     result, _ = describe(client, recorded)
     task = result.response
+    assert task is not None
     assert (task.status, task.error_code) == ("processing", 0)
     # Nothing yet: an empty ExtInfo holds no document.
     assert task.ext_info is None
@@ -288,6 +291,7 @@ def test_describe_fail(client: Client, recorded: Recorded) -> None:
     # A business failure is an answer, not an API error: the model shows it.
     result, data = describe(client, recorded)
     task = result.response
+    assert task is not None
     assert task.status == "fail"
     assert task.error_code == data["Response"]["ErrorCode"] == 20001
     assert task.msg == data["Response"]["Msg"]
@@ -298,6 +302,7 @@ def test_describe_fail(client: Client, recorded: Recorded) -> None:
 def test_describe_business_error(client: Client, recorded: Recorded) -> None:
     result, data = describe(client, recorded)
     task = result.response
+    assert task is not None
     assert task.status == "processing"
     assert task.error_code == data["Response"]["ErrorCode"] == 10010
     assert task.msg == "voice is not available"
@@ -341,6 +346,7 @@ def test_wait_for_job(client: Client, recorded: Recorded, vcr: Any) -> None:
     assert vcr.play_count == 3
     assert vcr.all_played
     assert_matches_recording(done, responses[-1].json())
+    assert done.response is not None
     assert done.response.audio_url == AUDIO_URL
     assert done.response.ext_info is not None
     assert done.response.ext_info.duration == 1.00325
@@ -426,6 +432,7 @@ def test_wait_for_job_async(
     done = asyncio.run(wait())
 
     assert_matches_recording(done, recorded()[-1].json())
+    assert done.response is not None
     assert done.response.status == "success"
     assert vcr.play_count == 3
     assert vcr.all_played

@@ -538,24 +538,10 @@ def test_a_wait_against_a_misbehaving_server(
     mode: Mode,
     case: WaitCase,
     caplog: pytest.LogCaptureFixture,
-    request: pytest.FixtureRequest,
 ) -> None:
     pkg = package(name)
     lifecycle = pkg.api.lifecycle
     assert lifecycle is not None
-    if case.script in (no_state_answers, only_no_state) and any(
-        field.required for field in lifecycle.state_field.fields[:-1]
-    ):
-        # Tencent MPS: its query model requires the `Response` the state lives in, so
-        # `{}` fails to parse (APIResponseValidationError) instead of reading as no
-        # state. Received fields become optional for every API in wip/tolerant (issue
-        # 24); strict, so this marker goes once that lands.
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="a required object on the way to the state (wip/tolerant)",
-            )
-        )
     caplog.set_level(logging.WARNING, logger=pkg.name)
     with FaultServer(case.script(pkg)) as server:
         outcome = call(

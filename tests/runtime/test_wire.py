@@ -104,8 +104,12 @@ def test_both_documented_shapes_read_into_one_in_seconds() -> None:
 
 def test_the_declared_shape_and_unknown_shapes_are_left_as_they_came() -> None:
     assert Segment.model_validate({"text": "a", "start": 1, "end": 2}).end == 2
+    # No shape is all there: the likeliest is read as far as it goes (`end` is missing).
     with pytest.raises(ValidationError) as caught:
         Segment.model_validate({"content": "a", "from": 1})
+    assert {e["loc"] for e in caught.value.errors()} == {("end",)}
+    with pytest.raises(ValidationError) as caught:
+        Segment.model_validate({"sentence": "a"})
     assert {e["loc"] for e in caught.value.errors()} == {
         ("text",),
         ("start",),
