@@ -247,8 +247,15 @@ def _accept(
                 source=source,
             )
         )
+    # A field the page (or SDK) added or removed is one change: an accepted difference in
+    # a detail of that field is not reported stale as well.
+    moved = {
+        (finding.operation, finding.field)
+        for finding in findings
+        if finding.kind in ("added", "removed")
+    }
     for index, entry in enumerate(accepted):
-        if index not in used:
+        if index not in used and (entry.operation, entry.field) not in moved:
             out.append(
                 Difference(
                     api=api,
