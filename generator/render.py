@@ -513,6 +513,7 @@ def _context(api: Api) -> dict[str, Any]:
     signer_params = sorted({n for s in api.signers for n in s.client_parameters})
     submit_example, example_models = _submit_example(api)
     client_models = {op.response.name for op in api.operations if op.response}
+    client_models |= {o.envelope_model.name for o in api.operations if o.envelope_model}
     client_models |= {op.body.name for op in api.operations if op.body}
     client_models |= {
         op.parameters_model.name for op in api.operations if op.parameters_model
