@@ -21,7 +21,7 @@ from .ir import (
     Operation,
     Parameter,
 )
-from .python_types import exact_integers, union
+from .python_types import exact_integers, is_json_string, union
 
 TEMPLATES = Path(__file__).parent / "templates"
 RUNTIME = Path(__file__).parent / "runtime"
@@ -93,6 +93,7 @@ def _environment() -> jinja2.Environment:
         access_or=_access_or,
         call_arguments=_call_arguments,
         body_entries=_body_entries,
+        argument_type=_argument_type,
     )
     return env
 
@@ -440,6 +441,21 @@ def _body_entries(op: Operation) -> list[tuple[str, str]]:
         inner = ", ".join(f'"{n}": {n}' for n in names)
         entries.append((container, f"drop_none({{{inner}}}) or None"))
     return entries
+
+
+def _argument_type(op: Operation, argument: Field | Parameter) -> str:
+    """An argument's type in the signature: a JSON document inside a string also takes
+    its JSON text (as the vendors' SDKs do), which is parsed and checked like the
+    document (`_runtime/wire.py: JsonString`)."""
+    if isinstance(argument, Parameter):
+        text = is_json_string(argument.schema)
+    else:
+        properties = (op.body.schema if op.body else {}).get("properties", {})
+        schema = properties.get(argument.wire_name, {})
+        text = is_json_string(schema) or ".JsonString[" in str(
+            schema.get("x-python-type", "")
+        )
+    return union([argument.annotation, "str"]) if text else argument.annotation
 
 
 def _keyword_count(op: Operation) -> int:

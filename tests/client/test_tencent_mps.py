@@ -483,6 +483,42 @@ def test_ext_param_may_be_a_plain_mapping() -> None:
     }
 
 
+def test_ext_param_may_be_its_json_text_and_is_checked_then_sent_compact() -> None:
+    # The official SDK takes ExtParam as a JSON string; so does this client.
+    with serve(Reply(200, SUBMITTED)) as server, client(server) as api:
+        api.text_to_speech_async(
+            text="你好",
+            voice_id=VOICE,
+            ext_param='{ "synExt": { "sampleRate": 8000, "pitch": -2 } }',
+        )
+    (received,) = server.received
+    assert json.loads(received.body)["ExtParam"] == (
+        '{"synExt":{"sampleRate":8000,"pitch":-2}}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('{"synExt": {"pitch": 13}}', "ext_param.synExt.pitch"),
+        ('{"synExt": {"sampleRate": 12000}}', "ext_param.synExt.sampleRate"),
+        ('{"synExt": {"speed": 2}}', "ext_param.synExt.speed"),
+        ("sampleRate=8000", "ext_param"),
+        ("", "ext_param"),
+        ("null", "ext_param"),
+        ("[1, 2]", "ext_param"),
+    ],
+)
+def test_ext_param_text_is_checked_like_the_document(
+    silent: tuple[ScriptedServer, Client], text: str, where: str
+) -> None:
+    server, api = silent
+    with pytest.raises(pydantic.ValidationError) as caught:
+        api.text_to_speech_async(text="你好", voice_id=VOICE, ext_param=text)
+    assert locations(caught.value) == {where}
+    assert server.received == []
+
+
 def test_the_readme_shows_submit_wait_audio_url_and_duration() -> None:
     readme = (
         SPEC.parents[2] / "generated" / "tts_tencent_mps" / "README.md"
