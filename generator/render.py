@@ -48,6 +48,7 @@ _RUNTIME_HOME = {
     "json_body": "request",
     "path_segment": "request",
     "text_params": "request",
+    "utf8_text": "request",
     "ErrorShape": "response",
     "optional_text": "response",
     "JobPoller": "polling",
@@ -308,9 +309,12 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
     if xml:
         imports["xml"] = sorted(xml, key=_import_order)
     if api.client_parameters or any(
-        op.body or op.parameters_model for op in api.operations
+        op.parameters_model or (op.body and _uses_drop_none(op))
+        for op in api.operations
     ):
         transport.append("drop_none")
+    if any(op.parameters_model for op in api.operations):
+        transport.append("utf8_text")
     if any(p.location == "path" for op in api.operations for p in op.parameters):
         transport.append("path_segment")
     if api.lifecycle:
@@ -432,15 +436,35 @@ def _result_lines(api: Api, variable: str) -> list[str]:
     return lines
 
 
-def _body_entries(op: Operation) -> list[tuple[str, str]]:
-    """The request body as the method builds it from its arguments: a flattened
-    container from the arguments lifted out of it."""
+def _body_entries(op: Operation) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The request body as the method builds it from its arguments: the required ones,
+    passed as they are (None included, so an error names the argument rather than a
+    missing wire name), and the optional ones, sent only when given (a flattened
+    container from the arguments lifted out of it)."""
     lifted = {name for _, names in op.flattened for name in names}
-    entries = [(f.name, f.name) for f in op.body_fields if f.name not in lifted]
+    required = [(f.name, f.name) for f in op.body_fields if f.required]
+    optional = [
+        (f.name, f.name)
+        for f in op.body_fields
+        if not f.required and f.name not in lifted
+    ]
+    required = [entry for entry in required if entry[0] not in lifted]
+    by_name = {f.name: f for f in op.body_fields}
     for container, names in op.flattened:
-        inner = ", ".join(f'"{n}": {n}' for n in names)
-        entries.append((container, f"drop_none({{{inner}}}) or None"))
-    return entries
+        given = [n for n in names if by_name[n].required]
+        maybe = ", ".join(f'"{n}": {n}' for n in names if not by_name[n].required)
+        if not given:
+            optional.append((container, f"drop_none({{{maybe}}}) or None"))
+            continue
+        inner = ", ".join(f'"{n}": {n}' for n in given)
+        rest = f", **drop_none({{{maybe}}})" if maybe else ""
+        required.append((container, f"{{{inner}{rest}}}"))
+    return required, optional
+
+
+def _uses_drop_none(op: Operation) -> bool:
+    required, optional = _body_entries(op)
+    return bool(optional) or any("drop_none(" in value for _, value in required)
 
 
 def _argument_type(op: Operation, argument: Field | Parameter) -> str:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError, PydanticSerializationError
 
 
 class Auth(Protocol):
@@ -122,8 +123,73 @@ def _quote(text: str) -> str:
 
 
 def json_body(model: BaseModel) -> bytes:
-    """Serialise a request model as the vendor expects it: wire names, only what was given."""
-    return model.model_dump_json(by_alias=True, exclude_unset=True).encode()
+    """Serialise a request model as the vendor expects it: wire names, only what was given.
+
+    Text that UTF-8 cannot encode (a lone surrogate) is refused as a ValidationError
+    naming the argument (pydantic's own error would name none)."""
+    try:
+        return model.model_dump_json(by_alias=True, exclude_unset=True).encode()
+    except PydanticSerializationError:
+        utf8_text(model)
+        raise
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def utf8_text(model: ModelT) -> ModelT:
+    """`model`, once every text in it is known to be encodable as UTF-8 (what JSON bodies,
+    query strings and paths are sent in); otherwise a ValidationError naming where the
+    text is, by argument (and attribute) names. Strict validation takes a lone surrogate
+    (`"a\\ud800"`) as text: it can be held in Python, never sent."""
+    found = _unencodable(model, ())
+    if found is None:
+        return model
+    where, text = found
+    bad = next(char for char in text if 0xD800 <= ord(char) <= 0xDFFF)
+    raise ValidationError.from_exception_data(
+        type(model).__name__,
+        [
+            {
+                "type": PydanticCustomError(
+                    "string_unicode",
+                    "text that UTF-8 cannot encode cannot be sent: {character} is a "
+                    "lone surrogate",
+                    {"character": ascii(bad)},
+                ),
+                "loc": where,
+                "input": text,
+            }
+        ],
+    )
+
+
+def _unencodable(value: Any, where: tuple[str | int, ...]) -> Any:
+    """(where, text) of the first text in `value` that UTF-8 cannot encode, or None."""
+    if isinstance(value, str):
+        if value.isascii():
+            return None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where, value
+        return None
+    if isinstance(value, BaseModel):
+        items: Any = value.__dict__.items()
+    elif isinstance(value, Mapping):
+        items = value.items()
+        for key in value:
+            if isinstance(key, str) and _unencodable(key, ()) is not None:
+                return (*where, key), key
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _unencodable(item, (*where, key))
+        if found is not None:
+            return found
+    return None
 
 
 def drop_none(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticUseDefault, core_schema
 
+from .request import _unencodable
+
 T = TypeVar("T")
 
 
@@ -107,7 +109,15 @@ def _parse(value: Any, info: ValidationInfo) -> Any:
 
 def _dump(value: Any, handler: SerializerFunctionWrapHandler) -> str:
     # The handler applies the caller's options (wire names, only what was set) inside.
-    return compact_json(handler(value))
+    text = compact_json(handler(value))
+    if not text.isascii():
+        # A lone surrogate raises here, and one in a map's key (which pydantic's dump
+        # turns into U+FFFD) below: the request's serialisation fails, and json_body
+        # names the argument.
+        text.encode("utf-8")
+        if "\ufffd" in text and _unencodable(value, ()) is not None:
+            raise ValueError("text that UTF-8 cannot encode cannot be sent")
+    return text
 
 
 JsonString = Annotated[
