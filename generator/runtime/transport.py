@@ -57,6 +57,16 @@ logger = logging.getLogger(__name__.rsplit(".", 2)[0])
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
+# Every exception httpx raises (a transport's too, or an event hook's), so that none
+# reaches a user unwrapped: what is retried among them is the retry policy's choice
+# (retry.py), the rest become APIConnectionError (or the error of what they mean).
+_HTTPX_ERRORS = (
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    httpx.CookieConflict,
+    httpx.StreamError,
+)
+
 DEFAULT_CONCURRENCY = 20
 """Calls a client runs at once when its http_client's pool cannot be read (the number of
 connections httpx keeps alive by default)."""
@@ -259,11 +269,13 @@ class Core:
             delay = self._retry_delay(call, attempt, deadline, None, error)
             if delay is not None:
                 return delay
-        if isinstance(error, httpx.RequestError):
+        if isinstance(error, httpx.RequestError | httpx.HTTPStatusError):
             # The httpx error becomes the typed error's __cause__, and it keeps the request
             # it failed: the signed one, with the signature and any session token in its
             # headers (httpx's repr masks Authorization only). It keeps the unsigned one.
             error.request = self.unsigned(call)
+        if isinstance(error, httpx.HTTPStatusError):
+            error.response.request = error.request
         where = f"{call.method} {self.base_url}{call.path}"
         kept = body.value() if body is not None else b""
         status = response.status_code if response is not None else None
@@ -581,7 +593,7 @@ class SyncTransport:
                     self._read(response, body, deadline)
                 finally:
                     response.close()
-            except (httpx.TransportError, httpx.DecodingError) as error:
+            except _HTTPX_ERRORS as error:
                 delay = core.on_error(call, attempt, error, deadline, response, body)
             else:
                 next_delay = core.on_response(call, attempt, response, deadline)
@@ -684,7 +696,7 @@ class AsyncTransport:
                     async for chunk in response.aiter_bytes():
                         if not body.add(chunk):
                             break
-            except (httpx.TransportError, httpx.DecodingError, TimeoutError) as error:
+            except (*_HTTPX_ERRORS, TimeoutError) as error:
                 failure = error
             finally:
                 if response is not None:
