@@ -68,6 +68,53 @@ class Call:
     # that matters (reads). Submits are not: a duplicate job is billed twice.
     idempotent: bool = False
     content_type: str = "application/json"
+    # What a refusal names: the operation, and the argument each query parameter is.
+    operation: str = ""
+    arguments: Mapping[str, str] = field(default_factory=dict)
+
+
+MAX_URL_LENGTH = 65_536
+"""The longest URL the client can send: httpx refuses a longer one (`InvalidURL: URL too
+long`, its `_urlparse.MAX_URL_LENGTH`); h11 and httpcore set no limit on what they write."""
+
+
+def checked_url(url: str, call: Call) -> str:
+    """`url`, if the client can send it; otherwise a ValidationError, before anything is
+    sent, naming the operation and the query argument that takes most of the URL. In a
+    query, text is percent-encoded UTF-8: each byte of non-ASCII text takes 3 characters
+    (9 for a Chinese character)."""
+    if len(url) <= MAX_URL_LENGTH:
+        return url
+    parts = [
+        (len(_quote(key)) + 1 + len(_quote(value)), call.arguments.get(key, key), value)
+        for key, value in call.query.items()
+    ]
+    size, culprit, value = max(parts, key=lambda part: part[0], default=(0, None, url))
+    share = (
+        f"; {culprit} takes {size:,} of them, percent-encoded UTF-8 (each byte of "
+        "non-ASCII text is 3 characters: 9 for a Chinese character)"
+        if culprit is not None
+        else ""
+    )
+    raise ValidationError.from_exception_data(
+        call.operation or f"{call.method} {call.path}",
+        [
+            {
+                "type": PydanticCustomError(
+                    "url_too_long",
+                    "the request's URL would be {length} characters, more than the "
+                    "{limit} the client can send{share}",
+                    {
+                        "length": f"{len(url):,}",
+                        "limit": f"{MAX_URL_LENGTH:,}",
+                        "share": share,
+                    },
+                ),
+                "loc": (culprit,) if culprit is not None else (),
+                "input": value,
+            }
+        ],
+    )
 
 
 def path_segment(name: str, value: object) -> str:

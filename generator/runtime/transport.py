@@ -38,7 +38,7 @@ from .errors import (
     ClockSkewError,
     RedirectError,
 )
-from .request import Auth, Call, TokenAuth, _check_headers, query_string
+from .request import Auth, Call, TokenAuth, _check_headers, checked_url, query_string
 from .response import (
     MAX_RESPONSE_BYTES,
     ErrorShape,
@@ -192,7 +192,7 @@ class Core:
         )
 
     def _url(self, call: Call) -> str:
-        return self.base_url + call.path + query_string(call.query)
+        return checked_url(self.base_url + call.path + query_string(call.query), call)
 
     @staticmethod
     def _headers(call: Call) -> dict[str, str]:

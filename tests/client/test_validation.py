@@ -523,3 +523,57 @@ def test_errors_name_the_argument_and_nothing_is_sent(
     assert len(detail["loc"]) == len(where)
     assert all(w is ... or w == at for w, at in zip(where, detail["loc"], strict=True))
     assert isinstance(error, ValueError)
+
+
+# --- URLs longer than the client can send: refused before sending ----------------------------
+
+
+def test_a_long_chinese_input_config_is_refused_by_name_before_sending() -> None:
+    # 7,300 Chinese characters are 65,700 characters of query: over httpx's 65,536,
+    # though under the vendor's 10,000 characters.
+    text = "语" * 7_300
+    error = _refused_by(
+        *ICE,
+        lambda c: c.submit_audio_produce_job(**{**ICE_SUBMIT, "input_config": text}),
+    )
+    (detail,) = error.errors()
+    assert detail["loc"] == ("input_config",)
+    assert detail["type"] == "url_too_long"
+    assert error.title == "SubmitAudioProduceJob"
+    assert "65,536" in detail["msg"] and "input_config takes 65,7" in detail["msg"]
+
+
+def test_the_longest_url_the_client_can_send_is_sent() -> None:
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"RequestId": "r", "JobId": "j"})
+
+    module = importlib.import_module(ICE[0])
+    base = "https://ice.example"
+    with (
+        httpx.Client(transport=httpx.MockTransport(answer)) as http,
+        module.Client(**ICE[1], base_url=base, http_client=http) as client,
+    ):
+        probe = client.submit_audio_produce_job(**{**ICE_SUBMIT, "input_config": "x"})
+        assert probe.job_id == "j"
+        # A Chinese character takes 9 URL characters, an ASCII letter 1: the longest
+        # text that fits, to the character.
+        room = 65_536 - (len(str(sent[-1].url)) - 1)
+        longest = "语" * (room // 9) + "x" * (room % 9)
+        client.submit_audio_produce_job(**{**ICE_SUBMIT, "input_config": longest})
+        assert len(str(sent[-1].url)) == 65_536
+        with pytest.raises(pydantic.ValidationError) as caught:
+            client.submit_audio_produce_job(
+                **{**ICE_SUBMIT, "input_config": longest + "x"}
+            )
+    assert len(sent) == 2
+    assert caught.value.errors()[0]["loc"] == ("input_config",)
+
+
+def test_a_path_too_long_for_a_url_names_the_operation() -> None:
+    error = _refused_by(*HUAWEI, lambda c: c.show_async_tts_job("j" * 70_000))
+    (detail,) = error.errors()
+    assert (error.title, detail["type"]) == ("ShowAsyncTtsJob", "url_too_long")
+    assert "more than the 65,536 the client can send" in detail["msg"]
