@@ -533,6 +533,9 @@ def test_the_readme_shows_submit_wait_audio_url_and_duration() -> None:
         "print(done.ext_info.duration if done.ext_info is not None else None)"
     )
     assert submit < wait < url < duration
+    # The official SDK: an omitted TextLang is detected, not taken for Chinese.
+    assert "the default is Chinese" not in readme
+    assert "without it, the service detects the" in readme
 
 
 def test_a_bad_region_is_refused_when_the_client_is_created() -> None:
