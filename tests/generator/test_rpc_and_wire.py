@@ -418,3 +418,27 @@ def test_lifecycle_pointers_start_inside_the_envelope() -> None:
         "GetAnswer",
         "Job",
     )
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    spec = ENVELOPED.replace(
+        "x-sdkgen-paging: {items: /Jobs, next-token: /Next, token-parameter: Token}",
+        "x-sdkgen-paging: {items: /Jobs, next-link: /Next}",
+    )
+    assert spec != ENVELOPED
+    for _ in generated_package(tmp_path_factory, "demo-linked", spec):
+        yield importlib.import_module("tts_demo_linked")
+
+
+def test_next_page_links_are_unwrapped_too(linked: Any) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/page2":
+            return _wrapped({"Jobs": [{"Id": "c"}]})
+        return _wrapped({"Jobs": [{"Id": "a"}, {"Id": "b"}], "Next": "/page2"})
+
+    with (
+        httpx.Client(transport=httpx.MockTransport(answer)) as http,
+        linked.Client(key="k", http_client=http) as api,
+    ):
+        assert [j.id for j in api.iter_list()] == ["a", "b", "c"]
