@@ -49,6 +49,7 @@ _RUNTIME_HOME = {
     "path_segment": "request",
     "text_params": "request",
     "utf8_text": "request",
+    "dump_arguments": "request",
     "ErrorShape": "response",
     "optional_text": "response",
     "JobPoller": "polling",
@@ -315,6 +316,8 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         transport.append("drop_none")
     if any(op.parameters_model for op in api.operations):
         transport.append("utf8_text")
+    if any(_needs_sent(op) for op in api.operations):
+        transport.append("dump_arguments")
     if any(p.location == "path" for op in api.operations for p in op.parameters):
         transport.append("path_segment")
     if api.lifecycle:

@@ -177,7 +177,18 @@ def json_body(model: BaseModel) -> bytes:
     try:
         return model.model_dump_json(by_alias=True, exclude_unset=True).encode()
     except PydanticSerializationError:
-        utf8_text(model)
+        refuse_unencodable(model)
+        raise
+
+
+def dump_arguments(model: BaseModel) -> dict[str, Any]:
+    """The checked arguments as the wire carries them (JSON inside strings as text,
+    dates in ISO 8601), by argument name; a text UTF-8 cannot encode inside a JSON
+    document (`JsonString` refuses it) is refused naming where it is."""
+    try:
+        return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    except PydanticSerializationError:
+        refuse_unencodable(model)
         raise
 
 
@@ -185,13 +196,26 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def utf8_text(model: ModelT) -> ModelT:
-    """`model`, once every text in it is known to be encodable as UTF-8 (what JSON bodies,
-    query strings and paths are sent in); otherwise a ValidationError naming where the
-    text is, by argument (and attribute) names. Strict validation takes a lone surrogate
-    (`"a\\ud800"`) as text: it can be held in Python, never sent."""
+    """`model`, once its text arguments are known to be encodable as UTF-8 (query strings
+    and paths are sent in it); otherwise a ValidationError naming the argument. Strict
+    validation takes a lone surrogate (`"a\\ud800"`) as text: it can be held in Python,
+    never sent. Documents inside the arguments are checked as they are dumped
+    (`dump_arguments`): only a failure pays for walking them."""
+    for value in model.__dict__.values():
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                refuse_unencodable(model)
+    return model
+
+
+def refuse_unencodable(model: BaseModel) -> None:
+    """Raise a ValidationError naming the first text in `model` (by argument and
+    attribute names) that UTF-8 cannot encode; return if there is none."""
     found = _unencodable(model, ())
     if found is None:
-        return model
+        return
     where, text = found
     bad = next(char for char in text if 0xD800 <= ord(char) <= 0xDFFF)
     raise ValidationError.from_exception_data(
