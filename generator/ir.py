@@ -113,6 +113,11 @@ class Operation:
     body_format: Literal["json", "xml"] = "json"
     # Body fields whose own fields are arguments instead: (field, its fields' names).
     flattened: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A response envelope (`x-sdkgen-rpc: envelope`): the body is read into
+    # `envelope_model`, and the method returns the model at `envelope` in it, which is
+    # `response` (the model the lifecycle's and paging's pointers start from).
+    envelope_model: Model | None = None
+    envelope: FieldPath | None = None
 
     @property
     def method_parameters(self) -> tuple[Parameter, ...]:

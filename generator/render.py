@@ -21,7 +21,7 @@ from .ir import (
     Operation,
     Parameter,
 )
-from .python_types import exact_integers, union
+from .python_types import exact_integers, is_json_string, union
 
 TEMPLATES = Path(__file__).parent / "templates"
 RUNTIME = Path(__file__).parent / "runtime"
@@ -51,6 +51,8 @@ _RUNTIME_HOME = {
     "json_body": "request",
     "path_segment": "request",
     "text_params": "request",
+    "utf8_text": "request",
+    "dump_arguments": "request",
     "ErrorShape": "response",
     "optional_text": "response",
     "JobPoller": "polling",
@@ -96,6 +98,7 @@ def _environment() -> jinja2.Environment:
         access_or=_access_or,
         call_arguments=_call_arguments,
         body_entries=_body_entries,
+        argument_type=_argument_type,
     )
     return env
 
@@ -312,9 +315,14 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
     if xml:
         imports["xml"] = sorted(xml, key=_import_order)
     if api.client_parameters or any(
-        op.body or op.parameters_model for op in api.operations
+        op.parameters_model or (op.body and _uses_drop_none(op))
+        for op in api.operations
     ):
         transport.append("drop_none")
+    if any(op.parameters_model for op in api.operations):
+        transport.append("utf8_text")
+    if any(_needs_sent(op) for op in api.operations):
+        transport.append("dump_arguments")
     if any(p.location == "path" for op in api.operations for p in op.parameters):
         transport.append("path_segment")
     if api.lifecycle:
@@ -436,15 +444,50 @@ def _result_lines(api: Api, variable: str) -> list[str]:
     return lines
 
 
-def _body_entries(op: Operation) -> list[tuple[str, str]]:
-    """The request body as the method builds it from its arguments: a flattened
-    container from the arguments lifted out of it."""
+def _body_entries(op: Operation) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The request body as the method builds it from its arguments: the required ones,
+    passed as they are (None included, so an error names the argument rather than a
+    missing wire name), and the optional ones, sent only when given (a flattened
+    container from the arguments lifted out of it)."""
     lifted = {name for _, names in op.flattened for name in names}
-    entries = [(f.name, f.name) for f in op.body_fields if f.name not in lifted]
+    required = [(f.name, f.name) for f in op.body_fields if f.required]
+    optional = [
+        (f.name, f.name)
+        for f in op.body_fields
+        if not f.required and f.name not in lifted
+    ]
+    required = [entry for entry in required if entry[0] not in lifted]
+    by_name = {f.name: f for f in op.body_fields}
     for container, names in op.flattened:
-        inner = ", ".join(f'"{n}": {n}' for n in names)
-        entries.append((container, f"drop_none({{{inner}}}) or None"))
-    return entries
+        given = [n for n in names if by_name[n].required]
+        maybe = ", ".join(f'"{n}": {n}' for n in names if not by_name[n].required)
+        if not given:
+            optional.append((container, f"drop_none({{{maybe}}}) or None"))
+            continue
+        inner = ", ".join(f'"{n}": {n}' for n in given)
+        rest = f", **drop_none({{{maybe}}})" if maybe else ""
+        required.append((container, f"{{{inner}{rest}}}"))
+    return required, optional
+
+
+def _uses_drop_none(op: Operation) -> bool:
+    required, optional = _body_entries(op)
+    return bool(optional) or any("drop_none(" in value for _, value in required)
+
+
+def _argument_type(op: Operation, argument: Field | Parameter) -> str:
+    """An argument's type in the signature: a JSON document inside a string also takes
+    its JSON text (as the vendors' SDKs do), which is parsed and checked like the
+    document (`_runtime/wire.py: JsonString`)."""
+    if isinstance(argument, Parameter):
+        text = is_json_string(argument.schema)
+    else:
+        properties = (op.body.schema if op.body else {}).get("properties", {})
+        schema = properties.get(argument.wire_name, {})
+        text = is_json_string(schema) or ".JsonString[" in str(
+            schema.get("x-python-type", "")
+        )
+    return union([argument.annotation, "str"]) if text else argument.annotation
 
 
 def _keyword_count(op: Operation) -> int:
@@ -518,6 +561,7 @@ def _context(api: Api) -> dict[str, Any]:
     signer_params = sorted({n for s in api.signers for n in s.client_parameters})
     submit_example, example_models = _submit_example(api)
     client_models = {op.response.name for op in api.operations if op.response}
+    client_models |= {o.envelope_model.name for o in api.operations if o.envelope_model}
     client_models |= {op.body.name for op in api.operations if op.body}
     client_models |= {
         op.parameters_model.name for op in api.operations if op.parameters_model

@@ -28,7 +28,7 @@ from .operations import (
     operation,
     read_operation,
 )
-from .rpc import read_rpc
+from .rpc import Rpc, read_rpc
 from .schemas import Models, build_models
 from .service import error_shape, read_server
 from .xsd import xml_models
@@ -59,8 +59,9 @@ def build(
     responses = {r.response for r in reads if r.response}
     responses |= {model for r in reads for _, model, _ in r.callbacks}
     xml = set(bodies.xml_roots)
+    rpc = read_rpc(ctx)
     built = build_models(
-        ctx, models, requests - xml, responses - xml, _job_id(document, reads)
+        ctx, models, requests - xml, responses - xml, _needed(document, reads, rpc)
     )
     if models.twins:
         # A model sent and received is received as its twin (schemas.build_models).
@@ -70,7 +71,6 @@ def build(
     client_params: dict[str, ClientParameter] = {}
     job = ext(document, "job")
     submits = frozenset([str(job.get("submit"))] if isinstance(job, dict) else [])
-    rpc = read_rpc(ctx)
     operations = tuple(
         operation(ctx, read, built, client_params, models, submits, rpc)
         for read in reads
@@ -144,17 +144,25 @@ def build(
     )
 
 
-def _job_id(document: Mapping[str, Any], reads: list[Read]) -> tuple[str, str] | None:
-    """The model a lifecycle's submit answers with, and where its job id is in it."""
+def _needed(
+    document: Mapping[str, Any], reads: list[Read], rpc: Rpc | None
+) -> list[tuple[str, str]]:
+    """What a client cannot do without, as (model, JSON pointer): every RPC answer's
+    envelope, and the job id in the lifecycle submit's answer (inside its envelope)."""
+    envelope = "".join(
+        "/" + part.replace("~", "~0").replace("/", "~1")
+        for part in (rpc.envelope if rpc else ())
+    )
+    needed = [(r.response, envelope) for r in reads if r.response] if envelope else []
     job = ext(document, "job")
     if not isinstance(job, dict) or not isinstance(job.get("job-id"), str):
-        return None
+        return needed
     submit = next(
         (r for r in reads if r.spec.get("operationId") == job.get("submit")), None
     )
     if submit is None or submit.response is None:
-        return None
-    return submit.response, job["job-id"]
+        return needed
+    return needed + [(submit.response, envelope + job["job-id"])]
 
 
 def _received_as_twins(read: Read, twins: Mapping[str, str]) -> Read:

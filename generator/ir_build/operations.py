@@ -246,7 +246,7 @@ def operation(
         flattened=tuple((c.name, tuple(f.name for f in fs)) for c, fs in flattened),
     )
     if rpc is not None:
-        built_op = rpc_operation(ctx, rpc, built_op, read.where)
+        built_op = rpc_operation(ctx, rpc, built_op, read.where, built)
     spec = ext(read.spec, "paging")
     if spec is None:
         return built_op

@@ -34,6 +34,14 @@ def response_field(
             raise ctx.error(where, f"{fields[-1].wire_name!r} is not an object")
         field = next((f for f in model.fields if f.wire_name == wire), None)
         if field is None:
+            envelope = op.envelope.fields if op.envelope else ()
+            if not fields and envelope and envelope[0].wire_name == wire:
+                inside = "/".join(f.wire_name for f in envelope)
+                raise ctx.error(
+                    where,
+                    f"{model.name} has no field {wire!r}: pointers start inside the "
+                    f"envelope /{inside} (x-sdkgen-rpc), at what the method returns",
+                )
             raise ctx.error(where, f"{model.name} has no field {wire!r}")
         fields.append(field)
         # The field's type names its model: a reference's, or a JSON string's content.

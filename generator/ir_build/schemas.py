@@ -300,7 +300,7 @@ def build_models(
     models: Models,
     requests: set[str],
     responses: set[str],
-    needed: tuple[str, str] | None = None,
+    needed: Iterable[tuple[str, str]] = (),
 ) -> dict[str, Model]:
     """Every model, once all are collected from the roots that requests and responses
     (callbacks included) name: strictness is a property of how a model is used.
@@ -311,8 +311,9 @@ def build_models(
     `Received<Name>`, which the received models name instead (`models.twins`), so that
     neither the request's checks nor its defaults reach what is received.
 
-    `needed`: the model a submit answers with and the JSON pointer of its job id, the
-    one thing a client cannot do without: the received fields on its way stay required.
+    `needed`: models and JSON pointers into them that a client cannot do without (a
+    submit's job id, an RPC answer's envelope): the received fields on the way stay
+    required.
     """
     for name in sorted(ctx.document.get("components", {}).get("schemas", {})):
         if models.is_alias(name):
@@ -325,7 +326,10 @@ def build_models(
         n: clean(s.get("description", "")) for n, s in models.schemas.items()
     }
     twins = _twins(ctx, models, in_requests & in_responses)
-    keep = _needed_fields(models, *needed) if needed else {}
+    keep: dict[str, set[str]] = {}
+    for root, ptr in needed:
+        for name, props in _needed_fields(models, root, ptr).items():
+            keep.setdefault(name, set()).update(props)
     built = {}
     for name, schema in sorted(models.schemas.items()):
         forms: list[tuple[str, Mapping[str, Any], bool]] = []

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError, PydanticSerializationError
 
 
 class Auth(Protocol):
@@ -67,6 +68,53 @@ class Call:
     # that matters (reads). Submits are not: a duplicate job is billed twice.
     idempotent: bool = False
     content_type: str = "application/json"
+    # What a refusal names: the operation, and the argument each query parameter is.
+    operation: str = ""
+    arguments: Mapping[str, str] = field(default_factory=dict)
+
+
+MAX_URL_LENGTH = 65_536
+"""The longest URL the client can send: httpx refuses a longer one (`InvalidURL: URL too
+long`, its `_urlparse.MAX_URL_LENGTH`); h11 and httpcore set no limit on what they write."""
+
+
+def checked_url(url: str, call: Call) -> str:
+    """`url`, if the client can send it; otherwise a ValidationError, before anything is
+    sent, naming the operation and the query argument that takes most of the URL. In a
+    query, text is percent-encoded UTF-8: each byte of non-ASCII text takes 3 characters
+    (9 for a Chinese character)."""
+    if len(url) <= MAX_URL_LENGTH:
+        return url
+    parts = [
+        (len(_quote(key)) + 1 + len(_quote(value)), call.arguments.get(key, key), value)
+        for key, value in call.query.items()
+    ]
+    size, culprit, value = max(parts, key=lambda part: part[0], default=(0, None, url))
+    share = (
+        f"; {culprit} takes {size:,} of them, percent-encoded UTF-8 (each byte of "
+        "non-ASCII text is 3 characters: 9 for a Chinese character)"
+        if culprit is not None
+        else ""
+    )
+    raise ValidationError.from_exception_data(
+        call.operation or f"{call.method} {call.path}",
+        [
+            {
+                "type": PydanticCustomError(
+                    "url_too_long",
+                    "the request's URL would be {length} characters, more than the "
+                    "{limit} the client can send{share}",
+                    {
+                        "length": f"{len(url):,}",
+                        "limit": f"{MAX_URL_LENGTH:,}",
+                        "share": share,
+                    },
+                ),
+                "loc": (culprit,) if culprit is not None else (),
+                "input": value,
+            }
+        ],
+    )
 
 
 def path_segment(name: str, value: object) -> str:
@@ -122,8 +170,97 @@ def _quote(text: str) -> str:
 
 
 def json_body(model: BaseModel) -> bytes:
-    """Serialise a request model as the vendor expects it: wire names, only what was given."""
-    return model.model_dump_json(by_alias=True, exclude_unset=True).encode()
+    """Serialise a request model as the vendor expects it: wire names, only what was given.
+
+    Text that UTF-8 cannot encode (a lone surrogate) is refused as a ValidationError
+    naming the argument (pydantic's own error would name none)."""
+    try:
+        return model.model_dump_json(by_alias=True, exclude_unset=True).encode()
+    except PydanticSerializationError:
+        refuse_unencodable(model)
+        raise
+
+
+def dump_arguments(model: BaseModel) -> dict[str, Any]:
+    """The checked arguments as the wire carries them (JSON inside strings as text,
+    dates in ISO 8601), by argument name; a text UTF-8 cannot encode inside a JSON
+    document (`JsonString` refuses it) is refused naming where it is."""
+    try:
+        return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    except PydanticSerializationError:
+        refuse_unencodable(model)
+        raise
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def utf8_text(model: ModelT) -> ModelT:
+    """`model`, once its text arguments are known to be encodable as UTF-8 (query strings
+    and paths are sent in it); otherwise a ValidationError naming the argument. Strict
+    validation takes a lone surrogate (`"a\\ud800"`) as text: it can be held in Python,
+    never sent. Documents inside the arguments are checked as they are dumped
+    (`dump_arguments`): only a failure pays for walking them."""
+    for value in model.__dict__.values():
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                refuse_unencodable(model)
+    return model
+
+
+def refuse_unencodable(model: BaseModel) -> None:
+    """Raise a ValidationError naming the first text in `model` (by argument and
+    attribute names) that UTF-8 cannot encode; return if there is none."""
+    found = _unencodable(model, ())
+    if found is None:
+        return
+    where, text = found
+    bad = next(char for char in text if 0xD800 <= ord(char) <= 0xDFFF)
+    raise ValidationError.from_exception_data(
+        type(model).__name__,
+        [
+            {
+                "type": PydanticCustomError(
+                    "string_unicode",
+                    "text that UTF-8 cannot encode cannot be sent: {character} is a "
+                    "lone surrogate",
+                    {"character": ascii(bad)},
+                ),
+                "loc": where,
+                "input": text,
+            }
+        ],
+    )
+
+
+def _unencodable(value: Any, where: tuple[str | int, ...]) -> Any:
+    """(where, text) of the first text in `value` that UTF-8 cannot encode, or None."""
+    if isinstance(value, str):
+        if value.isascii():
+            return None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where, value
+        return None
+    if isinstance(value, BaseModel):
+        items: Any = value.__dict__.items()
+    elif isinstance(value, Mapping):
+        items = value.items()
+        for key in value:
+            if isinstance(key, str) and _unencodable(key, ()) is not None:
+                return (*where, key), key
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _unencodable(item, (*where, key))
+        if found is not None:
+            return found
+    return None
 
 
 def drop_none(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from .errors import (
     ClockSkewError,
     RedirectError,
 )
-from .request import Auth, Call, TokenAuth, _check_headers, query_string
+from .request import Auth, Call, TokenAuth, _check_headers, checked_url, query_string
 from .response import (
     MAX_RESPONSE_BYTES,
     ErrorShape,
@@ -67,6 +67,16 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 # The request extension holding the clock offset a request was signed with (httpx hands
 # its own `response.request` back; transports ignore extensions they do not know).
 _SIGNED_OFFSET = "tts_sdkgen.clock_offset"
+
+# Every exception httpx raises (a transport's too, or an event hook's), so that none
+# reaches a user unwrapped: what is retried among them is the retry policy's choice
+# (retry.py), the rest become APIConnectionError (or the error of what they mean).
+_HTTPX_ERRORS = (
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    httpx.CookieConflict,
+    httpx.StreamError,
+)
 
 DEFAULT_CONCURRENCY = 20
 """Calls a client runs at once when its http_client's pool cannot be read (the number of
@@ -196,7 +206,7 @@ class Core:
         )
 
     def _url(self, call: Call) -> str:
-        return self.base_url + call.path + query_string(call.query)
+        return checked_url(self.base_url + call.path + query_string(call.query), call)
 
     @staticmethod
     def _headers(call: Call) -> dict[str, str]:
@@ -273,11 +283,13 @@ class Core:
             delay = self._retry_delay(call, attempt, deadline, None, error)
             if delay is not None:
                 return delay
-        if isinstance(error, httpx.RequestError):
+        if isinstance(error, httpx.RequestError | httpx.HTTPStatusError):
             # The httpx error becomes the typed error's __cause__, and it keeps the request
             # it failed: the signed one, with the signature and any session token in its
             # headers (httpx's repr masks Authorization only). It keeps the unsigned one.
             error.request = self.unsigned(call)
+        if isinstance(error, httpx.HTTPStatusError):
+            error.response.request = error.request
         where = f"{call.method} {self.base_url}{call.path}"
         kept = body.value() if body is not None else b""
         status = response.status_code if response is not None else None
@@ -597,7 +609,7 @@ class SyncTransport:
         while True:
             response = None
             body = _Body()
-            failure: httpx.TransportError | httpx.DecodingError | None = None
+            failure: Exception | None = None
             # Watched from the moment it is sent: httpx's timeouts apply to each read, so
             # headers or a body trickled a byte at a time would run past the deadline.
             guard = _WATCHDOG.arm(deadline) if deadline != math.inf else None
@@ -620,7 +632,7 @@ class SyncTransport:
                 finally:
                     if guard is not None:
                         _WATCHDOG.disarm(guard)  # also when no response came
-            except (httpx.TransportError, httpx.DecodingError) as error:
+            except _HTTPX_ERRORS as error:
                 failure = error
             if failure is not None:
                 if guard is not None and guard.fired:
@@ -733,7 +745,7 @@ class AsyncTransport:
                     async for chunk in response.aiter_bytes():
                         if not body.add(chunk):
                             break
-            except (httpx.TransportError, httpx.DecodingError, TimeoutError) as error:
+            except (*_HTTPX_ERRORS, TimeoutError) as error:
                 failure = error
             finally:
                 if response is not None:

@@ -29,6 +29,7 @@ from pydantic import (
 from pydantic_core import PydanticUseDefault, core_schema
 
 from .received import Received, tolerate
+from .request import _unencodable
 
 T = TypeVar("T")
 
@@ -77,12 +78,28 @@ def compact_json(data: Any) -> str:
     return _COMPACT.encode(data)  # pragma: no cover (another Python)
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def _parse(value: Any, info: ValidationInfo) -> Any:
     if not isinstance(value, str | bytes | bytearray):
         return value
     if info.config and info.config.get("strict"):
-        # What a client sends is typed: a pre-encoded string is refused as the wrong type.
-        return value
+        if not isinstance(value, str):
+            return value  # bytes are no text: refused as the wrong type
+        # What a client sends may also be the document's JSON text, as the vendors' own
+        # SDKs take it. It is parsed here and then checked like the document itself, so
+        # nothing unchecked is sent (and what is sent is the checked document, re-encoded).
+        try:
+            document = json.loads(value, parse_constant=_refuse_constant)
+        except ValueError as error:
+            raise ValueError(
+                f"expected the document or its JSON text; this text is not JSON: {error}"
+            ) from None
+        if document is None:
+            raise ValueError("expected the document or its JSON text, not null")
+        return document
     if not value.strip():
         # An empty string holds no document (vendors send "" for "nothing yet"): the
         # field reads as not sent, so an optional one takes its default.
@@ -95,7 +112,15 @@ def _parse(value: Any, info: ValidationInfo) -> Any:
 
 def _dump(value: Any, handler: SerializerFunctionWrapHandler) -> str:
     # The handler applies the caller's options (wire names, only what was set) inside.
-    return compact_json(handler(value))
+    text = compact_json(handler(value))
+    if not text.isascii():
+        # A lone surrogate raises here, and one in a map's key (which pydantic's dump
+        # turns into U+FFFD) below: the request's serialisation fails, and json_body
+        # names the argument.
+        text.encode("utf-8")
+        if "\ufffd" in text and _unencodable(value, ()) is not None:
+            raise ValueError("text that UTF-8 cannot encode cannot be sent")
+    return text
 
 
 JsonString = Annotated[

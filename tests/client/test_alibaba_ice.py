@@ -333,21 +333,55 @@ def test_title_is_limited_in_utf8_bytes_not_characters(server: ScriptedServer) -
 
 
 @pytest.mark.parametrize(
-    ("argument", "text"),
+    ("argument", "text", "query"),
     [
-        ("editing_config", '{"voice":"Siqi"}'),
-        ("output_config", '{"bucket":"my_bucket","object":"target_audio"}'),
-        ("user_data", '{"NotifyAddress":"ice-callback-demo"}'),
+        (
+            "editing_config",
+            '{ "voice": "Siqi" }',
+            "EditingConfig=%7B%22voice%22%3A%22Siqi%22%7D",
+        ),
+        (
+            "output_config",
+            '{"bucket":"my_bucket", "object":"target_audio"}',
+            "OutputConfig=%7B%22bucket%22%3A%22my_bucket%22%2C%22object%22%3A%22target_audio%22%7D",
+        ),
+        (
+            "user_data",
+            '{"NotifyAddress":"ice-callback-demo"}',
+            "UserData=%7B%22NotifyAddress%22%3A%22ice-callback-demo%22%7D",
+        ),
     ],
 )
-def test_a_json_string_is_not_taken_for_a_document(
-    server: ScriptedServer, argument: str, text: str
+def test_a_json_string_is_taken_as_the_document_it_holds(
+    server: ScriptedServer, argument: str, text: str, query: str
+) -> None:
+    # As the official SDK takes it; the document is checked, then sent compact.
+    with client(server) as api:
+        submit(api, **{argument: text})
+    (received,) = server.received
+    assert query in received.path.partition("?")[2].split("&")
+
+
+@pytest.mark.parametrize(
+    ("argument", "text", "where"),
+    [
+        (
+            "editing_config",
+            '{"voice": "Siqi", "volume": 101}',
+            ("editing_config", "volume"),
+        ),
+        ("editing_config", "voice=Siqi", ("editing_config",)),
+        ("output_config", "null", ("output_config",)),
+        ("editing_config", '{"voice": "Siqi", "volume": NaN}', ("editing_config",)),
+    ],
+)
+def test_a_json_string_is_checked_like_the_document(
+    server: ScriptedServer, argument: str, text: str, where: tuple[str, ...]
 ) -> None:
     error = refused(server, **{argument: text})
 
     (detail,) = error.errors()
-    assert detail["loc"][0] == argument
-    assert detail["type"] == "model_type"
+    assert detail["loc"] == where
     assert argument in str(error)
 
 

@@ -19,9 +19,10 @@ import pytest
 from tts_tencent_mps import (
     AsyncClient,
     Client,
-    DescribeTextToSpeechAsyncTaskResponse,
+    DescribeTextToSpeechAsyncTaskResult,
     ExtParam,
     SynExt,
+    TextToSpeechAsyncResult,
 )
 from tts_tencent_mps.errors import (
     APIResponseValidationError,
@@ -149,7 +150,7 @@ def test_chinese_text_is_signed_over_the_bytes_that_arrive() -> None:
             voice_id=VOICE,
             ext_param=ExtParam(syn_ext=SynExt(sample_rate=22050, pitch=-3)),
         )
-    assert job.response.task_id == TASK
+    assert job.task_id == TASK
     (received,) = server.received
     # UTF-8 as it is, not \\u escapes, and compact: exactly what was hashed.
     assert text.encode() in received.body
@@ -200,12 +201,12 @@ def test_session_token_and_region_are_sent_when_given() -> None:
 
 
 def test_async_client_signs_the_same_way() -> None:
-    async def run(server: ScriptedServer) -> DescribeTextToSpeechAsyncTaskResponse:
+    async def run(server: ScriptedServer) -> DescribeTextToSpeechAsyncTaskResult:
         async with AsyncClient(
             secret_id=SECRET_ID, secret_key=SECRET_KEY, base_url=server.url
         ) as api:
             job = await api.text_to_speech_async(text="你好", voice_id=VOICE)
-            return await api.wait_for_job(job.response.task_id, poll_interval=0.001)
+            return await api.wait_for_job(job.task_id, poll_interval=0.001)
 
     replies = [
         Reply(200, SUBMITTED),
@@ -214,8 +215,7 @@ def test_async_client_signs_the_same_way() -> None:
     ]
     with serve(*replies) as server:
         done = asyncio.run(run(server))
-    assert done.response is not None
-    assert done.response.audio_url == "https://cos/a.wav"
+    assert done.audio_url == "https://cos/a.wav"
     assert len(server.received) == 3
     for received in server.received:
         verify_tc3(received)
@@ -236,8 +236,7 @@ def test_a_describe_is_retried_after_500() -> None:
     replies = [api_error("InternalError", "busy", status=500), Reply(200, SUCCESS)]
     with serve(*replies) as server, client(server) as api:
         result = api.describe_text_to_speech_async_task(task_id=TASK)
-    assert result.response is not None
-    assert result.response.status == "success"
+    assert result.status == "success"
     assert len(server.received) == 2
     # Each attempt is signed afresh.
     for received in server.received:
@@ -294,7 +293,7 @@ def test_a_business_failure_in_the_submit_answer_is_shown_not_raised() -> None:
     }
     with serve(Reply(200, answer)) as server, client(server) as api:
         job = api.text_to_speech_async(text="你好", voice_id=VOICE)
-    assert (job.response.error_code, job.response.msg) == (10010, "voice off")
+    assert (job.error_code, job.msg) == (10010, "voice off")
 
 
 def test_a_submit_answer_without_a_task_id_keeps_its_body() -> None:
@@ -311,9 +310,8 @@ def test_wait_polls_through_processing_with_empty_ext_info() -> None:
     with serve(*replies, Reply(200, SUCCESS)) as server, client(server) as api:
         done = api.wait_for_job(TASK, poll_interval=0.001)
     assert len(server.received) == 3
-    assert done.response is not None
-    assert done.response.ext_info is not None
-    assert (done.response.audio_url, done.response.ext_info.duration) == (
+    assert done.ext_info is not None
+    assert (done.audio_url, done.ext_info.duration) == (
         "https://cos/a.wav",
         1.00325,
     )
@@ -349,10 +347,46 @@ def test_wait_raises_job_failed_on_a_business_failure(
     assert (error.job_id, error.state, error.code) == (TASK, state, code)
     assert error.message == reply["Response"]["Msg"]
     assert str(error) == f"job {TASK} {text}: {code} {error.message}"
-    assert isinstance(error.result, DescribeTextToSpeechAsyncTaskResponse)
-    assert error.result.response is not None
-    assert error.result.response.error_code == int(code)
+    assert isinstance(error.result, DescribeTextToSpeechAsyncTaskResult)
+    assert error.result.error_code == int(code)
     assert len(server.received) == 1
+
+
+def test_methods_return_what_the_envelope_holds_request_id_included() -> None:
+    with (
+        serve(Reply(200, SUBMITTED), Reply(200, SUCCESS)) as server,
+        client(server) as api,
+    ):
+        job = api.text_to_speech_async(text="你好", voice_id=VOICE)
+        task = api.describe_text_to_speech_async_task(task_id=job.task_id)
+    # As every Tencent Cloud SDK returns them: the object inside `Response`.
+    assert isinstance(job, TextToSpeechAsyncResult)
+    assert (job.task_id, job.request_id, job.error_code) == (TASK, "r-submit", 0)
+    assert isinstance(task, DescribeTextToSpeechAsyncTaskResult)
+    assert (task.status, task.request_id) == ("success", "r-success")
+    assert not hasattr(job, "response")
+
+
+def test_an_answer_without_its_envelope_keeps_its_body() -> None:
+    sent = b'{"TaskId":"t-1","RequestId":"r-1"}'
+    with serve(Reply(200, sent)) as server, client(server) as api:
+        with pytest.raises(APIResponseValidationError) as caught:
+            api.text_to_speech_async(text="你好", voice_id=VOICE)
+    assert (caught.value.status_code, caught.value.body) == (200, sent)
+    assert "Response" in str(caught.value)
+
+
+def test_error_code_100_while_processing_is_no_failure() -> None:
+    # The official SDK: ErrorCode is "0 on success, 100 while processing".
+    replies = [
+        Reply(200, task("processing", 100, "processing")),
+        Reply(200, task("processing", 100, "processing")),
+        Reply(200, SUCCESS),
+    ]
+    with serve(*replies) as server, client(server) as api:
+        done = api.wait_for_job(TASK, poll_interval=0.001)
+    assert (done.status, done.audio_url) == ("success", "https://cos/a.wav")
+    assert len(server.received) == 3
 
 
 def test_a_fail_with_error_code_zero_still_fails() -> None:
@@ -449,6 +483,42 @@ def test_ext_param_may_be_a_plain_mapping() -> None:
     }
 
 
+def test_ext_param_may_be_its_json_text_and_is_checked_then_sent_compact() -> None:
+    # The official SDK takes ExtParam as a JSON string; so does this client.
+    with serve(Reply(200, SUBMITTED)) as server, client(server) as api:
+        api.text_to_speech_async(
+            text="你好",
+            voice_id=VOICE,
+            ext_param='{ "synExt": { "sampleRate": 8000, "pitch": -2 } }',
+        )
+    (received,) = server.received
+    assert json.loads(received.body)["ExtParam"] == (
+        '{"synExt":{"sampleRate":8000,"pitch":-2}}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('{"synExt": {"pitch": 13}}', "ext_param.synExt.pitch"),
+        ('{"synExt": {"sampleRate": 12000}}', "ext_param.synExt.sampleRate"),
+        ('{"synExt": {"speed": 2}}', "ext_param.synExt.speed"),
+        ("sampleRate=8000", "ext_param"),
+        ("", "ext_param"),
+        ("null", "ext_param"),
+        ("[1, 2]", "ext_param"),
+    ],
+)
+def test_ext_param_text_is_checked_like_the_document(
+    silent: tuple[ScriptedServer, Client], text: str, where: str
+) -> None:
+    server, api = silent
+    with pytest.raises(pydantic.ValidationError) as caught:
+        api.text_to_speech_async(text="你好", voice_id=VOICE, ext_param=text)
+    assert locations(caught.value) == {where}
+    assert server.received == []
+
+
 def test_the_readme_shows_submit_wait_audio_url_and_duration() -> None:
     readme = (
         SPEC.parents[2] / "generated" / "tts_tencent_mps" / "README.md"
@@ -456,16 +526,16 @@ def test_the_readme_shows_submit_wait_audio_url_and_duration() -> None:
     usage = readme.split("```python\n", 1)[1].split("```", 1)[0]
     lines = [line.strip() for line in usage.splitlines()]
     submit = lines.index("job = client.text_to_speech_async(")
-    wait = lines.index("done = client.wait_for_job(job.response.task_id, timeout=600)")
-    # `Response` is optional as received (only the submit's job id is required).
-    url = lines.index(
-        "print(done.response.audio_url if done.response is not None else None)"
-    )
+    # Methods return what the envelope holds, as the vendor's own SDKs do.
+    wait = lines.index("done = client.wait_for_job(job.task_id, timeout=600)")
+    url = lines.index("print(done.audio_url)")
     duration = lines.index(
-        "print(done.response.ext_info.duration if done.response is not None "
-        "and done.response.ext_info is not None else None)"
+        "print(done.ext_info.duration if done.ext_info is not None else None)"
     )
     assert submit < wait < url < duration
+    # The official SDK: an omitted TextLang is detected, not taken for Chinese.
+    assert "the default is Chinese" not in readme
+    assert "without it, the service detects the" in readme
 
 
 def test_a_bad_region_is_refused_when_the_client_is_created() -> None:
@@ -550,9 +620,35 @@ SPEC = Path(__file__).resolve().parents[2] / "specs" / "tencent-mps" / "openapi.
             "/x-sdkgen-errors/authentication-codes: expected a list of vendor error codes",
         ),
         (
-            "  failure-code: /Response/ErrorCode\n",
+            "  failure-code: /ErrorCode\n",
             "",
             "/x-sdkgen-job/ok-codes: ok-codes need a failure-code",
+        ),
+        # Lifecycle pointers start inside the envelope: the old absolute form is
+        # refused with the reason.
+        (
+            "job-id: /TaskId",
+            "job-id: /Response/TaskId",
+            "/x-sdkgen-job/job-id: TextToSpeechAsyncResult has no field 'Response': "
+            "pointers start inside the envelope /Response (x-sdkgen-rpc), at what the "
+            "method returns",
+        ),
+        (
+            "envelope: /Response",
+            "envelope: Response",
+            "/x-sdkgen-rpc/envelope: expected a JSON pointer to an object, like /Response",
+        ),
+        (
+            "envelope: /Response",
+            "envelope: /Result",
+            "/paths/~1TextToSpeechAsync/post/responses: TextToSpeechAsyncResponse has "
+            "no required object field 'Result', the envelope x-sdkgen-rpc names",
+        ),
+        (
+            "envelope: /Response",
+            "envelope: /Response/RequestId",
+            "/paths/~1TextToSpeechAsync/post/responses: TextToSpeechAsyncResult has "
+            "no required object field 'RequestId', the envelope x-sdkgen-rpc names",
         ),
         (
             "query-parameter: TaskId",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pydantic
@@ -429,3 +431,153 @@ def test_parse_callback_refuses_non_json() -> None:
     with pytest.raises(pydantic.ValidationError) as caught:
         parse_callback(b"status=FINISHED")
     assert caught.value.errors()[0]["type"] == "json_invalid"
+
+
+# --- every package: errors name the Python arguments; text UTF-8 cannot encode -------------
+
+LONE = "a\ud800"
+
+
+def _refused_by(
+    package: str, options: dict[str, str], call: Callable[[Any], Any]
+) -> pydantic.ValidationError:
+    """The ValidationError `call` raises on a client of `package`, which sent nothing."""
+    sent: list[httpx.Request] = []
+    module = importlib.import_module(package)
+    with (
+        httpx.Client(transport=httpx.MockTransport(sent.append)) as http,  # type: ignore[arg-type]
+        module.Client(**options, http_client=http, max_retries=0) as client,
+    ):
+        with pytest.raises(pydantic.ValidationError) as caught:
+            call(client)
+    assert sent == []
+    return caught.value
+
+
+HUAWEI = ("tts_huawei_metastudio", {"ak": AK, "sk": SK, "project_id": PROJECT})
+MPS = ("tts_tencent_mps", {"secret_id": "AKIDx", "secret_key": "k"})
+ICE = ("tts_alibaba_ice", {"access_key_id": "id", "access_key_secret": "k"})
+ICE_SUBMIT = {
+    "editing_config": {"voice": "Siqi"},
+    "output_config": {"bucket": "b", "object": "o"},
+    "input_config": "text",
+}
+
+
+@pytest.mark.parametrize(
+    ("package", "call", "where"),
+    [
+        # A required argument left at None is named, not its wire name ("Text").
+        (MPS, lambda c: c.text_to_speech_async(text=None, voice_id="v"), ("text",)),
+        (
+            MPS,
+            lambda c: c.describe_text_to_speech_async_task(task_id=None),
+            ("task_id",),
+        ),
+        (
+            HUAWEI,
+            lambda c: c.create_async_tts_job(text=None, voice_asset_id=VOICE),
+            ("text",),
+        ),
+        # Text with a lone surrogate: no UTF-8 can carry it, in a body, a query or a path.
+        (
+            HUAWEI,
+            lambda c: c.create_async_tts_job(text=LONE, voice_asset_id=VOICE),
+            ("text",),
+        ),
+        (HUAWEI, lambda c: c.show_async_tts_job(LONE), ("job_id",)),
+        (
+            MPS,
+            lambda c: c.text_to_speech_async(
+                text="t", voice_id="v", ext_param={"transExt": {"k": [LONE]}}
+            ),
+            ("ext_param", "trans_ext", "k", 0),
+        ),
+        (
+            MPS,
+            lambda c: c.text_to_speech_async(
+                text="t", voice_id="v", ext_param={"transExt": {LONE: 1}}
+            ),
+            # (pydantic's errors() shows such a key in another form: not compared)
+            ("ext_param", "trans_ext", ...),
+        ),
+        (
+            ICE,
+            lambda c: c.submit_audio_produce_job(
+                **{**ICE_SUBMIT, "input_config": LONE}
+            ),
+            ("input_config",),
+        ),
+        (
+            ICE,
+            lambda c: c.submit_audio_produce_job(
+                **{**ICE_SUBMIT, "editing_config": {"voice": LONE}}
+            ),
+            ("editing_config", "voice"),
+        ),
+    ],
+)
+def test_errors_name_the_argument_and_nothing_is_sent(
+    package: tuple[str, dict[str, str]],
+    call: Callable[[Any], Any],
+    where: tuple[Any, ...],
+) -> None:
+    error = _refused_by(*package, call)
+    (detail,) = error.errors()
+    assert len(detail["loc"]) == len(where)
+    assert all(w is ... or w == at for w, at in zip(where, detail["loc"], strict=True))
+    assert isinstance(error, ValueError)
+
+
+# --- URLs longer than the client can send: refused before sending ----------------------------
+
+
+def test_a_long_chinese_input_config_is_refused_by_name_before_sending() -> None:
+    # 7,300 Chinese characters are 65,700 characters of query: over httpx's 65,536,
+    # though under the vendor's 10,000 characters.
+    text = "语" * 7_300
+    error = _refused_by(
+        *ICE,
+        lambda c: c.submit_audio_produce_job(**{**ICE_SUBMIT, "input_config": text}),
+    )
+    (detail,) = error.errors()
+    assert detail["loc"] == ("input_config",)
+    assert detail["type"] == "url_too_long"
+    assert error.title == "SubmitAudioProduceJob"
+    assert "65,536" in detail["msg"] and "input_config takes 65,7" in detail["msg"]
+
+
+def test_the_longest_url_the_client_can_send_is_sent() -> None:
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"RequestId": "r", "JobId": "j"})
+
+    module = importlib.import_module(ICE[0])
+    base = "https://ice.example"
+    with (
+        httpx.Client(transport=httpx.MockTransport(answer)) as http,
+        module.Client(**ICE[1], base_url=base, http_client=http) as client,
+    ):
+        probe = client.submit_audio_produce_job(**{**ICE_SUBMIT, "input_config": "x"})
+        assert probe.job_id == "j"
+        # A Chinese character takes 9 URL characters, an ASCII letter 1: the longest
+        # text that fits, to the character.
+        room = 65_536 - (len(str(sent[-1].url)) - 1)
+        longest = "语" * (room // 9) + "x" * (room % 9)
+        client.submit_audio_produce_job(**{**ICE_SUBMIT, "input_config": longest})
+        assert len(str(sent[-1].url)) == 65_536
+        with pytest.raises(pydantic.ValidationError) as caught:
+            client.submit_audio_produce_job(
+                **{**ICE_SUBMIT, "input_config": longest + "x"}
+            )
+    assert len(sent) == 2
+    assert caught.value.errors()[0]["loc"] == ("input_config",)
+
+
+def test_a_path_too_long_for_a_url_names_the_operation() -> None:
+    error = _refused_by(*HUAWEI, lambda c: c.show_async_tts_job("j" * 70_000))
+    (detail,) = error.errors()
+    assert (error.title, detail["type"]) == ("ShowAsyncTtsJob", "url_too_long")
+    assert "more than the 65,536 the client can send" in detail["msg"]

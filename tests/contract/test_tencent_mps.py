@@ -28,10 +28,10 @@ import pytest
 from tts_tencent_mps import (
     AsyncClient,
     Client,
-    DescribeTextToSpeechAsyncTaskResponse,
+    DescribeTextToSpeechAsyncTaskResult,
     ExtParam,
     SynExt,
-    TextToSpeechAsyncResponse,
+    TextToSpeechAsyncResult,
 )
 from tts_tencent_mps._runtime.tc3_hmac_sha256 import (
     canonical_request,
@@ -120,18 +120,17 @@ def only(recorded: Recorded) -> RecordedResponse:
 
 
 def assert_matches_recording(
-    result: TextToSpeechAsyncResponse | DescribeTextToSpeechAsyncTaskResponse,
+    result: TextToSpeechAsyncResult | DescribeTextToSpeechAsyncTaskResult,
     recorded: Mapping[str, Any],
 ) -> None:
-    """The typed envelope holds exactly the recorded fields, each with the recorded value;
-    ExtInfo (a JSON document in a string) as the document it holds, None when the string
-    is empty."""
+    """The typed result holds exactly the recorded envelope's fields (the method returns
+    what `Response` holds), each with the recorded value; ExtInfo (a JSON document in a
+    string) as the document it holds, None when the string is empty."""
     expected = dict(recorded["Response"])
     if "ExtInfo" in expected:
         text = expected["ExtInfo"]
         expected["ExtInfo"] = json.loads(text) if text else None
-    assert result.response is not None  # optional as received, like every field
-    typed = result.response.model_dump(by_alias=True, exclude_unset=True)
+    typed = result.model_dump(by_alias=True, exclude_unset=True)
     # Recorded bodies are scrubbed, the live response of a recording run is not.
     assert {
         key: scrub_text(value) if isinstance(value, str) else value
@@ -147,7 +146,7 @@ def test_what_is_redacted_comes_from_the_spec() -> None:
 # --- submit ---------------------------------------------------------------------------------
 
 
-def submit(api: Client) -> TextToSpeechAsyncResponse:
+def submit(api: Client) -> TextToSpeechAsyncResult:
     return api.text_to_speech_async(
         text=TEXT,
         voice_id=VOICE,
@@ -210,8 +209,8 @@ def test_text_to_speech_async(
     assert all(key not in value for value in request.headers.values())
     if not RECORDING:
         assert secret_id == SECRET_ID
-        assert job.response.task_id == TASK_ID
-        assert (job.response.error_code, job.response.msg) == (0, "success")
+        assert job.task_id == TASK_ID
+        assert (job.error_code, job.msg) == (0, "success")
         assert vcr.play_count == 1
 
 
@@ -240,7 +239,7 @@ def test_text_to_speech_async_auth_failure(
 
 def describe(
     client: Client, recorded: Recorded
-) -> tuple[DescribeTextToSpeechAsyncTaskResponse, dict[str, Any]]:
+) -> tuple[DescribeTextToSpeechAsyncTaskResult, dict[str, Any]]:
     result = client.describe_text_to_speech_async_task(task_id=TASK_ID)
     response = only(recorded)
     assert response.status == 200
@@ -263,8 +262,7 @@ def test_describe_page_example(client: Client, recorded: Recorded, vcr: Any) -> 
 
     result, _ = describe(client, recorded)
 
-    task = result.response
-    assert task is not None
+    task = result
     assert (task.status, task.error_code, task.msg) == ("success", 0, "success")
     assert task.audio_url == AUDIO_URL
     assert task.voice_id == VOICE
@@ -277,8 +275,7 @@ def test_describe_page_example(client: Client, recorded: Recorded, vcr: Any) -> 
 @pytest.mark.vcr
 def test_describe_processing(client: Client, recorded: Recorded) -> None:
     result, _ = describe(client, recorded)
-    task = result.response
-    assert task is not None
+    task = result
     assert (task.status, task.error_code) == ("processing", 0)
     # Nothing yet: an empty ExtInfo holds no document.
     assert task.ext_info is None
@@ -290,8 +287,7 @@ def test_describe_processing(client: Client, recorded: Recorded) -> None:
 def test_describe_fail(client: Client, recorded: Recorded) -> None:
     # A business failure is an answer, not an API error: the model shows it.
     result, data = describe(client, recorded)
-    task = result.response
-    assert task is not None
+    task = result
     assert task.status == "fail"
     assert task.error_code == data["Response"]["ErrorCode"] == 20001
     assert task.msg == data["Response"]["Msg"]
@@ -301,8 +297,7 @@ def test_describe_fail(client: Client, recorded: Recorded) -> None:
 @pytest.mark.vcr
 def test_describe_business_error(client: Client, recorded: Recorded) -> None:
     result, data = describe(client, recorded)
-    task = result.response
-    assert task is not None
+    task = result
     assert task.status == "processing"
     assert task.error_code == data["Response"]["ErrorCode"] == 10010
     assert task.msg == "voice is not available"
@@ -346,10 +341,9 @@ def test_wait_for_job(client: Client, recorded: Recorded, vcr: Any) -> None:
     assert vcr.play_count == 3
     assert vcr.all_played
     assert_matches_recording(done, responses[-1].json())
-    assert done.response is not None
-    assert done.response.audio_url == AUDIO_URL
-    assert done.response.ext_info is not None
-    assert done.response.ext_info.duration == 1.00325
+    assert done.audio_url == AUDIO_URL
+    assert done.ext_info is not None
+    assert done.ext_info.duration == 1.00325
 
 
 @playback_only
@@ -365,7 +359,7 @@ def test_wait_for_job_raises_job_failed_on_fail(
     assert (error.job_id, error.state) == (TASK_ID, "fail")
     assert error.code == str(data["Response"]["ErrorCode"]) == "20001"
     assert error.message == data["Response"]["Msg"]
-    assert isinstance(error.result, DescribeTextToSpeechAsyncTaskResponse)
+    assert isinstance(error.result, DescribeTextToSpeechAsyncTaskResult)
     assert_matches_recording(error.result, data)
     assert vcr.play_count == 1
 
@@ -403,7 +397,7 @@ def test_wait_for_job_raises_job_failed_on_an_error_code_while_processing(
 def test_text_to_speech_async_async(
     client_options: ClientOptions, recorded: Recorded, vcr: Any
 ) -> None:
-    async def create() -> TextToSpeechAsyncResponse:
+    async def create() -> TextToSpeechAsyncResult:
         async with AsyncClient(**client_options) as api:
             return await api.text_to_speech_async(
                 text=TEXT,
@@ -415,7 +409,7 @@ def test_text_to_speech_async_async(
     job = asyncio.run(create())
 
     assert_matches_recording(job, only(recorded).json())
-    assert job.response.task_id == TASK_ID
+    assert job.task_id == TASK_ID
     assert vcr.play_count == 1
 
 
@@ -425,15 +419,14 @@ def test_text_to_speech_async_async(
 def test_wait_for_job_async(
     client_options: ClientOptions, recorded: Recorded, vcr: Any
 ) -> None:
-    async def wait() -> DescribeTextToSpeechAsyncTaskResponse:
+    async def wait() -> DescribeTextToSpeechAsyncTaskResult:
         async with AsyncClient(**client_options) as api:
             return await api.wait_for_job(TASK_ID, poll_interval=0.001)
 
     done = asyncio.run(wait())
 
     assert_matches_recording(done, recorded()[-1].json())
-    assert done.response is not None
-    assert done.response.status == "success"
+    assert done.status == "success"
     assert vcr.play_count == 3
     assert vcr.all_played
 

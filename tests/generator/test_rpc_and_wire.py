@@ -5,10 +5,12 @@ API that uses them, and changes one thing."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
@@ -16,6 +18,7 @@ from generator.errors import SpecError
 from generator.ir import Api
 from generator.ir_build import build
 from generator.models import render_models
+from tests.support.generate import generated_package
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = yaml.safe_load(
@@ -249,3 +252,193 @@ def test_received_models_check_no_ranges_or_lengths() -> None:
     received = models["ReportedEditingConfig"].schema["properties"]["volume"]
     assert (sent["minimum"], sent["maximum"]) == (0, 100)
     assert "minimum" not in received and "maximum" not in received
+
+
+# --- envelopes: what every answer is wrapped in --------------------------------------------
+
+ENVELOPED = """
+openapi: 3.1.0
+info: {title: Enveloped demo, version: '2024-01-01'}
+servers: [{url: 'https://demo.example'}]
+security: [{key: []}]
+x-sdkgen-rpc:
+  {path: /, method: POST, action-header: X-Action, version-header: X-Version,
+   envelope: /Body/Result}
+x-sdkgen-errors:
+  {code: /Body/Error/Code, message: /Body/Error/Message, request-id: /Body/RequestId}
+x-sdkgen-job:
+  {submit: Submit, query: Get, job-id: /Id, query-parameter: Id, state: /State,
+   running: [run], succeeded: [done], failed: [bad], failure-code: /Code,
+   ok-codes: [0], poll-interval: 0.001}
+paths:
+  /Submit:
+    post:
+      operationId: Submit
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [Text]
+              properties: {Text: {type: string}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/SubmitAnswer'}}}}
+  /Get:
+    get:
+      operationId: Get
+      parameters: [{name: Id, in: query, required: true, schema: {type: string}}]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/GetAnswer'}}}}
+  /List:
+    get:
+      operationId: List
+      parameters: [{name: Token, in: query, schema: {type: string}}]
+      x-sdkgen-paging: {items: /Jobs, next-token: /Next, token-parameter: Token}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/ListAnswer'}}}}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Key}
+  schemas:
+    SubmitAnswer:
+      type: object
+      required: [Body]
+      properties:
+        Body:
+          type: object
+          required: [Result]
+          properties:
+            RequestId: {type: string}
+            Result: {$ref: '#/components/schemas/Job'}
+    GetAnswer:
+      type: object
+      required: [Body]
+      properties:
+        Body:
+          type: object
+          required: [Result]
+          properties: {Result: {$ref: '#/components/schemas/Job'}}
+    ListAnswer:
+      type: object
+      required: [Body]
+      properties:
+        Body:
+          type: object
+          required: [Result]
+          properties: {Result: {$ref: '#/components/schemas/Page'}}
+    Job:
+      type: object
+      required: [Id]
+      properties:
+        Id: {type: string}
+        State: {type: string}
+        Code: {type: integer}
+    Page:
+      type: object
+      properties:
+        Jobs: {type: array, items: {$ref: '#/components/schemas/Job'}}
+        Next: {type: string}
+"""
+
+
+@pytest.fixture(scope="module")
+def enveloped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    for _ in generated_package(tmp_path_factory, "demo-enveloped", ENVELOPED):
+        yield importlib.import_module("tts_demo_enveloped")
+
+
+def _wrapped(result: Any, **body: Any) -> httpx.Response:
+    return httpx.Response(200, json={"Body": {"Result": result, **body}})
+
+
+def test_an_envelope_of_any_depth_is_unwrapped_for_every_method(enveloped: Any) -> None:
+    demo = enveloped
+
+    pages = {"": ("a", "b", "t2"), "t2": ("c", None, None)}
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        action = request.headers["X-Action"]
+        if action == "Submit":
+            return _wrapped({"Id": "j1"}, RequestId="r1")
+        if action == "Get":
+            state = "run" if len(sent) < 3 else "done"
+            return _wrapped({"Id": request.url.params["Id"], "State": state, "Code": 0})
+        first, second, following = pages[request.url.params.get("Token", "")]
+        jobs = [{"Id": i} for i in (first, second) if i]
+        return _wrapped({"Jobs": jobs, **({"Next": following} if following else {})})
+
+    with (
+        httpx.Client(transport=httpx.MockTransport(answer)) as http,
+        demo.Client(key="k", http_client=http) as api,
+    ):
+        job = api.submit(text="hello")
+        assert type(job).__name__ == "Job" and job.id == "j1"
+        done = api.wait_for_job(job.id)
+        assert (done.id, done.state) == ("j1", "done")
+        assert [j.id for j in api.iter_list()] == ["a", "b", "c"]
+    assert [r.headers["X-Action"] for r in sent] == ["Submit"] + ["Get"] * 2 + [
+        "List"
+    ] * 2
+
+
+def test_errors_are_still_read_from_the_whole_body(enveloped: Any) -> None:
+    demo = enveloped
+    errors = importlib.import_module("tts_demo_enveloped.errors")
+    APIResponseValidationError, APIStatusError = (
+        errors.APIResponseValidationError,
+        errors.APIStatusError,
+    )
+
+    refusal = {"Body": {"Error": {"Code": "Bad", "Message": "no"}, "RequestId": "r9"}}
+    answers = iter([httpx.Response(200, json=refusal), httpx.Response(200, json={})])
+    with (
+        httpx.Client(transport=httpx.MockTransport(lambda _: next(answers))) as http,
+        demo.Client(key="k", http_client=http) as api,
+    ):
+        with pytest.raises(APIStatusError) as caught:
+            api.get(id="j1")
+        assert (caught.value.code, caught.value.request_id) == ("Bad", "r9")
+        with pytest.raises(APIResponseValidationError) as unwrapped:
+            api.get(id="j1")
+        assert unwrapped.value.body == b"{}"
+
+
+def test_lifecycle_pointers_start_inside_the_envelope() -> None:
+    document = yaml.safe_load(ENVELOPED)
+    api = build(document, "demo-enveloped", "spec.yaml", "")
+    assert api.lifecycle is not None
+    assert [f.wire_name for f in api.lifecycle.state_field.fields] == ["State"]
+    get = next(op for op in api.operations if op.operation_id == "Get")
+    assert get.envelope is not None and get.envelope_model is not None
+    assert [f.wire_name for f in get.envelope.fields] == ["Body", "Result"]
+    assert (get.envelope_model.name, get.response and get.response.name) == (
+        "GetAnswer",
+        "Job",
+    )
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    spec = ENVELOPED.replace(
+        "x-sdkgen-paging: {items: /Jobs, next-token: /Next, token-parameter: Token}",
+        "x-sdkgen-paging: {items: /Jobs, next-link: /Next}",
+    )
+    assert spec != ENVELOPED
+    for _ in generated_package(tmp_path_factory, "demo-linked", spec):
+        yield importlib.import_module("tts_demo_linked")
+
+
+def test_next_page_links_are_unwrapped_too(linked: Any) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/page2":
+            return _wrapped({"Jobs": [{"Id": "c"}]})
+        return _wrapped({"Jobs": [{"Id": "a"}, {"Id": "b"}], "Next": "/page2"})
+
+    with (
+        httpx.Client(transport=httpx.MockTransport(answer)) as http,
+        linked.Client(key="k", http_client=http) as api,
+    ):
+        assert [j.id for j in api.iter_list()] == ["a", "b", "c"]

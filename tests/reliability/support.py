@@ -163,7 +163,8 @@ class Package:
         lifecycle = self.api.lifecycle
         assert lifecycle is not None
         if op == "submit":
-            return self.wrap(self.document({_pointer(lifecycle.job_id_field): job_id}))
+            pointer = _pointer(lifecycle.job_id_field, lifecycle.submit.envelope)
+            return self.wrap(self.document({pointer: job_id}))
         return self.state(lifecycle.succeeded[0], job_id)
 
     def state(self, state: str, job_id: str = JOB) -> bytes:
@@ -173,8 +174,8 @@ class Package:
         return self.wrap(
             self.document(
                 {
-                    _pointer(lifecycle.job_id_field): job_id,
-                    _pointer(lifecycle.state_field): state,
+                    _pointer(lifecycle.job_id_field, lifecycle.query.envelope): job_id,
+                    _pointer(lifecycle.state_field, lifecycle.query.envelope): state,
                 }
             )
         )
@@ -282,8 +283,10 @@ def _pick(model: Any, path: FieldPath) -> Any:
     return node
 
 
-def _pointer(path: FieldPath) -> str:
-    parts = []
+def _pointer(path: FieldPath, envelope: FieldPath | None = None) -> str:
+    """The JSON pointer of `path` in a body: lifecycle pointers start inside the
+    operation's envelope, when it has one."""
+    parts = [field.wire_name for field in envelope.fields] if envelope else []
     for position, field in enumerate(path.fields):
         parts.append(field.wire_name)
         index = path.index(position)

@@ -56,12 +56,19 @@ def test_a_json_string_is_sent_as_compact_json_with_wire_names_and_only_what_was
     assert json.loads(body["voice"]) == {"Name": "Siqi 思琪"}
 
 
-def test_a_sent_json_string_takes_a_model_or_a_dict_but_not_text() -> None:
+def test_a_sent_json_string_takes_a_model_a_dict_or_its_json_text() -> None:
     voice = Voice(name="Siqi", volume=10)
     assert Sent.model_validate({"voice": voice}, strict=True).voice is voice
-    with pytest.raises(ValidationError) as caught:
-        Sent.model_validate({"voice": '{"Name": "Siqi"}'}, strict=True)
-    assert caught.value.errors()[0]["loc"] == ("voice",)
+    # JSON text (as the vendors' SDKs take it) is parsed, then checked as the document.
+    sent = Sent.model_validate({"voice": '{"Name": "Siqi"}'}, strict=True)
+    assert sent.voice == Voice(name="Siqi")
+    assert sent.model_dump(mode="json", by_alias=True, exclude_unset=True) == {
+        "voice": '{"Name":"Siqi"}'
+    }
+    for text in ('{"Name": "Siqi", "volume": 101}', "Siqi", "null", "NaN", b"{}"):
+        with pytest.raises(ValidationError) as caught:
+            Sent.model_validate({"voice": text}, strict=True)
+        assert caught.value.errors()[0]["loc"][0] == "voice"
     # The document's own constraints are checked before sending.
     with pytest.raises(ValidationError) as caught:
         Sent.model_validate({"voice": {"Name": "Siqi", "volume": 101}}, strict=True)
