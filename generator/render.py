@@ -96,6 +96,7 @@ def _environment() -> jinja2.Environment:
         result_lines=_result_lines,
         access=_access,
         access_or=_access_or,
+        unwrap=_unwrap,
         call_arguments=_call_arguments,
         body_entries=_body_entries,
         argument_type=_argument_type,
@@ -416,6 +417,21 @@ def _access_or(variable: str, path: FieldPath, default: str) -> str:
     if " if " in expression:
         expression = f"({expression})"
     return f"{expression} or {default}"
+
+
+def _unwrap(variable: str, path: FieldPath, model: str) -> str:
+    """What an answer's envelope holds at `path`, or an empty `model` where the answer
+    has no envelope: received models are tolerant, so an answer without one reads as an
+    answer with nothing in it (a query without a state keeps a wait polling). Only the
+    way to a submit's job id is required, and needs no fallback."""
+    expression = _access(variable, path)
+    if path.fields[-1].required:
+        if expression.endswith(" else None"):
+            return expression.removesuffix(" else None") + f" else {model}()"
+        return expression
+    value, _, guards = expression.removesuffix(" else None").partition(" if ")
+    last = f"{value} is not None"
+    return f"{value} if {guards + ' and ' if guards else ''}{last} else {model}()"
 
 
 def _call_arguments(op: Operation, skip: str | None) -> str:

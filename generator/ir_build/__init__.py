@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import naming
 from ..ir import Alias, Api, Callback, ClientParameter, Model
-from ..python_types import annotation
+from ..python_types import COMPONENT_SCHEMA, annotation
 from . import wire
 from .auth import SIGNERS, auth_schemes
 from .context import Context, clean
@@ -61,7 +61,11 @@ def build(
     xml = set(bodies.xml_roots)
     rpc = read_rpc(ctx)
     built = build_models(
-        ctx, models, requests - xml, responses - xml, _needed(document, reads, rpc)
+        ctx,
+        models,
+        requests - xml,
+        responses - xml,
+        _needed(document, reads, rpc, models),
     )
     if models.twins:
         # A model sent and received is received as its twin (schemas.build_models).
@@ -145,24 +149,42 @@ def build(
 
 
 def _needed(
-    document: Mapping[str, Any], reads: list[Read], rpc: Rpc | None
+    document: Mapping[str, Any],
+    reads: list[Read],
+    rpc: Rpc | None,
+    models: Models,
 ) -> list[tuple[str, str]]:
-    """What a client cannot do without, as (model, JSON pointer): every RPC answer's
-    envelope, and the job id in the lifecycle submit's answer (inside its envelope)."""
-    envelope = "".join(
-        "/" + part.replace("~", "~0").replace("/", "~1")
-        for part in (rpc.envelope if rpc else ())
-    )
-    needed = [(r.response, envelope) for r in reads if r.response] if envelope else []
+    """What a client cannot do without, as (model, JSON pointer): the job id in the
+    lifecycle submit's answer (inside its envelope, if the RPC convention has one). An
+    answer that wraps the same model as the submit's keeps its envelope too: that model
+    cannot be made up empty where the envelope is missing."""
+    parts = rpc.envelope if rpc else ()
+    envelope = "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
     job = ext(document, "job")
     if not isinstance(job, dict) or not isinstance(job.get("job-id"), str):
-        return needed
+        return []
     submit = next(
         (r for r in reads if r.spec.get("operationId") == job.get("submit")), None
     )
     if submit is None or submit.response is None:
-        return needed
-    return needed + [(submit.response, envelope + job["job-id"])]
+        return []
+    needed = [(submit.response, envelope + job["job-id"])]
+    inner = _inside(models, submit.response, parts)
+    for read in reads:
+        if read.response and parts and _inside(models, read.response, parts) == inner:
+            needed.append((read.response, envelope))
+    return needed
+
+
+def _inside(models: Models, root: str, parts: tuple[str, ...]) -> str | None:
+    """The model an envelope's `parts` lead to from model `root`, if any."""
+    name: str | None = root
+    for part in parts:
+        prop = models.schemas.get(name or "", {}).get("properties", {}).get(part)
+        if not isinstance(prop, dict):
+            return None
+        name = str(prop.get("$ref", "")).removeprefix(COMPONENT_SCHEMA) or None
+    return name
 
 
 def _received_as_twins(read: Read, twins: Mapping[str, str]) -> Read:

@@ -129,17 +129,17 @@ def _unwrap(
     where: tuple[Any, ...],
     models: Mapping[str, Model],
 ) -> tuple[Model, FieldPath]:
-    """The model the envelope holds in `outer`, and the way to it. Each step is a
-    required object field: an answer without it is no answer the method can return
-    (APIResponseValidationError, with the body)."""
+    """The model the envelope holds in `outer`, and the way to it. Each step is an
+    object field; an answer without it reads as an empty model (received models are
+    tolerant), except on the way to a submit's job id, which stays required."""
     model, fields = outer, list[Field]()
     for name in names:
         field = next((f for f in model.fields if f.wire_name == name), None)
         inner = models.get(field.annotation) if field is not None else None
-        if field is None or inner is None or not field.required:
+        if field is None or inner is None:
             raise ctx.error(
                 where + ("responses",),
-                f"{model.name} has no required object field {name!r}, the envelope "
+                f"{model.name} has no object field {name!r}, the envelope "
                 "x-sdkgen-rpc names",
             )
         fields.append(field)

@@ -642,13 +642,13 @@ SPEC = Path(__file__).resolve().parents[2] / "specs" / "tencent-mps" / "openapi.
             "envelope: /Response",
             "envelope: /Result",
             "/paths/~1TextToSpeechAsync/post/responses: TextToSpeechAsyncResponse has "
-            "no required object field 'Result', the envelope x-sdkgen-rpc names",
+            "no object field 'Result', the envelope x-sdkgen-rpc names",
         ),
         (
             "envelope: /Response",
             "envelope: /Response/RequestId",
             "/paths/~1TextToSpeechAsync/post/responses: TextToSpeechAsyncResult has "
-            "no required object field 'RequestId', the envelope x-sdkgen-rpc names",
+            "no object field 'RequestId', the envelope x-sdkgen-rpc names",
         ),
         (
             "query-parameter: TaskId",
