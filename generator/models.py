@@ -12,7 +12,7 @@ from . import naming
 from .format import sort_imports
 from .ir import Alias, Api, Model
 from .python_types import EXACT_INTEGERS, annotation, checks, field_call, union
-from .render import docstring, render_json_models, render_xml_models
+from .render import docstring, render_json_models, render_xml_models, sends_text
 
 # `x-python-type` names the package's own runtime as `_runtime.wire.X`.
 _RUNTIME_NAME = re.compile(r"\b_runtime\.wire\.(\w+)")
@@ -214,9 +214,15 @@ def _xml_imports(models: list[Model]) -> str:
         for name, used in (
             ("XmlAttribute", any(f.xml == "attribute" for f in fields)),
             ("XmlElement", any(f.xml != "attribute" for f in fields)),
+            ("XmlModel", True),
+            # Text a request model sends (`render._xml_annotation`).
+            (
+                "XmlText",
+                any(sends_text(f) for m in models if m.strict for f in m.fields),
+            ),
         )
         if used
-    ] + ["XmlModel"]
+    ]
     # No `from __future__ import annotations`: classes come in use order (an XSD type
     # may not hold itself), so annotations are objects, not text to evaluate.
     lines = ["\n"]

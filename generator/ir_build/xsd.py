@@ -132,14 +132,24 @@ def xml_models(
 
 def _received(field: Field, twins: Mapping[str, str]) -> Field:
     """Tolerant in: a value the XSD does not list, or out of its range, is kept as it came;
-    a model both sent and received is read as its received twin."""
+    nothing is required (an element the service left out reads as None, whatever the XSD
+    says: what the client itself needs is checked where it needs it); a model both sent
+    and received is read as its received twin."""
     annotation = re.sub(
         r"\w+", lambda m: twins.get(m.group(0), m.group(0)), field.annotation
     )
     if annotation.startswith("Literal["):
         base = "int" if re.match(r"Literal\[-?\d", annotation) else "str"
         annotation = f"{annotation} | {base}"
-    return Field(**{**field.__dict__, "annotation": annotation, "constraints": ()})
+    return Field(
+        **{
+            **field.__dict__,
+            "annotation": annotation,
+            "constraints": (),
+            "required": False,
+            "fixed": None,
+        }
+    )
 
 
 class _Reader:

@@ -4,7 +4,7 @@ generated methods use to encode their arguments."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -67,6 +67,10 @@ class Call:
     # that matters (reads). Submits are not: a duplicate job is billed twice.
     idempotent: bool = False
     content_type: str = "application/json"
+    # What the client itself needs of a success (a submit's job id): where the spec
+    # points to it, and how to read it from the parsed answer. An answer without it is
+    # unusable (APIResponseValidationError), however tolerant the model.
+    needs: tuple[str, Callable[[Any], object]] | None = None
 
 
 def path_segment(name: str, value: object) -> str:
