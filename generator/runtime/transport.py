@@ -534,7 +534,9 @@ class Core:
                 request_id=request_id,
                 body=body,
             ) from error
-        if needs is not None and optional_text(needs[1](parsed)) is None:
+        # Absent, not empty: an empty id beside a business error code (Tencent MPS) is
+        # an answer the caller reads.
+        if needs is not None and needs[1](parsed) is None:
             raise APIResponseValidationError(
                 f"HTTP {status}: the response has no {needs[0]}, which the client needs",
                 status_code=status,
