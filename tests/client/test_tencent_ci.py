@@ -29,6 +29,7 @@ import pytest
 import xmlschema
 from tts_tencent_ci import (
     AsyncClient,
+    CallBackMqConfig,
     Client,
     JobEvent,
     JobsResponse,
@@ -532,6 +533,18 @@ def submit_with(api: Client, **arguments: Any) -> None:
             ("call_back_format",),
             "'JSON' or 'XML'",
         ),
+        (
+            {
+                "template_id": "t1",
+                "call_back_mq_config": {
+                    "mq_region": "sh",
+                    "mq_mode": "queue",
+                    "mq_name": "q",
+                },
+            },
+            ("call_back_mq_config", "mq_mode"),
+            "'Queue' or 'Topic'",
+        ),
     ],
 )
 def test_bad_arguments_are_refused_naming_them(
@@ -670,6 +683,24 @@ def test_text_xml_carries_is_sent_as_it_is() -> None:
     (received,) = server.received
     sent = ElementTree.fromstring(received.body)
     assert sent.findtext("Operation/TtsConfig/Input") == text
+
+
+def test_a_tdmq_callback_is_sent_as_the_reference_lists_it() -> None:
+    with serve(SUBMITTED) as server, client(server) as api:
+        api.submit_tts_job(
+            template_id="t1",
+            tts_config=CONFIG,
+            output=OUTPUT,
+            call_back_type="TDMQ",
+            call_back_mq_config=CallBackMqConfig(
+                mq_region="sh", mq_mode="Topic", mq_name="tts-done"
+            ),
+        )
+    (received,) = server.received
+    assert received.body.endswith(
+        b"<CallBackType>TDMQ</CallBackType><CallBackMqConfig><MqRegion>sh</MqRegion>"
+        b"<MqMode>Topic</MqMode><MqName>tts-done</MqName></CallBackMqConfig></Request>"
+    )
 
 
 def test_both_template_id_and_tts_tpl_may_be_given() -> None:
