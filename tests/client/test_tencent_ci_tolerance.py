@@ -9,6 +9,8 @@ and the contract cassettes) and drives `describe_tts_jobs`, `submit_tts_job` and
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import re
 from collections import Counter
@@ -21,7 +23,14 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tts_tencent_ci import Client, JobsResponse, Output, TtsConfig
+from tts_tencent_ci import (
+    AsyncClient,
+    Client,
+    JobsResponse,
+    Output,
+    TtsConfig,
+    parse_callback,
+)
 from tts_tencent_ci._runtime import xml as runtime_xml
 from tts_tencent_ci.errors import (
     APIResponseValidationError,
@@ -386,3 +395,54 @@ def test_no_mutation_broke_a_call(capsys: pytest.CaptureFixture[str]) -> None:
     assert TALLY["broken"] == 0, report(TALLY)
     with capsys.disabled():
         print(f"\ntencent-ci tolerance: {report(TALLY)}")
+
+
+def test_the_async_client_refuses_a_submit_answer_without_a_job_id() -> None:
+    body = b"<Response></Response>"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers=HEADERS)
+
+    async def submit() -> None:
+        async with AsyncClient(
+            secret_id="AKIDexample",
+            secret_key="example-key",
+            base_url="https://test-1234567890.ci.ap-chongqing.myqcloud.com",
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(answer)),
+        ) as api:
+            await api.submit_tts_job(
+                template_id="t1",
+                tts_config=TtsConfig(input_type="Text", input="hi"),
+                output=Output(region="r", bucket="b", object="o.mp3"),
+            )
+
+    with pytest.raises(APIResponseValidationError) as caught:
+        asyncio.run(submit())
+    assert (caught.value.status_code, caught.value.request_id) == (200, "r-1")
+    assert caught.value.body == body
+
+
+def test_a_json_callback_is_as_tolerant_as_an_xml_one(
+    warnings: Callable[[], list[str]],
+) -> None:
+    event = parse_callback(
+        json.dumps(
+            {
+                "EventName": "TaskFinish",
+                "JobsDetail": {
+                    "JobId": JOB,
+                    "State": "Success",
+                    "Duration": 1.5,
+                    "Operation": {"TtsTpl": {"Speed": 1.5}, "MediaInfo": {"A": 1}},
+                },
+            }
+        ),
+        "application/json",
+    )
+    (detail,) = event.jobs_detail
+    assert detail.model_extra == {"Duration": "1.5"}
+    assert detail.operation is not None and detail.operation.tts_tpl is not None
+    assert detail.operation.tts_tpl.model_extra == {"Speed": "1.5"}
+    assert detail.operation.media_info is not None
+    assert detail.operation.media_info.model_extra == {"A": "1"}
+    assert len(warnings()) == 1
