@@ -207,7 +207,7 @@ def _xml_imports(models: list[Model]) -> str:
         for f in fields
     ):
         pydantic.append("Field")
-    if any(m.one_of for m in models):
+    if any(m.one_of or m.length_when for m in models):
         pydantic.append("model_validator")
     runtime = [
         name

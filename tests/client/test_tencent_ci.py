@@ -515,8 +515,9 @@ def submit_with(api: Client, **arguments: Any) -> None:
                 "template_id": "t1",
                 "tts_config": {"input_type": "Text", "input": "x" * 301},
             },
-            ("tts_config", "input"),
-            "at most 300 characters",
+            # TtsConfig's own check (the cap depends on input_type), naming the field.
+            ("tts_config",),
+            "input: at most 300 characters when input_type is Text, not 301",
         ),
         (
             {"template_id": "t1", "tts_config": {"input_type": "Text", "input": ""}},
@@ -683,6 +684,22 @@ def test_text_xml_carries_is_sent_as_it_is() -> None:
     (received,) = server.received
     sent = ElementTree.fromstring(received.body)
     assert sent.findtext("Operation/TtsConfig/Input") == text
+
+
+def test_a_url_input_is_not_held_to_the_text_cap() -> None:
+    # The page caps text at 300 characters; a COS URL may be longer (a long object key).
+    url = "https://b-1250000000.cos.ap-chongqing.myqcloud.com/" + "k" * 400 + ".txt"
+    with serve(SUBMITTED) as server, client(server) as api:
+        api.submit_tts_job(
+            template_id="t1",
+            tts_config=TtsConfig(input_type="Url", input=url),
+            output=OUTPUT,
+        )
+    (received,) = server.received  # and valid against the XSD's assertion (`sent`)
+    assert f"<Input>{url}</Input><InputType>Url</InputType>".encode() in received.body
+    TtsConfig(input_type="Text", input="x" * 300)
+    with pytest.raises(pydantic.ValidationError, match="at most 300 characters"):
+        TtsConfig(input_type="Text", input="x" * 301)
 
 
 def test_a_tdmq_callback_is_sent_as_the_reference_lists_it() -> None:
