@@ -163,7 +163,8 @@ def test_another_root_element_is_refused_with_pydantic_xmls_message() -> None:
     with pytest.raises(ParsingError) as theirs:
         TheirRoot.from_xml(b"<Other/>")
     assert str(ours.value) == str(theirs.value)
-    # Not a ValidationError: the transport lets it through as before.
+    # Not a ValidationError (a ValueError): the transport makes it an
+    # APIResponseValidationError (tests/client/test_tencent_ci.py).
     assert not isinstance(ours.value, ValidationError)
 
 
