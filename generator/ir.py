@@ -34,6 +34,17 @@ class Field:
 
 
 @dataclass(frozen=True)
+class LengthWhen:
+    """An XML model's check: `field` (text) has at most `max_length` characters when
+    `when` (another field) is `value`."""
+
+    field: str
+    max_length: int
+    when: str
+    value: str
+
+
+@dataclass(frozen=True)
 class Model:
     """A named object schema. `schema` is JSON Schema whose `$ref`s use model names."""
 
@@ -52,6 +63,8 @@ class Model:
     # and groups of fields of which at least one must be given.
     xml_tag: str | None = None
     one_of: tuple[tuple[str, ...], ...] = ()
+    # And lengths capped only when another field has a given value.
+    length_when: tuple[LengthWhen, ...] = ()
 
     def field(self, wire_name: str) -> Field:
         return next(f for f in self.fields if f.wire_name == wire_name)

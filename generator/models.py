@@ -12,7 +12,7 @@ from . import naming
 from .format import sort_imports
 from .ir import Alias, Api, Model
 from .python_types import EXACT_INTEGERS, annotation, checks, field_call, union
-from .render import docstring, render_json_models, render_xml_models
+from .render import docstring, render_json_models, render_xml_models, sends_text
 
 # `x-python-type` names the package's own runtime as `_runtime.wire.X`.
 _RUNTIME_NAME = re.compile(r"\b_runtime\.wire\.(\w+)")
@@ -210,16 +210,22 @@ def _xml_imports(models: list[Model]) -> str:
         for f in fields
     ):
         pydantic.append("Field")
-    if any(m.one_of for m in models):
+    if any(m.one_of or m.length_when for m in models):
         pydantic.append("model_validator")
     runtime = [
         name
         for name, used in (
             ("XmlAttribute", any(f.xml == "attribute" for f in fields)),
             ("XmlElement", any(f.xml != "attribute" for f in fields)),
+            ("XmlModel", True),
+            # Text a request model sends (`render._xml_annotation`).
+            (
+                "XmlText",
+                any(sends_text(f) for m in models if m.strict for f in m.fields),
+            ),
         )
         if used
-    ] + ["XmlModel"]
+    ]
     # No `from __future__ import annotations`: classes come in use order (an XSD type
     # may not hold itself), so annotations are objects, not text to evaluate.
     lines = ["\n"]

@@ -609,6 +609,10 @@ def _context(api: Api) -> dict[str, Any]:
     }
 
 
+# A quoted value in an annotation (a Literal's): its words are no types.
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
 def _xml_annotation(field: Field, strict: bool) -> str:
     """A field's type, with its checks (`Field(ge=50, le=200)`) where it has some, and
     where it sits in the document (`XmlElement("Tag")` or `XmlAttribute("Name")`).
@@ -625,7 +629,15 @@ def _xml_annotation(field: Field, strict: bool) -> str:
     if optional:
         annotation += " | None"
     kind = "XmlAttribute" if field.xml == "attribute" else "XmlElement"
-    return f"Annotated[{annotation}, {kind}({field.wire_name!r})]"
+    # Text sent as XML: refused, naming the field, where XML cannot carry it.
+    text = ", XmlText" if strict and sends_text(field) else ""
+    return f"Annotated[{annotation}, {kind}({field.wire_name!r}){text}]"
+
+
+def sends_text(field: Field) -> bool:
+    """Whether a field of a request model is text (or a list of texts): the type `str`
+    outside any quoted value."""
+    return re.search(r"\bstr\b", _QUOTED.sub("", field.annotation)) is not None
 
 
 def _xml_default(field: Field) -> str:

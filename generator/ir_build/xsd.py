@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import naming
-from ..ir import Field, Model
+from ..ir import Field, LengthWhen, Model
 from ..python_types import SCALARS
 from ..xsd_read import Attribute, ComplexType, Element, Schema, SimpleType
 from .context import Context, clean
@@ -33,6 +33,13 @@ _FACETS = {
     "maxLength": "max_length",
 }
 _ONE_OF = re.compile(r"^\s*[A-Za-z_][\w.-]*(\s+or\s+[A-Za-z_][\w.-]*)+\s*$")
+# `Kind != 'Text' or string-length(Input) le 300`: a length capped for one value of
+# another element only.
+_LENGTH_WHEN = re.compile(
+    r"^\s*(?P<when>[A-Za-z_][\w.-]*)\s*!=\s*'(?P<value>[^']*)'\s+or\s+"
+    r"string-length\(\s*(?P<field>[A-Za-z_][\w.-]*)\s*\)\s*(?:le|<=)\s*"
+    r"(?P<max>\d+)\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,7 @@ def xml_models(
             )
     built = {}
     for name in reader.order:
-        fields, one_of, description = reader.models[name]
+        fields, (one_of, length_when), description = reader.models[name]
         if name in in_requests:
             built[name] = Model(
                 name=name,
@@ -116,6 +123,7 @@ def xml_models(
                 strict=True,
                 xml_tag=tags.get(name, name),
                 one_of=one_of,
+                length_when=length_when,
             )
         if name in in_responses:
             received = twins.get(name, name)
@@ -132,24 +140,36 @@ def xml_models(
 
 def _received(field: Field, twins: Mapping[str, str]) -> Field:
     """Tolerant in: a value the XSD does not list, or out of its range, is kept as it came;
-    a model both sent and received is read as its received twin."""
+    nothing is required (an element the service left out reads as None, whatever the XSD
+    says: what the client itself needs is checked where it needs it); a model both sent
+    and received is read as its received twin."""
     annotation = re.sub(
         r"\w+", lambda m: twins.get(m.group(0), m.group(0)), field.annotation
     )
     if annotation.startswith("Literal["):
         base = "int" if re.match(r"Literal\[-?\d", annotation) else "str"
         annotation = f"{annotation} | {base}"
-    return Field(**{**field.__dict__, "annotation": annotation, "constraints": ()})
+    return Field(
+        **{
+            **field.__dict__,
+            "annotation": annotation,
+            "constraints": (),
+            "required": False,
+            "fixed": None,
+        }
+    )
+
+
+# An XSD type's assertions: its one-of groups and its conditional length caps.
+_Assertions = tuple[tuple[tuple[str, ...], ...], tuple[LengthWhen, ...]]
 
 
 class _Reader:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        # model name -> (fields, one-of groups, description); `order` puts each model
+        # model name -> (fields, its assertions, description); `order` puts each model
         # after the models its fields use, so their names resolve at class creation.
-        self.models: dict[
-            str, tuple[tuple[Field, ...], tuple[tuple[str, ...], ...], str]
-        ] = {}
+        self.models: dict[str, tuple[tuple[Field, ...], _Assertions, str]] = {}
         self.refs: dict[str, set[str]] = {}
         self.order: list[str] = []
         self._building: set[str] = set()
@@ -182,11 +202,32 @@ class _Reader:
                     f"{seen[f.name]!r} and {f.wire_name!r} both map to {f.name!r}",
                 )
         by_wire = {f.wire_name: f.name for f in fields}
-        one_of = tuple(
-            self._one_of(name_hint, test, by_wire) for test in xsd_type.assertions
-        )
+        one_of: list[tuple[str, ...]] = []
+        length_when: list[LengthWhen] = []
+        for test in xsd_type.assertions:
+            capped = _LENGTH_WHEN.match(test)
+            if capped is None:
+                one_of.append(self._one_of(name_hint, test, by_wire))
+                continue
+            length_when.append(self._length_when(name_hint, capped, fields))
+        for cap in length_when:
+            # Said where the field is documented (docstrings, the README).
+            fields = [
+                replace(
+                    f,
+                    notes=f"{f.notes} At most {cap.max_length} characters when "
+                    f"{cap.when} is {cap.value}.".strip(),
+                )
+                if f.name == cap.field
+                else f
+                for f in fields
+            ]
         self._building.discard(name)
-        self.models[name] = (tuple(fields), one_of, clean(xsd_type.documentation))
+        self.models[name] = (
+            tuple(fields),
+            (tuple(one_of), tuple(length_when)),
+            clean(xsd_type.documentation),
+        )
         self.order.append(name)
         return name
 
@@ -196,13 +237,37 @@ class _Reader:
         if not _ONE_OF.match(test):
             raise self.ctx.error(
                 self.where(owner),
-                f"only assertions like 'A or B' (at least one given) are supported: {test!r}",
+                "only assertions like 'A or B' (at least one given) and "
+                "\"A != 'v' or string-length(B) le N\" are supported: "
+                f"{test!r}",
             )
         names = [part for part in test.split() if part != "or"]
         for part in names:
             if part not in by_wire:
                 raise self.ctx.error(self.where(owner), f"{part!r} is no element of it")
         return tuple(by_wire[part] for part in names)
+
+    def _length_when(
+        self, owner: str, test: re.Match[str], fields: list[Field]
+    ) -> LengthWhen:
+        by_wire = {f.wire_name: f for f in fields}
+        for part in ("when", "field"):
+            if test[part] not in by_wire:
+                raise self.ctx.error(
+                    self.where(owner), f"{test[part]!r} is no element of it"
+                )
+        field = by_wire[test["field"]]
+        if field.annotation != "str":
+            raise self.ctx.error(
+                self.where(owner),
+                f"string-length({field.wire_name}): not one text element",
+            )
+        return LengthWhen(
+            field=field.name,
+            max_length=int(test["max"]),
+            when=by_wire[test["when"]].name,
+            value=test["value"],
+        )
 
     def _field(
         self, owner: str, node: Element | Attribute, low: int, high: int | None

@@ -4,7 +4,7 @@ generated methods use to encode their arguments."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
@@ -71,6 +71,10 @@ class Call:
     # What a refusal names: the operation, and the argument each query parameter is.
     operation: str = ""
     arguments: Mapping[str, str] = field(default_factory=dict)
+    # What the client itself needs of a success (a submit's job id): where the spec
+    # points to it, and how to read it from the parsed answer. An answer without it is
+    # unusable (APIResponseValidationError), however tolerant the model.
+    needs: tuple[str, Callable[[Any], object]] | None = None
 
 
 MAX_URL_LENGTH = 65_536

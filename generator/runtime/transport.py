@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 # ElementTree (XML bodies) is imported where it is used (response.py): a JSON client
 # needs none of it, and it adds to the import time.
@@ -463,6 +463,7 @@ class Core:
         model: type[ModelT],
         body: bytes | None = None,
         cut: bool = False,
+        needs: tuple[str, Callable[[Any], object]] | None = None,
     ) -> ModelT: ...
 
     @overload
@@ -472,6 +473,7 @@ class Core:
         model: None,
         body: bytes | None = None,
         cut: bool = False,
+        needs: tuple[str, Callable[[Any], object]] | None = None,
     ) -> None: ...
 
     def parse(
@@ -480,10 +482,12 @@ class Core:
         model: type[ModelT] | None,
         body: bytes | None = None,
         cut: bool = False,
+        needs: tuple[str, Callable[[Any], object]] | None = None,
     ) -> ModelT | None:
         """Turn a response (and its body, read: `response.content` if not given) into
         `model`, or raise the typed error it stands for; with no model, a success carries
-        no body worth reading. `cut`: the body was larger than a client reads."""
+        no body worth reading. `cut`: the body was larger than a client reads. `needs`:
+        what the client needs of the answer (`Call.needs`)."""
         if body is None:
             body = response.content
         status = response.status_code
@@ -554,18 +558,31 @@ class Core:
                 request_id=request_id,
                 body=body,
             )
+        parsed: ModelT
         try:
             if from_xml_tree is not None:
-                parsed: ModelT = from_xml_tree(tree)
-                return parsed
-            return model.model_validate(data)
-        except ValidationError as error:
+                parsed = from_xml_tree(tree)
+            else:
+                parsed = model.model_validate(data)
+        # A ValidationError, or (an XML model's) another root element: a proxy's page,
+        # say, that happens to be well-formed.
+        except ValueError as error:
             raise APIResponseValidationError(
                 f"HTTP {status}: response does not match {model.__name__}: {error}",
                 status_code=status,
                 request_id=request_id,
                 body=body,
             ) from error
+        # Absent, not empty: an empty id beside a business error code (Tencent MPS) is
+        # an answer the caller reads.
+        if needs is not None and needs[1](parsed) is None:
+            raise APIResponseValidationError(
+                f"HTTP {status}: the response has no {needs[0]}, which the client needs",
+                status_code=status,
+                request_id=request_id,
+                body=body,
+            )
+        return parsed
 
 
 class SyncTransport:
@@ -648,7 +665,9 @@ class SyncTransport:
                 next_delay = core.on_response(call, attempt, response, deadline)
                 if next_delay is None:
                     try:
-                        return core.parse(response, model, body.value(), body.cut)
+                        return core.parse(
+                            response, model, body.value(), body.cut, call.needs
+                        )
                     except APIStatusError as error:
                         next_delay = core.on_api_error(
                             call, attempt, error, response, deadline, resigned
@@ -757,7 +776,9 @@ class AsyncTransport:
                 next_delay = core.on_response(call, attempt, response, deadline)
                 if next_delay is None:
                     try:
-                        return core.parse(response, model, body.value(), body.cut)
+                        return core.parse(
+                            response, model, body.value(), body.cut, call.needs
+                        )
                     except APIStatusError as error:
                         next_delay = core.on_api_error(
                             call, attempt, error, response, deadline, resigned

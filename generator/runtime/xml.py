@@ -12,18 +12,49 @@ reads and writes for the same declarations: the tests hold both side by side.
 from __future__ import annotations
 
 import json
+import logging
+import re
 import types
 import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 from xml.etree import ElementTree
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 XmlModelT = TypeVar("XmlModelT", bound="XmlModel")
 
 XML = "application/xml"
+
+logger = logging.getLogger(__name__.rsplit(".", 2)[0])
+
+# XML 1.0's `Char`: anything else (NUL, most C0 controls, U+FFFE, U+FFFF, a lone
+# surrogate) no escaping can carry, and the vendor's parser refuses the whole document.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_chars(value: _Text) -> _Text:
+    """`value` (text, None or a list of texts), if XML 1.0 can carry every character.
+
+    Raises:
+        ValueError: which character cannot be sent, and where.
+    """
+    for text in value if isinstance(value, list) else (value,):
+        found = _NOT_XML.search(text) if isinstance(text, str) else None
+        if found is not None:
+            raise ValueError(
+                f"{found.group()!r} (at {found.start()}) is not a character XML 1.0 "
+                "can carry"
+            )
+    return value
+
+
+_Text = TypeVar("_Text")
+
+XmlText = AfterValidator(xml_chars)
+"""In the `Annotated` type of a field a request model sends as text (after its marker):
+text XML cannot carry is refused, naming the field, as any invalid value."""
 
 
 @dataclass(frozen=True)
@@ -61,11 +92,16 @@ class _Field:
 
 @dataclass(frozen=True)
 class _Plan:
+    name: str  # the model's, for the log
     tag: str
     fields: tuple[_Field, ...]
     elements: dict[str, _Field]
     attributes: tuple[_Field, ...]
+    by_name: dict[str, _Field]
     forbid: bool  # extra="forbid": content no field takes is an error
+    # extra="allow", a received model: content no field takes, and a value that does not
+    # parse as declared, are kept as received in `model_extra` under their wire names.
+    keep: bool
 
 
 def _nested(annotation: Any) -> tuple[bool, type[XmlModel] | None] | None:
@@ -142,12 +178,16 @@ def _make_plan(model: type[XmlModel]) -> _Plan:
     attributes = tuple(f for f in fields if f.attribute)
     if len(elements) + len({f.wire for f in attributes}) != len(fields):
         raise XmlShapeError(f"{model.__name__}: two fields of one wire name")
+    extra = model.model_config.get("extra", "ignore")
     return _Plan(
+        name=model.__name__,
         tag=model.__xml_tag__ or model.__name__,
         fields=tuple(fields),
         elements=elements,
         attributes=attributes,
-        forbid=model.model_config.get("extra", "ignore") == "forbid",
+        by_name={f.name: f for f in fields},
+        forbid=extra == "forbid",
+        keep=extra == "allow",
     )
 
 
@@ -191,7 +231,7 @@ def _read(plan: _Plan, element: ElementTree.Element) -> dict[str, Any]:
         if field.model is not None:
             try:
                 # Planned with the model that nests it (`_plan`).
-                value = _read(_PLANS[field.model], child)
+                value = _read_any(_PLANS[field.model], child)
             except _Extras as extras:
                 at: tuple[str | int, ...] = (name,)
                 if field.many:
@@ -226,6 +266,170 @@ def _read(plan: _Plan, element: ElementTree.Element) -> dict[str, Any]:
     if found:
         raise _Extras(found)
     return values
+
+
+def _read_any(plan: _Plan, element: ElementTree.Element) -> dict[str, Any]:
+    return _read_kept(plan, element) if plan.keep else _read(plan, element)
+
+
+def _read_kept(plan: _Plan, element: ElementTree.Element) -> dict[str, Any]:
+    """The values of `element` for a received model (`plan.keep`): as `_read` reads
+    them, but nothing received is dropped. Attributes and elements no field takes are
+    kept under their wire names (attributes as `@name`), as `_raw` reads them. A value of
+    another shape than its field's (elements where text is declared, text where a model
+    is) is given as it is, for `_validate_kept` to set aside. An empty item of a list is
+    passed over rather than ending the list."""
+    values: dict[str, Any] = {}
+    attributes = plan.attributes
+    for attribute in attributes:
+        text = element.get(attribute.wire)
+        if text is not None:
+            values[attribute.name] = text
+    if len(element.attrib) > len(attributes):
+        taken = {a.wire for a in attributes}
+        for key, text in element.attrib.items():
+            if key not in taken:
+                values[f"@{key}"] = text
+    elements = plan.elements
+    ended: set[str] = set()
+    for child in element:
+        tag = child.tag
+        field = elements.get(tag)
+        if field is None:
+            # Not a comment, and no field's own name (it would be taken for the field).
+            if isinstance(tag, str) and tag not in plan.by_name:
+                _add(values, tag, _raw(child))
+            continue
+        name = field.name
+        if name in ended:
+            continue
+        value: Any
+        if field.model is not None:
+            text = child.text
+            if len(child) or child.attrib or not text or text.isspace():
+                value = _read_any(_PLANS[field.model], child)
+            else:
+                # Text where a model is declared: no model at all, so kept aside now
+                # (an item of a list alone; the list's other items are read).
+                _add(values, field.wire, text)
+                _warn(plan, field, "text where elements are declared")
+                if not field.many:
+                    ended.add(name)
+                continue
+        elif len(child):
+            value = _raw(child)
+        else:
+            value = child.text or None
+        if field.many:
+            if value is not None:
+                values.setdefault(name, []).append(value)
+        else:
+            ended.add(name)
+            if value is not None:
+                values[name] = value
+    return values
+
+
+def _raw(element: ElementTree.Element) -> Any:
+    """An element as received: its text, or, with elements or attributes in it, a dict
+    of them by tag (a repeated one as a list, attributes as `@name`, text beside them as
+    `#text`)."""
+    children = [child for child in element if isinstance(child.tag, str)]
+    if not children and not element.attrib:
+        return element.text or ""
+    out: dict[str, Any] = {f"@{k}": v for k, v in element.attrib.items()}
+    for child in children:
+        _add(out, child.tag, _raw(child))
+    text = element.text
+    if text and not text.isspace():
+        out["#text"] = text
+    return out
+
+
+def _add(values: dict[str, Any], key: str, value: Any) -> None:
+    # A repeated element becomes the list of its occurrences (`_raw` gives no lists).
+    if key not in values:
+        values[key] = value
+    elif isinstance(values[key], list):
+        values[key].append(value)
+    else:
+        values[key] = [values[key], value]
+
+
+# (model, field) pairs already logged: a value that does not parse is worth one warning,
+# not one per response.
+_WARNED: set[tuple[str, str]] = set()
+
+
+def _validate_kept(
+    model: type[XmlModelT],
+    plan: _Plan,
+    values: dict[str, Any],
+    context: dict[str, Any] | None,
+) -> XmlModelT:
+    """`model` from `values`, where every value that does not parse as declared is set
+    aside: kept as received in its model's `model_extra`, under its wire name, and logged
+    once at WARNING. Plain validation first; the values are only looked into when it
+    fails."""
+    while True:
+        try:
+            return model.model_validate(values, strict=False, context=context)
+        except ValidationError as error:
+            moved = False
+            for line in error.errors():
+                moved = _set_aside(plan, values, line["loc"], line["type"]) or moved
+            if not moved:  # nothing left to set aside (a required field is missing)
+                raise
+
+
+def _set_aside(
+    plan: _Plan, values: dict[str, Any], loc: tuple[str | int, ...], kind: str
+) -> bool:
+    """Move the value that `loc` fails in out of its field, to its wire name (a list of
+    values whole; a nested received model's own field, in that model). False when there
+    is none (already moved by an earlier error of the same validation)."""
+    node, at = values, 0
+    while at < len(loc):
+        name = loc[at]
+        field = plan.by_name.get(name) if isinstance(name, str) else None
+        if field is None or name not in node:
+            return False
+        value, at = node[name], at + 1
+        nested = _PLANS.get(field.model) if field.model is not None else None
+        if nested is not None and nested.keep:
+            if field.many and isinstance(value, list) and at < len(loc):
+                index = loc[at]
+                if (
+                    isinstance(index, int)
+                    and index < len(value)
+                    and isinstance(value[index], dict)
+                ):
+                    node, plan, at = value[index], nested, at + 1
+                    continue
+            elif not field.many and isinstance(value, dict) and at < len(loc):
+                node, plan = value, nested
+                continue
+        del node[name]
+        node[field.wire] = value
+        _warn(plan, field, kind)
+        return True
+    return False
+
+
+def _warn(plan: _Plan, field: _Field, why: str) -> None:
+    if (plan.name, field.wire) in _WARNED:
+        return
+    _WARNED.add((plan.name, field.wire))
+    # The value itself stays out of the log: it may be a signed URL.
+    logger.warning(
+        "%s.%s: the %s received does not parse as declared (%s); kept as received "
+        "in model_extra[%r]",
+        plan.name,
+        field.name,
+        field.wire,
+        why,
+        field.wire,
+    )
 
 
 def _leftovers(
@@ -459,6 +663,8 @@ class XmlModel(BaseModel):
             raise XmlParsingError(
                 f"root element not found (actual: {root.tag}, expected: {plan.tag})"
             )
+        if plan.keep:
+            return _validate_kept(cls, plan, _read_kept(plan, root), context)
         try:
             values = _read(plan, root)
         except _Extras as extras:

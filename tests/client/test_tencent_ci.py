@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
+from xml.etree import ElementTree
 
 import httpx
 import pydantic
@@ -28,6 +29,7 @@ import pytest
 import xmlschema
 from tts_tencent_ci import (
     AsyncClient,
+    CallBackMqConfig,
     Client,
     JobEvent,
     JobsResponse,
@@ -39,6 +41,7 @@ from tts_tencent_ci import (
     parse_callback,
 )
 from tts_tencent_ci.errors import (
+    APIResponseValidationError,
     APIStatusError,
     BadRequestError,
     InternalServerError,
@@ -433,9 +436,9 @@ def test_the_async_client_signs_the_same_way() -> None:
                 tts_tpl=TTS_TPL, tts_config=CONFIG, output=OUTPUT
             )
             await api.describe_tts_jobs("任务 a+b~c")
-            return await api.wait_for_job(
-                job.jobs_detail[0].job_id, poll_interval=0.001
-            )
+            job_id = job.jobs_detail[0].job_id
+            assert job_id is not None
+            return await api.wait_for_job(job_id, poll_interval=0.001)
 
     replies = [SUBMITTED, SUCCESS, jobs(job_xml("Running")), SUCCESS]
     with serve(*replies) as server:
@@ -512,8 +515,9 @@ def submit_with(api: Client, **arguments: Any) -> None:
                 "template_id": "t1",
                 "tts_config": {"input_type": "Text", "input": "x" * 301},
             },
-            ("tts_config", "input"),
-            "at most 300 characters",
+            # TtsConfig's own check (the cap depends on input_type), naming the field.
+            ("tts_config",),
+            "input: at most 300 characters when input_type is Text, not 301",
         ),
         (
             {"template_id": "t1", "tts_config": {"input_type": "Text", "input": ""}},
@@ -529,6 +533,18 @@ def submit_with(api: Client, **arguments: Any) -> None:
             {"template_id": "t1", "call_back_format": "YAML"},
             ("call_back_format",),
             "'JSON' or 'XML'",
+        ),
+        (
+            {
+                "template_id": "t1",
+                "call_back_mq_config": {
+                    "mq_region": "sh",
+                    "mq_mode": "queue",
+                    "mq_name": "q",
+                },
+            },
+            ("call_back_mq_config", "mq_mode"),
+            "'Queue' or 'Topic'",
         ),
     ],
 )
@@ -589,6 +605,121 @@ def test_bad_models_are_refused_when_built(
     assert message in str(caught.value)
 
 
+# Characters XML 1.0 has no place for, escaped or not: the vendor's parser would refuse
+# the whole document.
+NOT_XML = ["\x00", "\x0b", "\x1f", "\ufffe", "\uffff", "\ud800", "\udfff"]
+TEXT_ARGUMENTS = [
+    ({"tts_config": {"input_type": "Text", "input": "a{}b"}}, ("tts_config", "input")),
+    ({"tts_tpl": {"voice_type": "{}"}}, ("tts_tpl", "voice_type")),
+    ({"tts_tpl": {"emotion": "x{}"}}, ("tts_tpl", "emotion")),
+    ({"template_id": "t{}"}, ("template_id",)),
+    ({"call_back": "https://x/{}"}, ("call_back",)),
+    (
+        {"output": {"region": "r", "bucket": "b", "object": "{}.mp3"}},
+        ("output", "object"),
+    ),
+    (
+        {
+            "call_back_mq_config": {
+                "mq_region": "sh",
+                "mq_mode": "Queue",
+                "mq_name": "{}",
+            }
+        },
+        ("call_back_mq_config", "mq_name"),
+    ),
+]
+
+
+@pytest.mark.parametrize("character", NOT_XML, ids=ascii)
+@pytest.mark.parametrize(("template", "field"), TEXT_ARGUMENTS)
+def test_text_xml_cannot_carry_is_refused_naming_the_argument(
+    silent: tuple[ScriptedServer, Client],
+    character: str,
+    template: dict[str, Any],
+    field: tuple[str, ...],
+) -> None:
+    server, api = silent
+    arguments = _fill(template, character)
+    if "template_id" not in arguments and "tts_tpl" not in arguments:
+        arguments["template_id"] = "t1"
+    with pytest.raises(pydantic.ValidationError) as caught:
+        submit_with(api, **arguments)
+    (location,) = locations(caught.value)
+    assert location[-len(field) :] == field, location
+    # pydantic refuses a lone surrogate itself where a length is checked (its check
+    # needs UTF-8); every other case is the XML check's.
+    (error,) = caught.value.errors()
+    if error["type"] != "string_unicode":
+        assert "is not a character XML 1.0 can carry" in error["msg"]
+    assert server.received == []
+
+
+def _fill(template: Any, character: str) -> Any:
+    if isinstance(template, dict):
+        return {key: _fill(value, character) for key, value in template.items()}
+    return template.replace("{}", character)
+
+
+@pytest.mark.parametrize("character", NOT_XML, ids=ascii)
+def test_models_refuse_text_xml_cannot_carry_when_built(character: str) -> None:
+    with pytest.raises(pydantic.ValidationError) as caught:
+        TtsConfig(input_type="Text", input=f"a{character}")
+    assert locations(caught.value) == [("input",)]
+    with pytest.raises(pydantic.ValidationError) as caught:
+        TtsTpl(voice_type=character)
+    assert locations(caught.value) == [("voice_type",)]
+
+
+def test_text_xml_carries_is_sent_as_it_is() -> None:
+    # Tab, line breaks, CJK, a character beyond the BMP, the last before the surrogates
+    # and the first after them: all XML 1.0 characters.
+    text = "a\tb\nc月光😀\ud7ff\ue000\ufffd"
+    with serve(SUBMITTED) as server, client(server) as api:
+        api.submit_tts_job(
+            template_id="t1",
+            tts_config=TtsConfig(input_type="Text", input=text),
+            output=OUTPUT,
+        )
+    (received,) = server.received
+    sent = ElementTree.fromstring(received.body)
+    assert sent.findtext("Operation/TtsConfig/Input") == text
+
+
+def test_a_url_input_is_not_held_to_the_text_cap() -> None:
+    # The page caps text at 300 characters; a COS URL may be longer (a long object key).
+    url = "https://b-1250000000.cos.ap-chongqing.myqcloud.com/" + "k" * 400 + ".txt"
+    with serve(SUBMITTED) as server, client(server) as api:
+        api.submit_tts_job(
+            template_id="t1",
+            tts_config=TtsConfig(input_type="Url", input=url),
+            output=OUTPUT,
+        )
+    (received,) = server.received  # and valid against the XSD's assertion (`sent`)
+    assert f"<Input>{url}</Input><InputType>Url</InputType>".encode() in received.body
+    TtsConfig(input_type="Text", input="x" * 300)
+    with pytest.raises(pydantic.ValidationError, match="at most 300 characters"):
+        TtsConfig(input_type="Text", input="x" * 301)
+
+
+def test_a_tdmq_callback_is_sent_as_the_reference_lists_it() -> None:
+    with serve(SUBMITTED) as server, client(server) as api:
+        api.submit_tts_job(
+            template_id="t1",
+            tts_config=CONFIG,
+            output=OUTPUT,
+            call_back_type="TDMQ",
+            call_back_mq_config=CallBackMqConfig(
+                mq_region="sh", mq_mode="Topic", mq_name="tts-done"
+            ),
+        )
+    (received,) = server.received
+    assert received.body.endswith(
+        b"<CallBackType>TDMQ</CallBackType><CallBackMqConfig><MqRegion>sh</MqRegion>"
+        b"<MqMode>Topic</MqMode><MqName>tts-done</MqName></CallBackMqConfig></Request>"
+    )
+
+
 def test_both_template_id_and_tts_tpl_may_be_given() -> None:
     with serve(SUBMITTED) as server, client(server) as api:
         api.submit_tts_job(
@@ -629,13 +760,23 @@ def test_unknown_elements_still_parse() -> None:
     assert operation is not None
     assert operation.tts_tpl is not None
     assert (operation.tts_tpl.codec, operation.tts_tpl.speed) == ("mp3", 120)
-    # Received, a job's operation reads as the tolerant twins of the models sent.
-    assert operation.tts_config == ReportedTtsConfig(input_type="Text", input="hi")
-    assert operation.output == ReportedOutput(region="r", bucket="b", object="o.mp3")
+    # Received, a job's operation reads as the tolerant twins of the models sent, and
+    # what the XSD does not name is kept as received, under its wire name.
+    assert operation.tts_config == ReportedTtsConfig.model_validate(
+        {"input_type": "Text", "input": "hi", "Lang": "zh"}
+    )
+    assert operation.output == ReportedOutput.model_validate(
+        {"region": "r", "bucket": "b", "object": "o.mp3", "StorageClass": "STANDARD"}
+    )
+    assert operation.tts_tpl.model_extra == {"Pitch": "3"}
     assert operation.media_result is not None
     assert operation.media_result.output_file is not None
     assert operation.media_result.output_file.object_name == ["o.mp3"]
+    assert operation.media_result.output_file.model_extra == {"Md5": "abc"}
+    assert operation.model_extra == {"Subtitles": {"Url": "https://x"}}
     assert operation.job_level == 1
+    assert detail.model_extra == {"Priority": "high"}
+    assert result.model_extra == {"RequestInfo": {"Id": "1"}, "Total": "1"}
 
 
 def test_an_unknown_state_or_value_is_kept() -> None:
@@ -809,10 +950,19 @@ def test_parse_callback_refuses_what_it_cannot_read() -> None:
         parse_callback(b"{not json", "application/json")
     with pytest.raises(ValueError, match="not an object"):
         parse_callback(b"[1, 2]", "application/json")
-    with pytest.raises(pydantic.ValidationError):
-        parse_callback(
-            b"<Response><JobsDetail><State>x</State></JobsDetail></Response>"
-        )
+    with pytest.raises(ValueError, match="not XML"):
+        parse_callback(b"<Response><JobsDetail></Response>")
+    with pytest.raises(ValueError, match="root element"):
+        parse_callback(b"<Error><Code>x</Code></Error>")
+
+
+def test_a_callback_without_a_job_id_still_parses() -> None:
+    # Received models require nothing: the job id of a callback is the caller's to check.
+    event = parse_callback(
+        b"<Response><JobsDetail><State>x</State></JobsDetail></Response>"
+    )
+    (detail,) = event.jobs_detail
+    assert (detail.job_id, detail.state) == (None, "x")
 
 
 # --- hosts ----------------------------------------------------------------------------------
@@ -932,6 +1082,63 @@ def test_an_error_body_with_http_200_is_an_error() -> None:
         "r-200",
     )
     assert len(server.received) == 1  # an answer: not retried
+
+
+NOT_THE_DOCUMENT = [
+    # A proxy's page, well-formed (another root element) or not XML at all.
+    b"<html><head><title>502</title></head><body>Bad Gateway</body></html>",
+    b"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>oops</html>",
+    b"<?xml version='1.0'?><Result><JobId>j1</JobId></Result>",
+    b"",
+    b"   ",
+]
+
+
+@pytest.mark.parametrize("body", NOT_THE_DOCUMENT)
+@pytest.mark.parametrize("call", ["submit", "describe"])
+def test_a_200_that_is_not_the_document_is_a_typed_error(
+    body: bytes, call: str
+) -> None:
+    reply = Reply(200, body, {"Content-Type": "text/html", "x-ci-request-id": "r-200"})
+    with serve(reply) as server, client(server) as api:
+        with pytest.raises(APIResponseValidationError) as caught:
+            if call == "submit":
+                submit_with(api, template_id="t1")
+            else:
+                api.describe_tts_jobs(JOB)
+    error = caught.value
+    assert (error.status_code, error.request_id, error.body) == (200, "r-200", body)
+    assert len(server.received) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<Response></Response>",
+        b"<Response/>",
+        b"<Response><NextToken>x</NextToken></Response>",
+        # A job, but no id for wait_for_job to poll.
+        b"<Response><JobsDetail><State>Submitted</State></JobsDetail></Response>",
+        b"<Response><JobsDetail><JobId></JobId></JobsDetail></Response>",
+        b"<Response><JobsDetail><JobId><Id>j1</Id></JobId></JobsDetail></Response>",
+    ],
+)
+def test_a_submit_answer_without_a_job_id_is_unusable(body: bytes) -> None:
+    with serve(Reply(200, body, XML_HEADERS)) as server, client(server) as api:
+        with pytest.raises(APIResponseValidationError) as caught:
+            submit_with(api, template_id="t1")
+    error = caught.value
+    assert (error.status_code, error.request_id, error.body) == (200, "r-header", body)
+    assert "/JobsDetail/0/JobId" in str(error)
+    assert len(server.received) == 1  # an answer: never sent again
+
+
+def test_a_describe_answer_without_jobs_is_an_answer() -> None:
+    # Only the submit's job id is needed; a describe of unknown ids lists none.
+    body = b"<Response><NonExistJobIds>j1</NonExistJobIds></Response>"
+    with serve(Reply(200, body, XML_HEADERS)) as server, client(server) as api:
+        result = api.describe_tts_jobs("j1")
+    assert (result.jobs_detail, result.non_exist_job_ids) == ([], ["j1"])
 
 
 # --- retries --------------------------------------------------------------------------------

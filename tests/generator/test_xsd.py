@@ -17,7 +17,7 @@ import yaml
 
 from generator import pipeline
 from generator.errors import SpecError
-from generator.ir import Api, Model
+from generator.ir import Api, LengthWhen, Model
 from generator.ir_build import build
 from generator.load import load_xsd
 from generator.models import render_models
@@ -225,6 +225,56 @@ def test_only_at_least_one_of_assertions_are_supported(tmp_path: Path) -> None:
         build_spec(xsd_text=text, tmp=tmp_path)
     assert caught.value.pointer == "/x-sdkgen-xsd/TtsOperation"
     assert "only assertions like 'A or B'" in caught.value.message
+
+
+def test_a_length_capped_for_one_value_is_checked_only_then() -> None:
+    models = models_of(build_spec())
+    config = models["TtsConfig"]
+    assert config.length_when == (
+        LengthWhen(field="input", max_length=300, when="input_type", value="Text"),
+    )
+    assert (
+        "At most 300 characters when input_type is Text." in config.field("Input").notes
+    )
+    # Received, nothing is checked.
+    assert models["ReportedTtsConfig"].length_when == ()
+    source = render_models(build_spec())
+    assert "def _length_of_input_when_input_type(self)" in source
+
+
+@pytest.mark.parametrize(
+    ("test", "message"),
+    [
+        (
+            "InputType != 'Text' or string-length(Inputs) le 300",
+            "'Inputs' is no element of it",
+        ),
+        (
+            "Kind != 'Text' or string-length(Input) le 300",
+            "'Kind' is no element of it",
+        ),
+        ("InputType != 'Text' or string-length(Input) lt 300", "only assertions"),
+    ],
+)
+def test_a_bad_length_assertion_is_refused(
+    tmp_path: Path, test: str, message: str
+) -> None:
+    text = XSD_TEXT.replace("InputType != 'Text' or string-length(Input) le 300", test)
+    with pytest.raises(SpecError) as caught:
+        build_spec(xsd_text=text, tmp=tmp_path)
+    assert caught.value.pointer == "/x-sdkgen-xsd/TtsConfig"
+    assert message in caught.value.message
+
+
+def test_a_length_assertion_needs_a_text_element(tmp_path: Path) -> None:
+    text = XSD_TEXT.replace(
+        '<xs:assert test="TemplateId or TtsTpl"/>',
+        '<xs:assert test="TemplateId or TtsTpl"/>'
+        "<xs:assert test=\"UserData != 'x' or string-length(JobLevel) le 3\"/>",
+    )
+    with pytest.raises(SpecError) as caught:
+        build_spec(xsd_text=text, tmp=tmp_path)
+    assert "string-length(JobLevel): not one text element" in caught.value.message
 
 
 def test_a_broken_xsd_names_the_file_and_line(tmp_path: Path) -> None:

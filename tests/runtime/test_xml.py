@@ -163,7 +163,8 @@ def test_another_root_element_is_refused_with_pydantic_xmls_message() -> None:
     with pytest.raises(ParsingError) as theirs:
         TheirRoot.from_xml(b"<Other/>")
     assert str(ours.value) == str(theirs.value)
-    # Not a ValidationError: the transport lets it through as before.
+    # Not a ValidationError (a ValueError): the transport makes it an
+    # APIResponseValidationError (tests/client/test_tencent_ci.py).
     assert not isinstance(ours.value, ValidationError)
 
 
@@ -371,3 +372,162 @@ def test_a_bad_nested_model_is_found_before_any_document_is_read() -> None:
         bad: Annotated[Bad | None, XmlElement("Bad")] = None
 
     assert "Bad.text" in _shape_error(Outer)
+
+
+# --- received models (extra="allow"): nothing dropped, nothing fails ----------------------
+
+
+class KeptLeaf(XmlModel):
+    __xml_tag__ = "Leaf"
+    model_config = ConfigDict(extra="allow", defer_build=True)
+    kind: Annotated[str | None, XmlAttribute("Kind")] = None
+    name: Annotated[str | None, XmlElement("Name")] = None
+    size: Annotated[int | None, XmlElement("Size")] = None
+
+
+class Kept(XmlModel):
+    __xml_tag__ = "Root"
+    model_config = ConfigDict(extra="allow", defer_build=True)
+    version: Annotated[str | None, XmlAttribute("Version")] = None
+    state: Annotated[Literal["On", "Off"] | str | None, XmlElement("State")] = None
+    level: Annotated[Literal[0, 1] | int | None, XmlElement("Level")] = None
+    flag: Annotated[bool | None, XmlElement("Flag")] = None
+    leaf: Annotated[KeptLeaf | None, XmlElement("Leaf")] = None
+    leaves: Annotated[list[KeptLeaf], XmlElement("Item")] = Field(default_factory=list)
+    names: Annotated[list[str], XmlElement("Id")] = Field(default_factory=list)
+    sizes: Annotated[list[int], XmlElement("N")] = Field(default_factory=list)
+
+
+@pytest.fixture
+def warnings(caplog: pytest.LogCaptureFixture) -> Any:
+    runtime_xml._WARNED.clear()
+    with caplog.at_level("WARNING"):
+        yield lambda: [
+            r.getMessage() for r in caplog.records if r.levelname == "WARNING"
+        ]
+    runtime_xml._WARNED.clear()
+
+
+def declared(value: Any) -> Any:
+    """A model's declared fields, nested models' too, without what they keep besides."""
+    if isinstance(value, BaseModel):
+        return {
+            name: declared(getattr(value, name)) for name in type(value).model_fields
+        }
+    if isinstance(value, list):
+        return [declared(item) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_a_received_model_reads_declared_fields_as_pydantic_xml_does(
+    document: bytes,
+) -> None:
+    # What pydantic-xml reads is read alike; what it drops is kept besides.
+    ours, theirs = (
+        declared(Kept.from_xml(document)),
+        declared(TheirRoot.from_xml(document)),
+    )
+    # pydantic-xml ends a list of values at its first empty item; a received model
+    # passes over the empty item.
+    if document == b"<Root><Id>a</Id><Id>b</Id><Id/><Id>c</Id></Root>":
+        theirs["names"] = ["a", "b", "c"]
+    if document == b"<Root><Id/><Id>b</Id></Root>":
+        theirs["names"] = ["b"]
+    assert {name: ours[name] for name in theirs} == theirs
+
+
+def test_what_no_field_takes_is_kept_under_its_wire_name(warnings: Any) -> None:
+    document = (
+        b'<Root Version="2" New="n"><Extra>1</Extra><Deep a="1"><X>2</X><X>3</X>'
+        b"<Y/>t</Deep><Extra>4</Extra><Leaf><Name>a</Name><More>m</More></Leaf></Root>"
+    )
+    read = Kept.from_xml(document)
+    assert read.version == "2"
+    assert read.model_extra == {
+        "@New": "n",
+        "Extra": ["1", "4"],
+        "Deep": {"@a": "1", "X": ["2", "3"], "Y": ""},
+    }
+    assert read.leaf is not None and read.leaf.model_extra == {"More": "m"}
+    assert warnings() == []  # unknown content is no fault
+
+
+def test_a_value_that_does_not_parse_is_kept_and_logged_once(warnings: Any) -> None:
+    document = (
+        b"<Root><State><On/></State><Level>1.5</Level><Flag>maybe</Flag>"
+        b"<Leaf><Name>a</Name><Size>big</Size></Leaf>"
+        b"<Item><Size>1</Size></Item><Item><Size>x</Size></Item>"
+        b"<N>1</N><N>two</N></Root>"
+    )
+    read = Kept.from_xml(document)
+    assert (read.state, read.level, read.flag, read.sizes) == (None, None, None, [])
+    assert read.model_extra == {
+        "State": {"On": ""},
+        "Level": "1.5",
+        "Flag": "maybe",
+        "N": ["1", "two"],  # a list of values is kept whole
+    }
+    assert read.leaf is not None
+    assert (read.leaf.name, read.leaf.size) == ("a", None)
+    assert read.leaf.model_extra == {"Size": "big"}
+    # An item of a list handles its own fields; the others are read as declared.
+    assert [leaf.size for leaf in read.leaves] == [1, None]
+    assert read.leaves[1].model_extra == {"Size": "x"}
+    logged = warnings()
+    assert len(logged) == 5  # KeptLeaf.size once, for the leaf and the item
+    assert any("Kept.level: the Level received does not parse" in m for m in logged)
+    assert all("1.5" not in m and "big" not in m for m in logged)  # no values
+    Kept.from_xml(document)
+    assert len(warnings()) == 5  # once per field
+
+
+def test_text_where_a_model_is_declared_is_kept(warnings: Any) -> None:
+    read = Kept.from_xml(b"<Root><Leaf>just text</Leaf><Item>t</Item><Item/></Root>")
+    assert read.leaf is None
+    assert len(read.leaves) == 1 and read.leaves[0].model_extra == {}
+    assert read.model_extra == {"Leaf": "just text", "Item": "t"}
+    assert len(warnings()) == 2
+
+
+def test_a_required_field_still_fails_a_received_model() -> None:
+    class Needy(XmlModel):
+        __xml_tag__ = "R"
+        model_config = ConfigDict(extra="allow", defer_build=True)
+        job_id: Annotated[str, XmlElement("JobId")]
+
+    with pytest.raises(ValidationError):
+        Needy.from_xml(b"<R><Other>1</Other></R>")
+    assert Needy.from_xml(b"<R><JobId>j</JobId></R>").job_id == "j"
+
+
+# --- text a request sends --------------------------------------------------------------
+
+
+class Texts(XmlModel):
+    __xml_tag__ = "Request"
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
+    text: Annotated[str | None, XmlElement("Text"), runtime_xml.XmlText] = None
+    names: Annotated[list[str], XmlElement("Id"), runtime_xml.XmlText] = Field(
+        default_factory=list
+    )
+    mode: Annotated[str | None, XmlAttribute("Mode"), runtime_xml.XmlText] = None
+
+
+@pytest.mark.parametrize(
+    "character", ["\x00", "\x08", "\x0b", "\x0c", "\x1f", "\ud800", "\ufffe", "\uffff"]
+)
+@pytest.mark.parametrize("field", ["text", "names", "mode"])
+def test_text_xml_cannot_carry_is_refused(character: str, field: str) -> None:
+    value: Any = [f"a{character}"] if field == "names" else f"a{character}"
+    with pytest.raises(ValidationError) as caught:
+        Texts.model_validate({field: value})
+    assert [e["loc"] for e in caught.value.errors()] == [(field,)]
+    assert f"{character!r} (at 1) is not a character XML 1.0" in str(caught.value)
+
+
+def test_text_xml_carries_is_taken() -> None:
+    text = "\t\n\r \x7f\x80\ud7ff\ue000\ufffd\U00010000\U0010ffff月"
+    sent = Texts(text=text, names=[text], mode=text)
+    assert (sent.text, sent.names, sent.mode) == (text, [text], text)
+    assert Texts().text is None
