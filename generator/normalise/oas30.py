@@ -60,7 +60,12 @@ def upgrade_schema(
 ) -> dict[str, Any]:
     """One 3.0 schema node as 3.1 (its subschemas are the caller's). `habits`: the
     document says it is 3.1, so each 3.0 keyword is also a warning."""
-    if not any(key in schema for key in _KEYWORDS):
+    if not (
+        "nullable" in schema
+        or isinstance(schema.get("exclusiveMinimum"), bool)
+        or isinstance(schema.get("exclusiveMaximum"), bool)
+        or ("example" in schema and not habits)
+    ):
         return schema
     out = dict(schema)
     for flag, bound in _BOUNDS:
@@ -96,9 +101,6 @@ def upgrade_schema(
         if allows_null is True:
             out = nullable(out)
     return out
-
-
-_KEYWORDS = ("nullable", "exclusiveMinimum", "exclusiveMaximum", "example")
 
 
 def upgrade(document: dict[str, Any], file: str, *, habits: bool) -> dict[str, Any]:
