@@ -17,6 +17,7 @@ loader, `Loader`, which resolves by the same rules and also words any error.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import yaml
@@ -48,6 +49,7 @@ _NAN = frozenset({".nan", ".NaN", ".NAN"})
 _MERGE = "<<"
 
 
+@lru_cache(maxsize=8192)  # specs repeat their scalars; the values are immutable
 def core_value(text: str) -> Any:
     """A plain (untagged, unquoted) scalar's value by the YAML 1.2 core schema."""
     if text in _NULL:
