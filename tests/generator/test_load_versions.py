@@ -464,6 +464,15 @@ def test_warnings_are_listed_at_the_end_and_strict_makes_them_errors(
     )
     assert (out / "tts_huawei" / "client.py").is_file()
 
+    check = _cli(specs, out, "--check")
+    assert check.returncode == 0, check.stderr
+    assert check.stdout == "huawei: up to date, 1 warnings\n"
+    assert len(check.stderr.splitlines()) == 1
+
+    check = _cli(specs, out, "--check", "--strict")
+    assert check.returncode == 2
+    assert check.stderr.startswith("error: ") and f"{where}: `nullable`" in check.stderr
+
     strict = _cli(specs, tmp_path / "out2", "--strict")
     assert strict.returncode == 2
     (line,) = strict.stderr.splitlines()

@@ -410,3 +410,57 @@ def test_a_parameterized_host_is_a_server_with_a_variable(tmp_path: Path) -> Non
     assert list(loaded["components"]["securitySchemes"]) == ["API_Key"]
     assert loaded["security"] == [{"API_Key": []}]
     assert [w.pointer for w in warnings] == ["/components/securitySchemes/API Key"]
+
+
+def test_other_flows_and_formats(tmp_path: Path) -> None:
+    document = copy.deepcopy(SWAGGER)
+    document["securityDefinitions"] = {
+        "implicit": {
+            "type": "oauth2",
+            "flow": "implicit",
+            "authorizationUrl": "https://auth.example.com/authorize",
+            "scopes": {"read": "read"},
+        },
+        "password": {"type": "oauth2", "flow": "password", "tokenUrl": "https://t"},
+    }
+    document["security"] = [{"implicit": ["read"]}, {"password": []}]
+    del document["paths"]["/jobs"]["post"]["security"]
+    ids = document["paths"]["/jobs"]["get"]["parameters"][0]
+    ids["collectionFormat"] = "tsv"
+    document["paths"]["/jobs"]["get"]["parameters"].append(
+        {
+            "name": "words",
+            "in": "query",
+            "type": "array",
+            "items": {"type": "string"},
+            "collectionFormat": "ssv",
+        }
+    )
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with collect() as warnings:
+        loaded = load_openapi(path, "spec")
+    assert loaded["components"]["securitySchemes"] == {
+        "implicit": {
+            "type": "oauth2",
+            "flows": {
+                "implicit": {
+                    "authorizationUrl": "https://auth.example.com/authorize",
+                    "scopes": {"read": "read"},
+                }
+            },
+        },
+        "password": {
+            "type": "oauth2",
+            "flows": {"password": {"tokenUrl": "https://t", "scopes": {}}},
+        },
+    }
+    parameters = loaded["paths"]["/jobs"]["get"]["parameters"]
+    assert (parameters[0].get("style"), parameters[0]["explode"]) == (None, False)
+    assert (parameters[-1]["style"], parameters[-1]["explode"]) == (
+        "spaceDelimited",
+        False,
+    )
+    assert [w.pointer for w in warnings] == [
+        "/paths/~1jobs/get/parameters/0/collectionFormat"
+    ]
