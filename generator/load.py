@@ -81,8 +81,34 @@ def load_xsd(path: Path, display: str) -> Schema:
     return read_xsd(path, display)
 
 
-# Keywords whose values are data (a `$ref` key in them is just a key).
+# Keywords whose values are data (a `$ref` key in them is just a key) ...
 _DATA = frozenset({"example", "default", "enum", "const"})
+# ... unless they are names: the keys of these maps are (a property called `default`).
+_NAMES = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+        "schemas",
+        "parameters",
+        "responses",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "pathItems",
+        "paths",
+        "webhooks",
+        "content",
+        "encoding",
+        "variables",
+        "mapping",
+        "scopes",
+    }
+)
 
 
 def _walk_refs(
@@ -92,10 +118,13 @@ def _walk_refs(
         ref = node.get("$ref")
         if isinstance(ref, str):
             yield path + ("$ref",), ref
+        names = bool(path) and path[-1] in _NAMES
         for key, value in node.items():
-            if key in _DATA or (key == "examples" and isinstance(value, list)):
+            if not names and (
+                key in _DATA or (key == "examples" and isinstance(value, list))
+            ):
                 continue
-            if key == "examples" and isinstance(value, dict):
+            if not names and key == "examples" and isinstance(value, dict):
                 # Example Objects: each may be a reference; their `value` is data.
                 for name, example in value.items():
                     if isinstance(example, dict) and isinstance(

@@ -478,3 +478,19 @@ def test_warnings_are_listed_at_the_end_and_strict_makes_them_errors(
     (line,) = strict.stderr.splitlines()
     assert line.startswith("error: ") and f"{spec}: {where}: `nullable`" in line
     assert not (tmp_path / "out2").exists()
+
+
+def test_refs_are_checked_under_names_that_are_keywords_elsewhere(
+    tmp_path: Path,
+) -> None:
+    # `default` and `example` are data beside a schema, but names in a `properties` map.
+    schemas = {
+        "A": {
+            "type": "object",
+            "default": {"$ref": "not a reference, a value"},
+            "properties": {"default": {"$ref": "#/components/schemas/Nope"}},
+        }
+    }
+    with pytest.raises(SpecError) as error:
+        _load(tmp_path, _doc("3.1.0", schemas))
+    assert error.value.pointer == "/components/schemas/A/properties/default/$ref"
