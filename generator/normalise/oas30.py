@@ -81,11 +81,17 @@ def upgrade_schema(
                     pointer(*where, flag),
                     f"a boolean `{flag}` is OpenAPI 3.0: read as `{flag}: <{bound}>`",
                 )
-        elif value or habits:
+        elif value:
             warn(
                 file,
                 pointer(*where, flag),
-                f"`{flag}: {str(value).lower()}` without a number bounds nothing: ignored",
+                f"`{flag}: true` without `{bound}` bounds nothing: ignored",
+            )
+        elif habits:
+            warn(
+                file,
+                pointer(*where, flag),
+                f"`{flag}: false` is OpenAPI 3.0 (and its default): ignored",
             )
     if not habits and "example" in out:
         example = out.pop("example")

@@ -218,11 +218,10 @@ class _Converter:
             if key in _OPERATIONS and isinstance(value, dict):
                 out[key] = self.operation(value, shared, where + (key,))
             elif key == "parameters":
+                # Body and form parameters go into each operation's request body.
                 kept = self.plain_parameters(value, where + (key,))
                 if kept:
                     out[key] = kept
-            elif key == "$ref" and isinstance(value, str):
-                out[key] = value
             else:
                 out[key] = value
         return out
@@ -249,8 +248,7 @@ class _Converter:
         own = op.get("parameters") or []
         # The operation's parameters override the path's of the same name and place.
         by_key: dict[tuple[Any, Any], tuple[Any, tuple[Any, ...]]] = {}
-        for source, items in (("parameters", shared), ("own", own)):
-            base = where[:-1] if source == "parameters" else where
+        for items, base in ((shared, where[:-1]), (own, where)):
             for index, raw in enumerate(items if isinstance(items, list) else ()):
                 at = base + ("parameters", index)
                 parameter = self.deref(raw, pointer(*at))

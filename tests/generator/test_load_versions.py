@@ -112,16 +112,23 @@ def test_a_31_document_with_30_habits_means_what_its_author_meant(
     schemas = {
         "Name": {"type": "string", "nullable": True},
         "Page": {"type": "integer", "minimum": 1, "exclusiveMinimum": True},
+        "Low": {"type": "integer", "maximum": 9, "exclusiveMaximum": False},
+        "Odd": {"type": "number", "exclusiveMinimum": True},
     }
     loaded, warnings = _load(tmp_path, _doc("3.1.0", schemas))
     assert loaded["components"]["schemas"] == {
         "Name": {"type": ["string", "null"]},
         "Page": {"type": "integer", "exclusiveMinimum": 1},
+        "Low": {"type": "integer", "maximum": 9},
+        "Odd": {"type": "number"},
     }
     assert [(w.file, w.pointer, w.level) for w in warnings] == [
         ("spec", "/components/schemas/Name/nullable", "warning"),
         ("spec", "/components/schemas/Page/exclusiveMinimum", "warning"),
+        ("spec", "/components/schemas/Low/exclusiveMaximum", "warning"),
+        ("spec", "/components/schemas/Odd/exclusiveMinimum", "warning"),
     ]
+    assert "without `minimum` bounds nothing" in warnings[3].message
 
 
 # The property: random 3.0 schema fragments, each built beside the 3.1 fragment that says
