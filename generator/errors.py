@@ -65,7 +65,7 @@ _COLLECTOR: ContextVar[_Collector | None] = ContextVar("_COLLECTOR", default=Non
 def warn(file: str, where: str, message: str) -> None:
     """Report a warning at `where` (a JSON pointer, never the whole document) to the
     innermost `collect()`; under `collect(strict=True)` it is a SpecError instead."""
-    if not where:
+    if where in ("", "/"):
         raise ValueError("a warning names its exact place, not the whole document")
     collector = _COLLECTOR.get()
     if collector is not None and collector.strict:

@@ -501,3 +501,15 @@ def test_refs_are_checked_under_names_that_are_keywords_elsewhere(
     with pytest.raises(SpecError) as error:
         _load(tmp_path, _doc("3.1.0", schemas))
     assert error.value.pointer == "/components/schemas/A/properties/default/$ref"
+
+
+def test_a_warning_always_has_an_exact_place() -> None:
+    from generator.errors import warn
+
+    with collect() as warnings:
+        warn("spec", "/info", "x")
+        warn("spec", "/info", "x")  # the same warning twice is listed once
+        for where in ("", "/"):
+            with pytest.raises(ValueError):
+                warn("spec", where, "somewhere in the document")
+    assert [w.line() for w in warnings] == ["warning: spec: /info: x"]
