@@ -30,7 +30,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --python-version 3.10 $(PACKAGES)
 
 golden: $(STAMP)
-	$(BIN)/python -m generator generate --check
+	$(BIN)/python -m generator generate --check --strict
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q

@@ -1,4 +1,4 @@
-"""Command line: `python -m generator generate [API …] [--check] [--force]`, and
+"""Command line: `python -m generator generate [API …] [--check] [--force] [--strict]`, and
 `python -m generator docs check [API …] [--page FILE --operation ID] [--format text|json]
 [--no-sdk]`."""
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import pipeline
-from .errors import SpecError
+from .errors import Diagnostic, SpecError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
         "--force",
         action="store_true",
         help="render even when the hashes say nothing changed",
+    )
+    gen.add_argument(
+        "--strict",
+        action="store_true",
+        help="every warning is an error (exit 2): for specs kept clean",
     )
     gen.add_argument(
         "--specs", type=Path, default=pipeline.REPO / "specs", help=argparse.SUPPRESS
@@ -124,16 +129,22 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    stale = []
+    stale: list[str] = []
+    warnings: list[Diagnostic] = []
     try:
         if args.check:
-            for api, differences in pipeline.check_all(apis, args.specs, args.out):
+            for api, (differences, found) in pipeline.check_all(
+                apis, args.specs, args.out, strict=args.strict
+            ):
                 stale += differences
-                print(f"{api}: {'stale' if differences else 'up to date'}")
+                warnings += found
+                warned = f", {len(found)} warnings" if found else ""
+                print(f"{api}: {'stale' if differences else 'up to date'}{warned}")
         else:
             for report in pipeline.generate_all(
-                apis, args.specs, args.out, force=args.force
+                apis, args.specs, args.out, force=args.force, strict=args.strict
             ):
+                warnings += report.warnings
                 print(report.line())
         # Only a run over every API knows which packages no spec makes any more.
         for package in [] if args.apis else pipeline.orphans(args.specs, args.out):
@@ -145,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    finally:
+        # Once, at the end, where they are read (an error, if any, came just before).
+        for warning in warnings:
+            print(warning.line(), file=sys.stderr)
     if stale:
         for line in stale:
             print(f"  {line}", file=sys.stderr)

@@ -270,3 +270,38 @@ def _defaults_in_range(schema: dict[str, Any]) -> None:
         and not -(2**bits) <= value < 2**bits
     ):
         raise _Unsure("default out of range")
+
+
+def invalid_defaults(document: dict[str, Any]) -> list[str]:
+    """The pointers of the schemas whose `default` their own schema refuses (`document`'s
+    references all local and resolving)."""
+    import jsonschema_rs
+
+    from .normalise.walk import SchemaMap
+
+    found: list[tuple[str, Any]] = []
+
+    def record(schema: dict[str, Any], where: tuple[Any, ...]) -> dict[str, Any]:
+        if "default" in schema:
+            found.append((pointer(*where), schema["default"]))
+        return schema
+
+    SchemaMap(record).document(document)
+    if not found:
+        return []
+    validator = jsonschema_rs.validator_for(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "array",
+            "prefixItems": [{"$ref": f"{_SPEC}#{quote(where)}"} for where, _ in found],
+        },
+        registry=jsonschema_rs.Registry([(_SPEC, document)]),
+        validate_formats=True,
+        formats=_FORMATS,
+    )
+    bad = set()
+    for error in validator.iter_errors([value for _, value in found]):
+        path = list(error.instance_path)
+        if path and isinstance(path[0], int):
+            bad.add(path[0])
+    return [found[index][0] for index in sorted(bad)]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from . import naming
+from .errors import Diagnostic, collect
 from .fingerprint import has_header, stamp, with_header
 
 if TYPE_CHECKING:
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
 SPEC_FILE = "openapi.yaml"
+# The names an API's spec may have, in the order one is chosen when several are there.
+SPEC_FILES = (SPEC_FILE, "openapi.yml", "openapi.json")
 
 
 @dataclass(frozen=True)
@@ -36,32 +39,44 @@ class Report:
     removed: int
     seconds: float
     skipped: bool = False
+    warnings: tuple[Diagnostic, ...] = ()
 
     def line(self) -> str:
         if self.skipped:
             return f"{self.api}: up to date ({self.seconds:.3f} s)"
+        warned = f", {len(self.warnings)} warnings" if self.warnings else ""
         return (
             f"{self.api}: {self.written} written, {self.unchanged} unchanged, "
-            f"{self.removed} removed ({self.seconds:.3f} s)"
+            f"{self.removed} removed{warned} ({self.seconds:.3f} s)"
         )
 
 
+def spec_file(folder: Path) -> Path:
+    """An API's OpenAPI file: `openapi.yaml`, else `openapi.yml`, else `openapi.json`."""
+    for name in SPEC_FILES:
+        if (folder / name).is_file():
+            return folder / name
+    return folder / SPEC_FILE
+
+
 def discover(specs: Path) -> list[str]:
-    """Every API: a folder of `specs/` holding an `openapi.yaml`."""
-    return sorted(p.parent.name for p in specs.glob(f"*/{SPEC_FILE}"))
+    """Every API: a folder of `specs/` holding an `openapi.yaml` (or .yml, or .json)."""
+    return sorted(
+        {p.parent.name for name in SPEC_FILES for p in specs.glob(f"*/{name}")}
+    )
 
 
 def spec_digest(folder: Path) -> str:
     """The sha256 of an API's spec: its OpenAPI file, and the XSDs beside it, if any."""
-    digest = hashlib.sha256((folder / SPEC_FILE).read_bytes())
+    digest = hashlib.sha256(spec_file(folder).read_bytes())
     for xsd in sorted(folder.glob("*.xsd")):
         digest.update(b"\0" + xsd.name.encode() + b"\0" + xsd.read_bytes())
     return digest.hexdigest()
 
 
-def spec_display(key: str) -> str:
+def spec_display(key: str, name: str = SPEC_FILE) -> str:
     """How headers name a spec: the same on every machine, whatever the working directory."""
-    return f"specs/{key}/{SPEC_FILE}"
+    return f"specs/{key}/{name}"
 
 
 def _error_display(path: Path) -> str:
@@ -76,7 +91,7 @@ def build_api(key: str, specs: Path) -> Api:
     from .ir_build import build
     from .load import load_openapi, load_xsd
 
-    path = specs / key / SPEC_FILE
+    path = spec_file(specs / key)
     source = _error_display(path)
     document = load_openapi(path, source)
     xsd = None
@@ -85,7 +100,12 @@ def build_api(key: str, specs: Path) -> Api:
         xsd_path = specs / key / xsd_name
         xsd = load_xsd(xsd_path, _error_display(xsd_path))
     return build(
-        document, key, spec_display(key), spec_digest(specs / key), source, xsd
+        document,
+        key,
+        spec_display(key, path.name),
+        spec_digest(specs / key),
+        source,
+        xsd,
     )
 
 
@@ -133,13 +153,17 @@ def _is_current(key: str, specs: Path, out: Path) -> bool:
     return all(expected in head for head in headers.values())
 
 
-def generate(key: str, specs: Path, out: Path, *, force: bool = False) -> Report:
+def generate(
+    key: str, specs: Path, out: Path, *, force: bool = False, strict: bool = False
+) -> Report:
+    """Render and write one API; `strict`: its first warning is a SpecError instead."""
     from .write import write_tree
 
     start = time.perf_counter()
     if not force and _is_current(key, specs, out):
         return Report(key, 0, 0, 0, time.perf_counter() - start, skipped=True)
-    files = render_api(key, specs)
+    with collect(strict=strict) as warnings:
+        files = render_api(key, specs)
     outcome = write_tree(out / naming.package_name(key), files)
     return Report(
         key,
@@ -147,18 +171,29 @@ def generate(key: str, specs: Path, out: Path, *, force: bool = False) -> Report
         len(outcome.unchanged),
         len(outcome.removed),
         time.perf_counter() - start,
+        warnings=tuple(warnings),
     )
 
 
-def check(key: str, specs: Path, out: Path) -> list[str]:
-    """What `generate` would change (always renders: a hand edit must not hide behind a hash)."""
+def check(
+    key: str, specs: Path, out: Path, *, strict: bool = False
+) -> tuple[list[str], tuple[Diagnostic, ...]]:
+    """What `generate` would change (always renders: a hand edit must not hide behind a
+    hash), and the spec's warnings."""
     from .write import diff_tree
 
-    return diff_tree(out / naming.package_name(key), render_api(key, specs))
+    with collect(strict=strict) as warnings:
+        files = render_api(key, specs)
+    return diff_tree(out / naming.package_name(key), files), tuple(warnings)
 
 
 def generate_all(
-    keys: list[str], specs: Path, out: Path, *, force: bool = False
+    keys: list[str],
+    specs: Path,
+    out: Path,
+    *,
+    force: bool = False,
+    strict: bool = False,
 ) -> list[Report]:
     """`generate` for each key, in order; the APIs that need rendering render in parallel."""
     reports: dict[str, Report] = {}
@@ -169,7 +204,9 @@ def generate_all(
                 key, 0, 0, 0, time.perf_counter() - start, skipped=True
             )
     todo = _heaviest_first([key for key in keys if key not in reports], specs)
-    rendered = _map(partial(generate, specs=specs, out=out, force=True), todo)
+    rendered = _map(
+        partial(generate, specs=specs, out=out, force=True, strict=strict), todo
+    )
     reports.update(zip(todo, rendered, strict=True))
     return [reports[key] for key in keys]
 
@@ -181,18 +218,22 @@ def _heaviest_first(keys: list[str], specs: Path) -> list[str]:
 
     def cost(key: str) -> tuple[int, int]:
         folder = specs / key
-        return (len(list(folder.glob("*.xsd"))), (folder / SPEC_FILE).stat().st_size)
+        return (len(list(folder.glob("*.xsd"))), spec_file(folder).stat().st_size)
 
     return sorted(keys, key=cost, reverse=True)
 
 
 def check_all(
-    keys: list[str], specs: Path, out: Path
-) -> Iterator[tuple[str, list[str]]]:
+    keys: list[str], specs: Path, out: Path, *, strict: bool = False
+) -> Iterator[tuple[str, tuple[list[str], tuple[Diagnostic, ...]]]]:
     """`check` for each key, in order, in parallel."""
     todo = _heaviest_first(keys, specs)
     found = dict(
-        zip(todo, _map(partial(check, specs=specs, out=out), todo), strict=True)
+        zip(
+            todo,
+            _map(partial(check, specs=specs, out=out, strict=strict), todo),
+            strict=True,
+        )
     )
     return ((key, found[key]) for key in keys)
 
