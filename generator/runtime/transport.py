@@ -101,7 +101,8 @@ _XML_READERS: dict[type[BaseModel], Callable[[Any], Any] | None] = {}
 
 def _xml_reader(model: type[BaseModel]) -> Callable[[Any], Any] | None:
     """The model's `from_xml_tree`, None for a JSON model: looked up once per model, as a
-    missing attribute of a model class costs a Python-level miss in pydantic's metaclass."""
+    missing attribute of a model class costs a Python-level miss in pydantic's metaclass.
+    """
     try:
         return _XML_READERS[model]
     except KeyError:
