@@ -50,14 +50,16 @@ _PYDANTIC_ATTRIBUTES = frozenset(
 # name would shadow them.
 _METHOD_RESERVED = frozenset(
     {"self", "drop_none", "json_body", "path_segment", "text_params"}
-    | {"optional_text", "xml_body"}
+    | {"optional_text", "xml_body", "raw_response", "async_raw_response"}
 )
 
 # What the client's constructor (and `_auth`) use besides their arguments.
 _CONSTRUCTOR_RESERVED = frozenset({"settings"})
 
 # What `Client` and `AsyncClient` define themselves: no operation's method may replace it.
-_CLIENT_ATTRIBUTES = frozenset({"base_url", "close", "wait_for_job"})
+_CLIENT_ATTRIBUTES = frozenset(
+    {"base_url", "close", "wait_for_job", "with_raw_response"}
+)
 
 # The model of a client's own arguments.
 CLIENT_PARAMETERS = "ClientParameters"
@@ -92,6 +94,7 @@ _CLASS_RESERVED = frozenset(
     }
     | {"TypeVar", "SyncTransport", "AsyncTransport", "Auth", "TracebackType"}
     | {"Received", "WireShapes", "XmlModel", "XmlElement", "XmlAttribute"}
+    | {"RawResponse"}
 )
 
 # Fixed rather than `keyword.softkwlist`, which grows with the Python running the generator

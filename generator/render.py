@@ -293,6 +293,9 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         "Core",
         "ErrorShape",
         "SyncTransport",
+        "RawResponse",
+        "raw_response",
+        "async_raw_response",
     ]
     if any(
         op.constants or any(p.location != "path" for p in op.parameters)
