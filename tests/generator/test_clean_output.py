@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import shutil
 import subprocess
 import sys
 import warnings
@@ -20,6 +21,7 @@ import httpx
 import pytest
 from mypy import api as mypy
 
+from generator import pipeline
 from generator.format import format_python
 from tests.generator.test_other_shapes import ruff_check
 from tests.support.generate import generated_package
@@ -268,3 +270,45 @@ def test_long_docstrings_end_where_black_ends_them() -> None:
     )
     short = f'class A:\n    """First.\n{last[:-3]}"""\n'
     assert format_python({"m.py": short})["m.py"] == short
+
+
+# --- the same names in XML models (an XSD's elements) ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def xml_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The Tencent CI package, its jobs' QueueId and QueueType renamed to a name in
+    pydantic's protected namespaces and to one it reserves, and Tag to `Type`."""
+    root = tmp_path_factory.mktemp("xml-names")
+    shutil.copytree(ROOT / "specs" / "tencent-ci", root / "specs" / "tencent-ci")
+    xsd = root / "specs" / "tencent-ci" / "tts.xsd"
+    text = xsd.read_text(encoding="utf-8")
+    for old, new in (
+        ("QueueId", "ModelDumpMode"),
+        ("QueueType", "Json"),
+        ("Tag", "Type"),
+    ):
+        element = f'name="{old}" type="xs:string" minOccurs="0"/>'
+        assert text.count(element) == 1
+        text = text.replace(element, element.replace(old, new))
+    xsd.write_text(text, encoding="utf-8")
+    pipeline.generate("tencent-ci", root / "specs", root / "out")
+    sys.path.insert(0, str(root / "out"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            yield importlib.import_module("tts_tencent_ci.models")
+    finally:
+        sys.path.remove(str(root / "out"))
+        for name in [m for m in sys.modules if m.startswith("tts_tencent_ci")]:
+            del sys.modules[name]
+
+
+def test_xml_models_keep_and_alias_names_as_json_models_do(xml_models: Any) -> None:
+    fields = xml_models.JobsDetail.model_fields
+    assert {"model_dump_mode", "json_", "type"} <= set(fields)
+    job = xml_models.JobsResponse.from_xml(
+        "<Response><JobsDetail><JobId>j</JobId><ModelDumpMode>m</ModelDumpMode>"
+        "<Json>j2</Json><Type>Tts</Type></JobsDetail></Response>"
+    ).jobs_detail[0]
+    assert (job.model_dump_mode, job.json_, job.type) == ("m", "j2", "Tts")
