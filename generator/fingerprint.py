@@ -51,7 +51,8 @@ def with_header(path: str, content: str, spec_path: str, stamp: str) -> str:
     first = f"{MARKER} from {spec_path}. Do not edit: run `make generate`."
     second = stamp
     if path.endswith((".py", ".toml")):
-        return f"# {first}\n# {second}\n\n{content}"
+        # An empty module ends at its header (black allows no blank line at the end).
+        return f"# {first}\n# {second}\n" + (f"\n{content}" if content else "")
     if path.endswith(".md"):
         return f"<!-- {first}\n     {second} -->\n\n{content}"
     # Files with no comment syntax (py.typed) carry no header.

@@ -3,8 +3,10 @@ the command line (`--isolated`: no project configuration is read)."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import tempfile
+import tokenize
 from functools import cache
 from pathlib import Path
 
@@ -63,7 +65,43 @@ def format_python(sources: dict[str, str]) -> dict[str, str]:
         if done.returncode != 0:  # pragma: no cover - a generator bug, not user input
             message = done.stderr.replace(str(root) + "/", "").strip()
             raise AssertionError(f"generated Python is not valid: {message}")
-        return {rel: path.read_bytes().decode() for rel, path in paths.items()}
+        return {
+            rel: closing_quotes_within_lines(path.read_bytes().decode())
+            for rel, path in paths.items()
+        }
+
+
+# Tokens after which a string stands as a statement of its own (a docstring).
+_STATEMENT_START = frozenset(
+    {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING}
+)
+
+
+def closing_quotes_within_lines(source: str, line_length: int = 88) -> str:
+    """`source` with the closing quotes of a docstring of several lines on a line of
+    their own where they would pass `line_length`: black does so and ruff does not, and
+    both keep them there, so that generated code is stable under either."""
+    lines = source.splitlines(keepends=True)
+    moves: list[tuple[int, int, int]] = []  # (row, column of the quotes, indent)
+    previous = tokenize.ENCODING
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type in (tokenize.NL, tokenize.COMMENT):
+            continue
+        (start_row, indent), (end_row, end_col) = token.start, token.end
+        if (
+            token.type == tokenize.STRING
+            and previous in _STATEMENT_START
+            and start_row != end_row
+            and token.string.endswith(('"""', "'''"))
+            and end_col > line_length
+            and lines[end_row - 1][: end_col - 3].strip()
+        ):
+            moves.append((end_row - 1, end_col - 3, indent))
+        previous = token.type
+    for row, column, indent in moves:
+        line = lines[row]
+        lines[row] = line[:column] + "\n" + " " * indent + line[column:]
+    return "".join(lines)
 
 
 def sort_imports(source: str) -> str:

@@ -23,41 +23,43 @@ _WORD_BOUNDARY = re.compile(
     r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+"
 )
 
-# Names an annotation may use (models.py writes them bare), so a field must not shadow them.
+# Names an annotation may use (models.py writes them bare, and a model's annotations are
+# read in its class body), so a field must not shadow them.
 _ANNOTATION_NAMES = frozenset(
-    {
-        "bool",
-        "bytes",
-        "date",
-        "datetime",
-        "dict",
-        "float",
-        "int",
-        "list",
-        "set",
-        "str",
-        "type",
-    }
+    {"bool", "date", "datetime", "dict", "float", "int", "list", "str"}
     | {"Annotated", "Any", "AwareDatetime", "Field", "Literal", "None", "TypeAlias"}
 )
 
-# Attributes pydantic's BaseModel defines; a field of the same name would shadow them.
+# Attributes pydantic's BaseModel defines (pydantic 2), and those the runtime's model
+# bases add: a field of the same name would shadow them (pydantic warns, or refuses
+# `model_config`). Other `model_` names (`model_id`) are fields like any other.
 _PYDANTIC_ATTRIBUTES = frozenset(
     {
         "construct", "copy", "dict", "from_orm", "json", "parse_file", "parse_obj",
         "parse_raw", "schema", "schema_json", "update_forward_refs", "validate",
+        "model_computed_fields", "model_config", "model_construct", "model_copy",
+        "model_dump", "model_dump_json", "model_extra", "model_fields",
+        "model_fields_set", "model_json_schema", "model_parametrized_name",
+        "model_post_init", "model_rebuild", "model_validate", "model_validate_json",
+        "model_validate_strings",
+        "from_xml", "from_xml_tree", "to_xml", "to_xml_tree",
     }
 )  # fmt: skip
 
-# Names a generated method's body uses besides its arguments (and `settings`, used where
-# credentials are arguments): an argument of the same name would shadow them.
+# Names a generated method's body uses besides its arguments: an argument of the same
+# name would shadow them.
 _METHOD_RESERVED = frozenset(
-    {"self", "settings", "drop_none", "json_body", "path_segment", "text_params"}
-    | {"optional_text", "xml_body"}
+    {"self", "drop_none", "json_body", "path_segment", "text_params"}
+    | {"optional_text", "xml_body", "raw_response", "async_raw_response"}
 )
 
+# What the client's constructor (and `_auth`) use besides their arguments.
+_CONSTRUCTOR_RESERVED = frozenset({"settings"})
+
 # What `Client` and `AsyncClient` define themselves: no operation's method may replace it.
-_CLIENT_ATTRIBUTES = frozenset({"base_url", "close", "wait_for_job"})
+_CLIENT_ATTRIBUTES = frozenset(
+    {"base_url", "close", "wait_for_job", "with_raw_response"}
+)
 
 # The model of a client's own arguments.
 CLIENT_PARAMETERS = "ClientParameters"
@@ -92,6 +94,7 @@ _CLASS_RESERVED = frozenset(
     }
     | {"TypeVar", "SyncTransport", "AsyncTransport", "Auth", "TracebackType"}
     | {"Received", "WireShapes", "XmlModel", "XmlElement", "XmlAttribute"}
+    | {"RawResponse"}
 )
 
 # Fixed rather than `keyword.softkwlist`, which grows with the Python running the generator
@@ -148,30 +151,44 @@ def pascal_case(name: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
-def _escape(name: str, reserved: Iterable[str] = ()) -> str:
+def _escape(name: str, reserved: Iterable[str] = (), soft_keywords: bool = True) -> str:
     if not name:
         name = "value"
     if name[0].isdigit():
         name = "n" + name
-    if keyword.iskeyword(name) or name in _SOFT_KEYWORDS or name in set(reserved):
+    if (
+        keyword.iskeyword(name)
+        or (soft_keywords and name in _SOFT_KEYWORDS)
+        or name in set(reserved)
+    ):
         return name + "_"
     return name
 
 
 def field_name(wire_name: str) -> str:
-    """The attribute name of a model field."""
-    name = snake_case(wire_name)
-    if name.startswith("model_"):
-        # pydantic reserves the model_ namespace for itself.
-        return name + "_"
+    """The attribute name of a model field: the wire name's snake_case, kept wherever
+    Python and pydantic allow it (`type`, `model_id`, `settings`); otherwise with a
+    trailing underscore, and the wire name as its alias (`json_`, `model_config_`).
+    A soft keyword is a name like any other outside its own statement."""
     # Body fields are also method arguments: avoid the method's own names too.
-    return _escape(name, _ANNOTATION_NAMES | _PYDANTIC_ATTRIBUTES | _METHOD_RESERVED)
+    return _escape(
+        snake_case(wire_name),
+        _ANNOTATION_NAMES | _PYDANTIC_ATTRIBUTES | _METHOD_RESERVED,
+        soft_keywords=False,
+    )
 
 
 def argument_name(wire_name: str) -> str:
     """A keyword argument of a generated method; the same rules as fields, since every
     argument is also the field of a model that checks it."""
     return field_name(wire_name)
+
+
+def client_argument_name(wire_name: str) -> str:
+    """An argument of the client's constructor (a credential, a server variable, a
+    client parameter): a method argument's name, but for what the constructor uses."""
+    name = argument_name(wire_name)
+    return name + "_" if name in _CONSTRUCTOR_RESERVED else name
 
 
 def method_name(operation_id: str) -> str:

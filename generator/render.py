@@ -77,7 +77,11 @@ def _environment() -> jinja2.Environment:
     # `T | None` for an argument that may be left out (once, if T already takes None).
     env.filters["optional"] = lambda annotation: union([annotation, "None"])
     # Names pydantic keeps for itself unless a model says otherwise.
-    env.tests["pydantic_namespace"] = lambda name: str(name).startswith("model_")
+    # pydantic's protected namespaces: a field there (`model_dump_`) warns unless the
+    # model gives them up.
+    env.tests["pydantic_namespace"] = lambda name: str(name).startswith(
+        ("model_dump", "model_validate")
+    )
     env.filters["one_line"] = one_line
     env.filters["dunder_all"] = _dunder_all
     env.filters["import_order"] = lambda names: sorted(names, key=_import_order)
@@ -289,6 +293,9 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         "Core",
         "ErrorShape",
         "SyncTransport",
+        "RawResponse",
+        "raw_response",
+        "async_raw_response",
     ]
     if any(
         op.constants or any(p.location != "path" for p in op.parameters)
@@ -586,7 +593,9 @@ def _context(api: Api) -> dict[str, Any]:
     if api.client_parameters:
         client_models.add(naming.CLIENT_PARAMETERS)
     # Models named inside annotations (`list[X]`, `X | None`) are imported too.
-    names_used = {n for a in annotations for n in re.findall(r"\w+", a)}
+    names_used = {
+        n for a in annotations for n in re.findall(r"\w+", _QUOTED.sub("", a))
+    }
     client_models |= names_used & {m.name for m in api.models}
     return {
         "api": api,
@@ -602,6 +611,8 @@ def _context(api: Api) -> dict[str, Any]:
         "signer_client_parameters": signer_params,
         "runtime_imports": _runtime_imports(api),
         "uses_literal": any("Literal[" in a for a in annotations),
+        # A schema without a type (`{}`) is `Any`.
+        "uses_any": "Any" in names_used,
         "client_models": sorted(client_models, key=_import_order),
         "no_credentials_message": _no_credentials_message(api),
         "submit_example": submit_example,

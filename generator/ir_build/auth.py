@@ -94,7 +94,7 @@ def auth_schemes(
         if not creds and _token_header(scheme) is not None:
             # A key or token scheme needs no extension: one secret argument, named after
             # the scheme.
-            cname = naming.argument_name(key)
+            cname = naming.client_argument_name(key)
             if cname in seen:
                 raise ctx.error(where, f"its argument {cname!r} is already taken")
             seen.add(cname)

@@ -418,7 +418,7 @@ def read_parameters(
         if client is not None:
             # `name:` gives the client's argument a name of its own (`region` for a
             # vendor's X-TC-Region header).
-            name = naming.argument_name(str(client.get("name") or param["name"]))
+            name = naming.client_argument_name(str(client.get("name") or param["name"]))
             # A default, or the one value an enum allows (an API version), need not be
             # passed; nor need a parameter that is not required (None: not sent).
             enum = schema.get("enum")

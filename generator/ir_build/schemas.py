@@ -334,9 +334,11 @@ def build_models(
     for name, schema in sorted(models.schemas.items()):
         forms: list[tuple[str, Mapping[str, Any], bool]] = []
         if name in in_requests:
-            forms.append((name, schema, True))
+            forms.append((name, _without(schema, "readOnly"), True))
         if name not in in_requests or name in twins:
-            received = tolerant(_retarget(schema, twins), keep.get(name, set()))
+            received = tolerant(
+                _retarget(_without(schema, "writeOnly"), twins), keep.get(name, set())
+            )
             forms.append((twins.get(name, name), received, False))
         for model_name, model_schema, strict in forms:
             where = models.where[name]
@@ -350,6 +352,26 @@ def build_models(
                 wire_shapes=wire.wire_shapes(ctx, model_schema, where),
             )
     return built
+
+
+def _without(schema: Mapping[str, Any], flag: str) -> Mapping[str, Any]:
+    """`schema` without its properties marked `flag`: a `readOnly` one is the server's
+    to set, never sent; a `writeOnly` one (a password) never comes back."""
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return schema
+    dropped = {
+        key
+        for key, prop in properties.items()
+        if isinstance(prop, dict) and prop.get(flag) is True
+    }
+    if not dropped:
+        return schema
+    out = dict(schema)
+    out["properties"] = {k: v for k, v in properties.items() if k not in dropped}
+    if isinstance(schema.get("required"), list):
+        out["required"] = [r for r in schema["required"] if r not in dropped]
+    return out
 
 
 def _needed_fields(models: Models, root: str, ptr: str) -> dict[str, set[str]]:

@@ -48,7 +48,7 @@ def read_server(ctx: Context, taken: set[str]) -> Server:
         where = ("servers", 0, "variables", wire)
         if wire not in used:
             raise ctx.error(where, "the URL does not use this variable")
-        name = naming.argument_name(wire)
+        name = naming.client_argument_name(wire)
         if name in taken or name in _CLIENT_ARGUMENTS - {"region"}:
             raise ctx.error(where, f"its argument {name!r} is already taken")
         taken.add(name)

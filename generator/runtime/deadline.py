@@ -55,7 +55,8 @@ class _PhaseTimeouts(dict[str, Any]):
 
 class _AnyioDeadline(AbstractAsyncContextManager[object]):
     """Raise TimeoutError in the current task at `deadline` (time.monotonic()): anyio's
-    cancel scope (anyio comes with httpx), for Python 3.10, which has no asyncio.timeout."""
+    cancel scope (anyio comes with httpx), for Python 3.10, which has no asyncio.timeout.
+    """
 
     def __init__(self, deadline: float) -> None:
         import anyio

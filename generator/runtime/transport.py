@@ -18,8 +18,9 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
 from pydantic import BaseModel
@@ -63,6 +64,67 @@ from .retry import _NOT_SENT, _SKEW_EVIDENCE, _TRANSIENT, RetryPolicy, _server_t
 logger = logging.getLogger(__name__.rsplit(".", 2)[0])
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+_T = TypeVar("_T")
+
+
+class RawResponse(Generic[_T]):
+    """A method's answer with its HTTP response's status and headers (a job's
+    `Operation-Location`, a rate limit's `X-RateLimit-Remaining`): what
+    `client.with_raw_response.<method>(...)` returns. Its request's credentials are not
+    kept."""
+
+    __slots__ = ("headers", "parsed", "status_code")
+
+    def __init__(self, status_code: int, headers: httpx.Headers, parsed: _T) -> None:
+        self.status_code = status_code
+        self.headers = headers
+        self.parsed = parsed
+
+    def __repr__(self) -> str:
+        return f"RawResponse(status_code={self.status_code}, parsed={self.parsed!r})"
+
+
+# The responses a `with_raw_response` call has read, in its own context (a thread's, a
+# task's): calls running at once on one client each keep their own.
+_RAW: ContextVar[list[httpx.Response] | None] = ContextVar("_RAW", default=None)
+
+
+def _answered(response: httpx.Response, parsed: _T) -> _T:
+    """`parsed`, the answer read from `response`, which a raw call keeps."""
+    kept = _RAW.get()
+    if kept is not None:
+        kept.append(response)
+    return parsed
+
+
+def _raw(kept: list[httpx.Response], parsed: _T) -> RawResponse[_T]:
+    # The last response read: the one the answer came from (retries come before it).
+    response = kept[-1]
+    return RawResponse(response.status_code, response.headers, parsed)
+
+
+def raw_response(call: Callable[[], _T]) -> RawResponse[_T]:
+    """What `call` (one method of a client) returns, with its response's status and
+    headers."""
+    kept: list[httpx.Response] = []
+    token = _RAW.set(kept)
+    try:
+        parsed = call()
+    finally:
+        _RAW.reset(token)
+    return _raw(kept, parsed)
+
+
+async def async_raw_response(call: Callable[[], Awaitable[_T]]) -> RawResponse[_T]:
+    """`raw_response` for a coroutine method (awaited in this task: same context)."""
+    kept: list[httpx.Response] = []
+    token = _RAW.set(kept)
+    try:
+        parsed = await call()
+    finally:
+        _RAW.reset(token)
+    return _raw(kept, parsed)
+
 
 # The request extension holding the clock offset a request was signed with (httpx hands
 # its own `response.request` back; transports ignore extensions they do not know).
@@ -101,7 +163,8 @@ _XML_READERS: dict[type[BaseModel], Callable[[Any], Any] | None] = {}
 
 def _xml_reader(model: type[BaseModel]) -> Callable[[Any], Any] | None:
     """The model's `from_xml_tree`, None for a JSON model: looked up once per model, as a
-    missing attribute of a model class costs a Python-level miss in pydantic's metaclass."""
+    missing attribute of a model class costs a Python-level miss in pydantic's metaclass.
+    """
     try:
         return _XML_READERS[model]
     except KeyError:
@@ -665,8 +728,11 @@ class SyncTransport:
                 next_delay = core.on_response(call, attempt, response, deadline)
                 if next_delay is None:
                     try:
-                        return core.parse(
-                            response, model, body.value(), body.cut, call.needs
+                        return _answered(
+                            response,
+                            core.parse(
+                                response, model, body.value(), body.cut, call.needs
+                            ),
                         )
                     except APIStatusError as error:
                         next_delay = core.on_api_error(
@@ -776,8 +842,11 @@ class AsyncTransport:
                 next_delay = core.on_response(call, attempt, response, deadline)
                 if next_delay is None:
                     try:
-                        return core.parse(
-                            response, model, body.value(), body.cut, call.needs
+                        return _answered(
+                            response,
+                            core.parse(
+                                response, model, body.value(), body.cut, call.needs
+                            ),
                         )
                     except APIStatusError as error:
                         next_delay = core.on_api_error(

@@ -191,7 +191,8 @@ class WireShapes(Received):
     the first shape whose every name is present wins. When none is, the shape with the
     most of its own names present is read as far as it goes (a sentence without its end
     time keeps its text and start), never over a field sent under its declared name.
-    Anything else is left as it came (and kept, as `Received` keeps what it cannot read)."""
+    Anything else is left as it came (and kept, as `Received` keeps what it cannot read).
+    """
 
     __wire_shapes__: ClassVar[tuple[Shape, ...]] = ()
 

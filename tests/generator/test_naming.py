@@ -110,9 +110,7 @@ def test_class_name_of_a_keyword_is_escaped() -> None:
     assert naming.class_name("none") == "None_"
 
 
-@pytest.mark.parametrize(
-    "word", ["list", "dict", "str", "int", "float", "bool", "bytes", "type"]
-)
+@pytest.mark.parametrize("word", ["list", "dict", "str", "int", "float", "bool"])
 def test_builtins_used_in_annotations_are_escaped_as_fields(word: str) -> None:
     # dcg writes annotations like `list[str]` inside the class body: a field named `list`
     # would shadow the builtin for every annotation after it.
@@ -139,7 +137,6 @@ def test_names_a_method_body_uses_are_escaped_as_arguments_and_fields() -> None:
     # Body fields are method arguments too, so they avoid the method's own names.
     for wire in (
         "self",
-        "settings",
         "json_body",
         "text_params",
         "drop_none",
@@ -148,6 +145,29 @@ def test_names_a_method_body_uses_are_escaped_as_arguments_and_fields() -> None:
         assert naming.argument_name(wire) == wire + "_"
         assert naming.field_name(wire) == wire + "_"
     assert naming.method_name("self") == "self_"
+
+
+@pytest.mark.parametrize(
+    "wire",
+    ["type", "model_id", "modelId", "model_name", "settings", "match", "case", "bytes"],
+)
+def test_names_python_and_pydantic_allow_are_kept(wire: str) -> None:
+    # No annotation uses `type` or `bytes`, a soft keyword is a name outside its own
+    # statement, and pydantic protects only its own attributes and `model_dump*` /
+    # `model_validate*`; the constructor's `settings` is not a method's.
+    name = naming.snake_case(wire)
+    assert naming.field_name(wire) == name
+    assert naming.argument_name(wire) == name
+    assert not hasattr(BaseModel, name)
+
+
+def test_the_constructors_own_names_are_escaped_as_client_arguments() -> None:
+    # Credentials, server variables and client parameters are the constructor's
+    # arguments, and it reads the environment through the `settings` module.
+    assert naming.client_argument_name("settings") == "settings_"
+    assert naming.client_argument_name("json") == "json_"
+    assert naming.client_argument_name("type") == "type"
+    assert naming.client_argument_name("projectId") == "project_id"
 
 
 def test_ordinary_names_are_left_alone() -> None:
