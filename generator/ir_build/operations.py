@@ -10,6 +10,7 @@ from typing import Any
 from .. import naming
 from ..errors import pointer, warn
 from ..ir import ClientParameter, Field, Location, Model, Operation, Parameter
+from ..normalise.repairs import STYLES
 from ..python_types import annotation
 from . import wire
 from .context import Context, clean
@@ -28,14 +29,6 @@ HEADER_TEXT = "^[ -~]*$"
 # (`\Z`, not `$`: `$` also matches before a last line break.)
 HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
-# The styles OpenAPI defines for each place a parameter goes ("Style Values"), the
-# default first.
-STYLES: dict[str, tuple[str, ...]] = {
-    "path": ("simple", "label", "matrix"),
-    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
-    "header": ("simple",),
-    "cookie": ("form",),
-}
 
 
 def iter_operations(
@@ -403,19 +396,11 @@ def parameter_style(
 ) -> tuple[str, bool]:
     """A parameter's `style` and `explode`, defaults applied (form explodes; the other
     styles do not). What OpenAPI leaves undefined is read as its nearest meaning, with
-    a warning: a style of another place is that place's default, an exploded
-    space- or pipe-delimited list repeats its name (form), as does a deepObject list;
-    deepObject always explodes (the only way it is written)."""
-    styles = STYLES[location]
-    style = param.get("style", styles[0])
-    if style not in styles:
-        warn(
-            ctx.file,
-            pointer(*where, "style"),
-            f"style {style!r} is not one OpenAPI defines for a {location} parameter "
-            f"({', '.join(styles)}): sent as {styles[0]}",
-        )
-        style = styles[0]
+    a warning: an exploded space- or pipe-delimited list repeats its name (form), as
+    does a deepObject list; deepObject always explodes (the only way it is written). A
+    style of another place was already read as that place's default on loading
+    (`normalise.repairs`)."""
+    style = param.get("style", STYLES[location][0])
     explode = param.get("explode", style == "form")
     if not isinstance(explode, bool):
         raise ctx.error(where + ("explode",), "expected true or false")
