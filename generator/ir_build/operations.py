@@ -11,7 +11,7 @@ from .. import naming
 from ..errors import pointer, warn
 from ..ir import ClientParameter, Field, Location, Model, Operation, Parameter
 from ..normalise.repairs import STYLES
-from ..python_types import annotation
+from ..python_types import JSON, annotation
 from . import wire
 from .context import Context, clean
 from .extensions import ext
@@ -149,7 +149,7 @@ def read_operation(
         name
         for i, param in enumerate(op.get("parameters", ()))
         for name in models.referenced(
-            ctx.deref(param, where + ("parameters", i))[0].get("schema", {})
+            parameter_schema(ctx.deref(param, where + ("parameters", i))[0])
         )
     )
     return Read(
@@ -367,6 +367,25 @@ def build_parameters_model(
     )
 
 
+def parameter_schema(param: Mapping[str, Any]) -> Any:
+    """A parameter's schema. One given by `content` instead (its one media type) is read
+    as OpenAPI says it is sent: a JSON media type as JSON inside a string (a document
+    the caller passes, sent as compact JSON text), any other as text."""
+    if "schema" in param or not isinstance(param.get("content"), Mapping):
+        return param.get("schema", {})
+    for media_type, media in param["content"].items():
+        inner = media.get("schema", {}) if isinstance(media, Mapping) else {}
+        if _is_json_media(str(media_type)):
+            return {"type": "string", "contentMediaType": JSON, "contentSchema": inner}
+        return {"type": "string"}
+    return {}
+
+
+def _is_json_media(media_type: str) -> bool:
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence == JSON or essence.endswith("+json")
+
+
 def keep_integers(schema: Mapping[str, Any]) -> Mapping[str, Any]:
     """`schema`, where a number (or the items of a list of them) is checked as
     `int | float`: an argument of 10 stays 10, and is sent as `10`, never `10.0` (a
@@ -470,9 +489,10 @@ def read_parameters(
         client = ext(param, "client-parameter")
         if client is not None:
             check_client_parameter(ctx, client, pwhere + ("x-sdkgen-client-parameter",))
-        wire.check(ctx, param.get("schema"), pwhere + ("schema",))
-        check_enums(ctx, param.get("schema"), pwhere + ("schema",))
-        schema = rename_refs(param.get("schema", {}), models)
+        raw_schema = parameter_schema(param)
+        wire.check(ctx, raw_schema, pwhere + ("schema",))
+        check_enums(ctx, raw_schema, pwhere + ("schema",))
+        schema = rename_refs(raw_schema, models)
         if location == "header":
             schema = _header_text(schema)
         style, explode = parameter_style(ctx, param, location, schema, pwhere)

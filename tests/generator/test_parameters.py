@@ -67,6 +67,15 @@ paths:
           in: header
           explode: true
           schema: {$ref: '#/components/schemas/Color'}
+        - name: where
+          in: query
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Color'}
+        - name: note
+          in: query
+          content:
+            text/plain: {}
         - {name: session, in: cookie, required: true, schema: {type: string}}
         - {name: prefs, in: cookie, schema: {type: array, items: {type: string}}}
       responses:
@@ -164,6 +173,19 @@ def test_every_query_style_is_sent_as_the_openapi_table_writes_it(module: Any) -
         "speeds=2.5",
         "loud=true",
     ]
+
+
+def test_a_parameter_given_by_content_is_sent_as_its_media_type(module: Any) -> None:
+    with serve(Reply(body={"id": "v"})) as server:
+        api = client(module, server)
+        api.get_voice("v1", where=module.Color(R=1, G=2), note="a b", session="s")
+        api.get_voice("v1", where='{"R": 3}', session="s")  # its JSON text, checked
+    assert [r.path.split("?")[1] for r in server.received] == [
+        "where=%7B%22R%22%3A1%2C%22G%22%3A2%7D&note=a%20b",
+        "where=%7B%22R%22%3A3%7D",
+    ]
+    with pytest.raises(pydantic.ValidationError, match="where"):
+        api.get_voice("v1", where='{"R": "x"}', session="s")
 
 
 def test_a_number_is_sent_as_the_caller_wrote_it(module: Any) -> None:
