@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Location = Literal["path", "query", "header"]
+Location = Literal["path", "query", "header", "cookie"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,11 @@ class Parameter:
     env: str | None = None
     # Constraints and default in words, for docstrings and the README.
     notes: str = ""
+    # How a list or an object is written (OpenAPI's `style` and `explode`, defaults and
+    # undefined combinations resolved): form, spaceDelimited, pipeDelimited, deepObject
+    # (query), simple (path, header), label, matrix (path), form (cookie).
+    style: str = "form"
+    explode: bool = True
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,10 @@ _RUNTIME_HOME = {
     "json_body": "request",
     "path_segment": "request",
     "text_params": "request",
+    "styled_query": "request",
+    "styled_header": "request",
+    "styled_path": "request",
+    "cookie_pairs": "request",
     "utf8_text": "request",
     "dump_arguments": "request",
     "ErrorShape": "response",
@@ -92,6 +96,8 @@ def _environment() -> jinja2.Environment:
         path_expression=_path_expression,
         query_parameters=lambda op: _located(op, "query"),
         header_parameters=lambda op: _located(op, "header"),
+        cookie_parameters=lambda op: _located(op, "cookie"),
+        located_value=_located_value,
         constants=lambda op, location: [
             (name, value) for where, name, value in op.constants if where == location
         ],
@@ -331,8 +337,17 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         transport.append("utf8_text")
     if any(_needs_sent(op) for op in api.operations):
         transport.append("dump_arguments")
-    if any(p.location == "path" for op in api.operations for p in op.parameters):
+    parameters = [p for op in api.operations for p in op.parameters]
+    if any(p.location == "path" and _simple_path(p) for p in parameters):
         transport.append("path_segment")
+    for location, function in _STYLED.items():
+        if any(
+            p.location == location and (location == "cookie" or not _scalar(p))
+            for p in parameters
+        ):
+            transport.append(function)
+    if any(p.location == "path" and not _simple_path(p) for p in parameters):
+        transport.append("styled_path")
     if api.lifecycle:
         transport.append("JobPoller")
     if api.lifecycle or any(
@@ -531,13 +546,57 @@ _NOT_PLAIN = frozenset(
 
 
 def _plain(param: Parameter) -> bool:
-    """Whether the wire carries the checked value of `param` as it is: a string, integer
-    or boolean (strict checking turns a str or int subclass, an enum member, into the
-    plain value), whose field is None unless given. Its JSON-mode dump would be the
-    same value, so none is made for it."""
+    """Whether the wire carries the checked value of `param` as it is: a string, integer,
+    number (an int kept an int: `operations.keep_integers`) or boolean (strict checking
+    turns a str or int subclass, an enum member, into the plain value), whose field is
+    None unless given. Its JSON-mode dump would be the same value, so none is made for
+    it."""
     schema = param.schema
-    return schema.get("type") in ("string", "integer", "boolean") and not (
+    return schema.get("type") in ("string", "integer", "number", "boolean") and not (
         _NOT_PLAIN & schema.keys()
+    )
+
+
+_SCALAR_TYPES = frozenset(("string", "integer", "number", "boolean"))
+# The runtime function that writes a list or an object in each place (a cookie is
+# always written by it: it is no `name: value` header of its own).
+_STYLED = {
+    "query": "styled_query",
+    "header": "styled_header",
+    "cookie": "cookie_pairs",
+}
+
+
+def _scalar(param: Parameter) -> bool:
+    """Whether `param`'s value is one scalar on the wire (text, a number, a boolean, a
+    JSON document inside a string), so its style cannot matter: sent by `text_params`
+    (or `path_segment`), the fast path. Anything else is written by its style."""
+    schema = param.schema
+    types = schema.get("type")
+    if isinstance(types, list):
+        rest = [t for t in types if t != "null"]
+        types = rest[0] if len(rest) == 1 else None
+    if types is None and ("enum" in schema or "const" in schema):
+        values = schema.get("enum", [schema.get("const")])
+        return all(not isinstance(v, list | dict) for v in values)
+    return types in _SCALAR_TYPES
+
+
+def _simple_path(param: Parameter) -> bool:
+    return param.style == "simple" and _scalar(param)
+
+
+def _located_value(param: Parameter) -> str:
+    """The expression of a query or header argument in `text_params`: its text, or for
+    a list or an object, its text as its style writes it."""
+    value = _argument(param)
+    if _scalar(param):
+        return value
+    if param.location == "header":
+        return f"styled_header({value}, {param.explode})"
+    return (
+        f"styled_query({naming.literal(param.wire_name)}, {value}, "
+        f"{naming.literal(param.style)}, {param.explode})"
     )
 
 
@@ -567,7 +626,13 @@ def _path_expression(op: Operation) -> str:
         if match.start() > last:
             parts.append(repr(op.path[last : match.start()]))
         param = by_wire[match.group(1)]
-        parts.append(f"path_segment({param.name!r}, {_argument(param)})")
+        if _simple_path(param):
+            parts.append(f"path_segment({param.name!r}, {_argument(param)})")
+        else:
+            parts.append(
+                f"styled_path({param.wire_name!r}, {_argument(param)}, "
+                f"{param.style!r}, {param.explode})"
+            )
         last = match.end()
     if last < len(op.path):
         parts.append(repr(op.path[last:]))

@@ -8,8 +8,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import naming
+from ..errors import pointer, warn
 from ..ir import ClientParameter, Field, Location, Model, Operation, Parameter
-from ..python_types import annotation
+from ..normalise.repairs import STYLES
+from ..python_types import JSON, annotation
 from . import wire
 from .context import Context, clean
 from .extensions import ext
@@ -147,7 +149,7 @@ def read_operation(
         name
         for i, param in enumerate(op.get("parameters", ()))
         for name in models.referenced(
-            ctx.deref(param, where + ("parameters", i))[0].get("schema", {})
+            parameter_schema(ctx.deref(param, where + ("parameters", i))[0])
         )
     )
     return Read(
@@ -259,7 +261,7 @@ def _is_constant(param: Parameter) -> bool:
     return (
         param.required
         and not param.client_level
-        and param.location != "path"
+        and param.location in ("query", "header")
         and isinstance(enum, list)
         and len(enum) == 1
     )
@@ -328,13 +330,15 @@ def build_parameters_model(
     # No defaults: an argument the caller did not give is not sent, so the server applies
     # its own default (documented in the argument's notes instead).
     properties = {
-        p.name: wire.wire_schema(
-            {
-                **{k: v for k, v in p.schema.items() if k != "default"},
-                **({"description": p.description} if p.description else {}),
-            },
-            True,
-            p.annotation,
+        p.name: keep_integers(
+            wire.wire_schema(
+                {
+                    **{k: v for k, v in p.schema.items() if k != "default"},
+                    **({"description": p.description} if p.description else {}),
+                },
+                True,
+                p.annotation,
+            )
         )
         for p in own
     }
@@ -361,6 +365,83 @@ def build_parameters_model(
         strict=True,
         role="parameters",
     )
+
+
+def parameter_schema(param: Mapping[str, Any]) -> Any:
+    """A parameter's schema. One given by `content` instead (its one media type) is read
+    as OpenAPI says it is sent: a JSON media type as JSON inside a string (a document
+    the caller passes, sent as compact JSON text), any other as text."""
+    if "schema" in param or not isinstance(param.get("content"), Mapping):
+        return param.get("schema", {})
+    for media_type, media in param["content"].items():
+        inner = media.get("schema", {}) if isinstance(media, Mapping) else {}
+        if _is_json_media(str(media_type)):
+            return {"type": "string", "contentMediaType": JSON, "contentSchema": inner}
+        return {"type": "string"}
+    return {}
+
+
+def _is_json_media(media_type: str) -> bool:
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence == JSON or essence.endswith("+json")
+
+
+def keep_integers(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`schema`, where a number (or the items of a list of them) is checked as
+    `int | float`: an argument of 10 stays 10, and is sent as `10`, never `10.0` (a
+    `float` field would turn it into one). Its checks still apply to either."""
+    types = schema.get("type")
+    if types == "number" or (
+        isinstance(types, list) and sorted(types) == ["null", "number"]
+    ):
+        if "enum" in schema or "const" in schema or "x-python-type" in schema:
+            return schema
+        nullable = " | None" if isinstance(types, list) else ""
+        return {**schema, "x-python-type": "int | float" + nullable}
+    items = schema.get("items")
+    if types == "array" and isinstance(items, Mapping):
+        kept = keep_integers(items)
+        if kept is not items:
+            return {**schema, "items": kept}
+    return schema
+
+
+def parameter_style(
+    ctx: Context,
+    param: Mapping[str, Any],
+    location: str,
+    schema: Mapping[str, Any],
+    where: tuple[Any, ...],
+) -> tuple[str, bool]:
+    """A parameter's `style` and `explode`, defaults applied (form explodes; the other
+    styles do not). What OpenAPI leaves undefined is read as its nearest meaning, with
+    a warning: an exploded space- or pipe-delimited list repeats its name (form), as
+    does a deepObject list; deepObject always explodes (the only way it is written). A
+    style of another place was already read as that place's default on loading
+    (`normalise.repairs`)."""
+    style = param.get("style", STYLES[location][0])
+    explode = param.get("explode", style == "form")
+    if not isinstance(explode, bool):
+        raise ctx.error(where + ("explode",), "expected true or false")
+    if style in ("spaceDelimited", "pipeDelimited") and explode:
+        warn(
+            ctx.file,
+            pointer(*where, "explode"),
+            f"{style} is defined only with explode: false: sent as form, "
+            "one name=value pair per item",
+        )
+        style = "form"
+    if style == "deepObject":
+        explode = True
+        if schema.get("type") == "array":
+            warn(
+                ctx.file,
+                pointer(*where, "style"),
+                "deepObject is defined for objects only: this list is sent as form, "
+                "one name=value pair per item",
+            )
+            style = "form"
+    return style, explode
 
 
 def success_response(
@@ -399,8 +480,6 @@ def read_parameters(
     )
     for (param, pwhere), name in zip(raw, method_names, strict=True):
         location = param["in"]
-        if location == "cookie":
-            raise ctx.error(pwhere + ("in",), "cookie parameters are not supported")
         if location == "header" and not HEADER_NAME.match(param["name"]):
             raise ctx.error(
                 pwhere + ("name",),
@@ -410,11 +489,13 @@ def read_parameters(
         client = ext(param, "client-parameter")
         if client is not None:
             check_client_parameter(ctx, client, pwhere + ("x-sdkgen-client-parameter",))
-        wire.check(ctx, param.get("schema"), pwhere + ("schema",))
-        check_enums(ctx, param.get("schema"), pwhere + ("schema",))
-        schema = rename_refs(param.get("schema", {}), models)
-        if location == "header" and schema.get("type") == "string":
-            schema.setdefault("pattern", HEADER_TEXT)
+        raw_schema = parameter_schema(param)
+        wire.check(ctx, raw_schema, pwhere + ("schema",))
+        check_enums(ctx, raw_schema, pwhere + ("schema",))
+        schema = rename_refs(raw_schema, models)
+        if location == "header":
+            schema = _header_text(schema)
+        style, explode = parameter_style(ctx, param, location, schema, pwhere)
         if client is not None:
             # `name:` gives the client's argument a name of its own (`region` for a
             # vendor's X-TC-Region header).
@@ -449,10 +530,27 @@ def read_parameters(
                 schema=schema,
                 client_level=client is not None,
                 env=client.get("env") if client else None,
+                style=style,
+                explode=explode,
             )
         )
     # Path arguments first so they can be positional, as a caller reads them in the URL.
     return tuple(sorted(result, key=lambda p: (p.location != "path", not p.required)))
+
+
+def _header_text(schema: dict[str, Any]) -> dict[str, Any]:
+    """A header's text, and a header list's text items, checked as printable ASCII."""
+    if schema.get("type") == "string":
+        schema.setdefault("pattern", HEADER_TEXT)
+    items = schema.get("items")
+    if (
+        schema.get("type") == "array"
+        and isinstance(items, dict)
+        and items.get("type") == "string"
+        and "pattern" not in items
+    ):
+        schema["items"] = {**items, "pattern": HEADER_TEXT}
+    return schema
 
 
 def check_client_parameter(ctx: Context, spec: Any, where: tuple[Any, ...]) -> None:
@@ -474,6 +572,8 @@ def param_location(value: str) -> Location:
         return "path"
     if value == "query":
         return "query"
+    if value == "cookie":
+        return "cookie"
     return "header"
 
 

@@ -31,6 +31,14 @@ _PARAMETER = frozenset(
     }
 )
 _HEADER = _PARAMETER - {"name", "in", "allowEmptyValue", "allowReserved"}
+# The styles OpenAPI defines for each place a parameter goes ("Style Values"), the
+# default first; a Header Object's is a header's.
+STYLES: dict[str, tuple[str, ...]] = {
+    "path": ("simple", "label", "matrix"),
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "header": ("simple",),
+    "cookie": ("form",),
+}
 # Keywords of a schema that authors put on the parameter beside it.
 _SCHEMA_WORDS = frozenset(
     {
@@ -87,6 +95,16 @@ def parameter(node: dict[str, Any], where: Where, file: str, header: bool) -> An
     written beside `schema` go into it (when it does not say otherwise); others are
     dropped."""
     allowed = _HEADER if header else _PARAMETER
+    place = "header" if header else node.get("in")
+    styles = STYLES.get(place) if isinstance(place, str) else None
+    if styles and "style" in node and node["style"] not in styles:
+        warn(
+            file,
+            pointer(*where, "style"),
+            f"style {node['style']!r} is not one OpenAPI defines for a {place} "
+            f"parameter ({', '.join(styles)}): read as {styles[0]}",
+        )
+        node = {k: v for k, v in node.items() if k != "style"}
     extra = [k for k in node if k not in allowed and not str(k).startswith("x-")]
     if not extra:
         return node

@@ -3,6 +3,7 @@ generated methods use to encode their arguments."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -64,6 +65,9 @@ class Call:
     query: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes | None = None
+    # The Cookie header's `name=value` pairs, percent-encoded (`cookie_pairs`). Cookies
+    # often carry a session: kept out of the call's repr.
+    cookies: tuple[str, ...] = field(default=(), repr=False)
     # Safe to send twice: the server cannot have acted on a failed first attempt in a way
     # that matters (reads). Submits are not: a duplicate job is billed twice.
     idempotent: bool = False
@@ -90,7 +94,15 @@ def checked_url(url: str, call: Call) -> str:
     if len(url) <= MAX_URL_LENGTH:
         return url
     parts = [
-        (len(_quote(key)) + 1 + len(_quote(value)), call.arguments.get(key, key), value)
+        (
+            (
+                len(value)
+                if type(value) is Encoded
+                else len(_quote(key)) + 1 + len(_quote(value))
+            ),
+            call.arguments.get(key, key),
+            value,
+        )
         for key, value in call.query.items()
     ]
     size, culprit, value = max(parts, key=lambda part: part[0], default=(0, None, url))
@@ -122,11 +134,18 @@ def checked_url(url: str, call: Call) -> str:
 
 
 def path_segment(name: str, value: object) -> str:
-    """Encode one path parameter, refusing values that would change the path's shape."""
-    text = value if isinstance(value, str) else str(value)
+    """Encode one path parameter (style `simple`, a single value), refusing values that
+    would change the path's shape: an empty one, and `.` or `..`, which URL parsers
+    (httpx's too) resolve away, are sent percent-encoded instead."""
+    text = _text(value)
     if not text:
         raise ValueError(f"{name} must not be empty")
+    if text in _DOT_SEGMENTS:
+        return _DOT_SEGMENTS[text]
     return quote(text, safe="")
+
+
+_DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
 
 
 def query_string(query: Mapping[str, str]) -> str:
@@ -139,7 +158,8 @@ def query_string(query: Mapping[str, str]) -> str:
     if not query:
         return ""
     return "?" + "&".join(
-        f"{_quote(key)}={_quote(value)}" for key, value in query.items()
+        value if type(value) is Encoded else f"{_quote(key)}={_quote(value)}"
+        for key, value in query.items()
     )
 
 
@@ -273,9 +293,16 @@ def drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def text_params(values: Mapping[str, object]) -> dict[str, str]:
-    """Query or header values as the wire carries them; None means not sent."""
+    """Query or header values as the wire carries them; None means not sent. Text (an
+    `Encoded` query part too) goes as it is; anything but a scalar is a TypeError, never
+    its Python repr (the generated code styles lists and objects first)."""
     return {
-        key: ("true" if value else "false") if isinstance(value, bool) else str(value)
+        # The common types first, inline: this runs for every call.
+        key: (
+            value
+            if type(value) is str
+            else (str(value) if type(value) is int else _text(value))
+        )
         for key, value in values.items()
         if value is not None
     }
@@ -289,3 +316,171 @@ def _check_headers(headers: Mapping[str, str]) -> None:
                 f"the {name} header must be printable ASCII "
                 "(no line breaks or non-ASCII text)"
             )
+
+
+# --- Parameters as OpenAPI serialises them (`style`, `explode`) ----------------------------
+#
+# Scalars go through `text_params` (the fast path: one `name=value` pair, or one header
+# value). A list or an object follows its parameter's style: the table of the OpenAPI
+# specification (3.1.1, "Style Examples"), whose styles come from RFC 6570 (`form`,
+# `simple`, `label`, `matrix`) or are OpenAPI's own (`spaceDelimited`, `pipeDelimited`,
+# `deepObject`). In a URL every value is percent-encoded as RFC 3986 says (as `_quote`),
+# and a delimiter is not: a comma inside a value stays `%2C`, so the server can tell it
+# from the comma between values. `|`, `[`, `]` and space are delimiters RFC 3986 does
+# not allow as they are: sent as `%7C`, `%5B`, `%5D`, `%20`, as the table shows them.
+# An empty list or object (and one whose values are all None) is not sent: RFC 6570
+# counts it undefined.
+
+
+class Encoded(str):
+    """A query parameter already written as its part of the query string, percent-encoded,
+    names and delimiters included (`ids=a&ids=b`, `color%5BR%5D=100`): `query_string`
+    sends it as it is."""
+
+    __slots__ = ()
+
+
+def _text(value: object) -> str:
+    """A scalar as the wire carries it: booleans as `true`/`false`, a number as Python
+    writes it (`10` for an int, `10.5` for a float: never `10.0` for a 10 given)."""
+    if isinstance(value, str):
+        return value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    raise TypeError(
+        f"a {type(value).__name__} has no text form here: a list or an object "
+        "parameter is sent by its style"
+    )
+
+
+def _item(value: object) -> str:
+    """An item of a list or a value of an object: a scalar's text, or (nested, which
+    OpenAPI leaves undefined) its compact JSON."""
+    if isinstance(value, list | tuple | Mapping):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _text(value)
+
+
+def _members(value: object) -> list[str] | None:
+    """A list's items, or an object's names and values in turn (`R, 100, G, 200`), as
+    text; None for a scalar. None items and values are left out (RFC 6570: undefined).
+    """
+    if isinstance(value, Mapping):
+        return [
+            text
+            for key, item in value.items()
+            if item is not None
+            for text in (str(key), _item(item))
+        ]
+    if isinstance(value, list | tuple):
+        return [_item(item) for item in value if item is not None]
+    return None
+
+
+def _pairs(members: list[str]) -> list[tuple[str, str]]:
+    """An object's members (`_members`) as (name, value) pairs."""
+    return list(zip(members[::2], members[1::2], strict=True))
+
+
+def styled_query(name: str, value: object, style: str, explode: bool) -> str | None:
+    """One query parameter in `style`: an `Encoded` part of the query string for a list
+    or an object, its text for a scalar (sent as `name=value`); None: not sent."""
+    if value is None:
+        return None
+    members = _members(value)
+    if members is None:
+        return _text(value)
+    if not members:
+        return None
+    key = _quote(name)
+    quoted = [_quote(text) for text in members]
+    is_object = isinstance(value, Mapping)
+    if style == "deepObject" and is_object:
+        return Encoded("&".join(f"{key}%5B{k}%5D={v}" for k, v in _pairs(quoted)))
+    if style in _DELIMITERS:
+        return Encoded(f"{key}={_DELIMITERS[style].join(quoted)}")
+    if not explode:
+        return Encoded(f"{key}={','.join(quoted)}")
+    if is_object:
+        return Encoded("&".join(f"{k}={v}" for k, v in _pairs(quoted)))
+    return Encoded("&".join(f"{key}={v}" for v in quoted))
+
+
+_DELIMITERS = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}
+
+
+def styled_header(value: object, explode: bool) -> str | None:
+    """A header parameter (style `simple`): a list's items joined by commas, an object's
+    names and values too (`R,100,G,200`; `R=100,G=200` exploded). Header values are
+    not percent-encoded (OpenAPI's Appendix D); None: not sent."""
+    if value is None:
+        return None
+    members = _members(value)
+    if members is None:
+        return _text(value)
+    if not members:
+        return None
+    if explode and isinstance(value, Mapping):
+        return ",".join(f"{k}={v}" for k, v in _pairs(members))
+    return ",".join(members)
+
+
+def styled_path(name: str, value: object, style: str, explode: bool) -> str:
+    """A path parameter in `simple`, `label` (`.blue`) or `matrix` (`;color=blue`) style,
+    percent-encoded; an empty value in `simple` style is refused (see `path_segment`).
+    """
+    members = _members(value)
+    if members is None:
+        if style == "simple":
+            return path_segment(name, value)
+        members = [_text(value)]
+        if style == "matrix":
+            return ";" + _matrix(_quote(name), _quote(members[0]))
+        return "." + _quote(members[0])
+    quoted = [_quote(text) for text in members]
+    is_object = isinstance(value, Mapping)
+    pairs = [f"{k}={v}" for k, v in _pairs(quoted)] if is_object else []
+    if style == "matrix":
+        key = _quote(name)
+        if not quoted:
+            return f";{key}"
+        if not explode:
+            return f";{key}={','.join(quoted)}"
+        if is_object:
+            return "".join(f";{_matrix(k, v)}" for k, v in _pairs(quoted))
+        return "".join(f";{_matrix(key, v)}" for v in quoted)
+    if style == "label":
+        joiner = "." if explode else ","
+        return "." + joiner.join(pairs if explode and is_object else quoted)
+    if not quoted:
+        raise ValueError(f"{name} must not be empty")
+    return ",".join(pairs if explode and is_object else quoted)
+
+
+def _matrix(name: str, text: str) -> str:
+    # RFC 6570's `;` operator writes an empty value as the bare name.
+    return f"{name}={text}" if text else name
+
+
+def cookie_pairs(name: str, value: object, explode: bool) -> tuple[str, ...]:
+    """A cookie parameter (style `form`) as `name=value` pairs, percent-encoded (RFC
+    6570); the Cookie header joins them with `; ` (OpenAPI's Appendix D: never `&`).
+    An exploded list repeats its name; an exploded object is a pair per property."""
+    if value is None:
+        return ()
+    members = _members(value)
+    key = _quote(name)
+    if members is None:
+        return (f"{key}={_quote(_text(value))}",)
+    quoted = [_quote(text) for text in members]
+    if not quoted:
+        return ()
+    if not explode:
+        return (f"{key}={','.join(quoted)}",)
+    if isinstance(value, Mapping):
+        return tuple(f"{k}={v}" for k, v in _pairs(quoted))
+    return tuple(f"{key}={v}" for v in quoted)

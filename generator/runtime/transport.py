@@ -275,6 +275,8 @@ class Core:
     def _headers(call: Call) -> dict[str, str]:
         """The call's own headers, a fresh dict: signing adds to it."""
         headers = dict(call.headers)
+        if call.cookies:
+            headers["Cookie"] = "; ".join(call.cookies)
         if call.body is not None:
             headers["Content-Type"] = call.content_type
         return headers
