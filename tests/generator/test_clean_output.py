@@ -293,6 +293,9 @@ def xml_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         text = text.replace(element, element.replace(old, new))
     xsd.write_text(text, encoding="utf-8")
     pipeline.generate("tencent-ci", root / "specs", root / "out")
+    # The real package may be imported already (by an earlier test): set it aside, so
+    # this import finds the renamed one, and put it back after.
+    real = {m: sys.modules.pop(m) for m in list(sys.modules) if _is_ci(m)}
     sys.path.insert(0, str(root / "out"))
     try:
         with warnings.catch_warnings():
@@ -300,8 +303,13 @@ def xml_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             yield importlib.import_module("tts_tencent_ci.models")
     finally:
         sys.path.remove(str(root / "out"))
-        for name in [m for m in sys.modules if m.startswith("tts_tencent_ci")]:
+        for name in [m for m in sys.modules if _is_ci(m)]:
             del sys.modules[name]
+        sys.modules.update(real)
+
+
+def _is_ci(module: str) -> bool:
+    return module == "tts_tencent_ci" or module.startswith("tts_tencent_ci.")
 
 
 def test_xml_models_keep_and_alias_names_as_json_models_do(xml_models: Any) -> None:
