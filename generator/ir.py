@@ -241,8 +241,9 @@ class Server:
 
 @dataclass(frozen=True)
 class ErrorShape:
-    code: str
-    message: str
+    # JSON pointers; None for both: the common shapes of error bodies are read instead.
+    code: str | None
+    message: str | None
     request_id: str | None
     request_id_header: str | None
     # Vendor codes that mean bad or expired credentials, whatever the HTTP status: each
@@ -349,6 +350,8 @@ class Api:
     callbacks: tuple[Callback, ...]
     package_version: str = "0"
     aliases: tuple[Alias, ...] = ()
+    # Operations left out, as "METHOD /path": what the generator cannot express yet.
+    skipped_operations: tuple[str, ...] = ()
     # Runtime modules its models need besides the core ones (`wire`).
     runtime_modules: tuple[str, ...] = ()
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import naming
+from ..errors import SpecError, skip
 from ..ir import Alias, Api, Callback, ClientParameter, Model
 from ..python_types import COMPONENT_SCHEMA, annotation
 from . import wire
@@ -26,6 +27,7 @@ from .operations import (
     build_client_model,
     iter_operations,
     operation,
+    operation_names,
     read_operation,
 )
 from .rpc import Rpc, read_rpc
@@ -50,10 +52,19 @@ def build(
     check_extensions(ctx, document, ())
     models = Models(ctx)
     bodies = Bodies(ctx, models)
-    reads = [
-        read_operation(ctx, bodies, path, method, op)
-        for path, method, op in iter_operations(document)
-    ]
+    found = list(iter_operations(document))
+    names = operation_names(ctx, found)
+    skipped: list[str] = []
+    reads = []
+    for path, method, op in found:
+        kept = _kept(models)
+        try:
+            reads.append(
+                read_operation(ctx, bodies, path, method, op, names[(path, method)])
+            )
+        except SpecError as error:
+            _skip(error, method, path, skipped)
+            _forget(models, kept)
     requests = {r.body for r in reads if r.body}
     requests |= {name for r in reads for name in r.parameter_models}
     responses = {r.response for r in reads if r.response}
@@ -75,10 +86,15 @@ def build(
     client_params: dict[str, ClientParameter] = {}
     job = ext(document, "job")
     submits = frozenset([str(job.get("submit"))] if isinstance(job, dict) else [])
-    operations = tuple(
-        operation(ctx, read, built, client_params, models, submits, rpc)
-        for read in reads
-    )
+    built_ops = []
+    for read in reads:
+        try:
+            built_ops.append(
+                operation(ctx, read, built, client_params, models, submits, rpc)
+            )
+        except SpecError as error:
+            _skip(error, read.method, read.path, skipped)
+    operations = tuple(built_ops)
     methods = [o.method_name for o in operations]
     methods += [o.paging.iterator_name for o in operations if o.paging]
     twice = sorted({m for m in methods if methods.count(m) > 1})
@@ -145,7 +161,37 @@ def build(
             for key, schema in sorted(models.aliases.items())
         ),
         callbacks=_callbacks(ctx, reads, built),
+        skipped_operations=tuple(skipped),
     )
+
+
+def _skip(error: SpecError, method: str, path: str, skipped: list[str]) -> None:
+    """Leave an operation out for what the generator cannot express (or a published spec
+    gets wrong) inside it, with a warning at the place; never for a misused `x-sdkgen-*`
+    extension, which is this repository's own spec's error."""
+    if "/x-sdkgen-" in error.pointer:
+        raise error
+    skip(error, f"operation {method.upper()} {path}")
+    skipped.append(f"{method.upper()} {path}")
+
+
+def _kept(models: Models) -> tuple[set[str], set[str], set[str]]:
+    return set(models.schemas), set(models.by_component), set(models.aliases)
+
+
+def _forget(models: Models, kept: tuple[set[str], set[str], set[str]]) -> None:
+    """Drop what reading a skipped operation added to `models` (its half-built bodies):
+    no model is generated for an operation that is not."""
+    schemas, components, aliases = kept
+    for name in set(models.schemas) - schemas:
+        del models.schemas[name], models.where[name]
+        models.refs.pop(name, None)
+    for key in set(models.by_component) - components:
+        del models.by_component[key]
+    for key in set(models.aliases) - aliases:
+        del models.aliases[key]
+        models.refs.pop(models.alias_names.pop(key, ""), None)
+    models._resolving.clear()
 
 
 def _needed(
@@ -163,9 +209,7 @@ def _needed(
     job = ext(document, "job")
     if not isinstance(job, dict) or not isinstance(job.get("job-id"), str):
         return []
-    submit = next(
-        (r for r in reads if r.spec.get("operationId") == job.get("submit")), None
-    )
+    submit = next((r for r in reads if r.name.operation_id == job.get("submit")), None)
     if submit is None or submit.response is None:
         return []
     needed = [(submit.response, envelope + job["job-id"])]

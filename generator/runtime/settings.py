@@ -28,6 +28,11 @@ def base_url(
 ) -> str:
     """The endpoint: `base_url` when given, else the server URL with each `{variable}`
     filled: (variable, argument, value, default, choices)."""
+    if base_url is None and not template:
+        raise ValueError(
+            "base_url is required: the API's spec names no server "
+            "(pass base_url='https://...')"
+        )
     if base_url is not None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(
