@@ -225,6 +225,12 @@ class Server:
     url: str
     variables: tuple[ServerVariable, ...] = ()
 
+    @property
+    def needs_base_url(self) -> bool:
+        """No server, or one relative to where the document was published (`/v2`, a
+        Swagger 2.0 `basePath` without a `host`): the client requires `base_url=`."""
+        return not self.url or self.url.startswith("/")
+
     def _region(self) -> ServerVariable | None:
         return next((v for v in self.variables if v.wire_name == "region"), None)
 
