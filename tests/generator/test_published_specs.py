@@ -238,6 +238,19 @@ def test_without_servers_base_url_is_required_at_construction(imported: Any) -> 
     )
 
 
+def test_the_readme_of_a_package_without_servers_passes_base_url(
+    imported: Any,
+) -> None:
+    module = imported(_spec())
+    readme = (Path(module.__file__).parent / "README.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in readme.split("```python\n")[1:]]
+    assert len(blocks) == 2
+    for block in blocks:
+        compile(block, "README.md", "exec")
+        assert 'base_url="https://…"' in block
+    assert "The spec names no server: `base_url=` is required" in readme
+
+
 def test_a_relative_server_needs_base_url_too(imported: Any) -> None:
     spec = {**_spec(), "servers": [{"url": "/v2"}]}
     module = imported(spec)
