@@ -5,13 +5,18 @@ shows as a change of these numbers."""
 
 from __future__ import annotations
 
+import importlib
+import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 import yaml
 
-from generator import pipeline
+from generator import naming, pipeline
 from generator.errors import SpecError
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -83,3 +88,74 @@ def test_a_published_document_generates_unedited(folder: str, tmp_path: Path) ->
         tmp_path / "out" / f"tts_{folder.replace('-', '_')}" / "client.py"
     ).is_file()
     assert seconds < SECONDS
+
+
+@pytest.fixture
+def corpus_package(tmp_path: Path) -> Iterator[Callable[[str], Any]]:
+    """Generate a corpus document and import its package."""
+    added: list[str] = []
+
+    def load(folder: str) -> Any:
+        entry = DOCUMENTS[folder]
+        specs = tmp_path / "specs"
+        (specs / folder).mkdir(parents=True)
+        name = "openapi.json" if entry["format"] == "json" else "openapi.yaml"
+        (specs / folder / name).symlink_to(CORPUS / folder / entry["file"])
+        pipeline.generate(folder, specs, tmp_path / "out")
+        if not added:
+            sys.path.insert(0, str(tmp_path / "out"))
+        added.append(naming.package_name(folder))
+        return importlib.import_module(naming.package_name(folder))
+
+    yield load
+    if added:
+        sys.path.remove(str(tmp_path / "out"))
+    for name in [m for m in sys.modules if m.startswith(tuple(added))]:
+        del sys.modules[name]
+
+
+def _answering(answer: httpx.Response, seen: list[httpx.Request]) -> httpx.Client:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return answer
+
+    return httpx.Client(transport=httpx.MockTransport(handler))
+
+
+def test_assemblyai_errors_read_without_x_sdkgen_errors(
+    corpus_package: Callable[[str], Any],
+) -> None:
+    module = corpus_package("assemblyai-api")
+    seen: list[httpx.Request] = []
+    # AssemblyAI's documented error body: `{"error": "..."}`.
+    answer = httpx.Response(
+        404, json={"error": "Transcript not found"}, headers={"x-request-id": "r-1"}
+    )
+    client = module.Client(api_key="k", http_client=_answering(answer, seen))
+    with pytest.raises(module.errors.NotFoundError) as caught:
+        client.get_transcript("t-1")
+    error = caught.value
+    assert (error.status_code, error.request_id) == (404, "r-1")
+    assert "Transcript not found" in str(error)
+    assert str(seen[0].url) == "https://api.assemblyai.com/v2/transcript/t-1"
+
+
+def test_speechmatics_without_a_host_needs_base_url(
+    corpus_package: Callable[[str], Any],
+) -> None:
+    module = corpus_package("speechmatics-batch")
+    with pytest.raises(ValueError, match="only the relative URL '/v2'"):
+        module.Client(bearer_auth="k", base_url=None)
+    seen: list[httpx.Request] = []
+    # Speechmatics' documented error body: `{"code": 404, "error": "Job not found"}`.
+    answer = httpx.Response(404, json={"code": 404, "error": "Job not found"})
+    client = module.Client(
+        bearer_auth="k",
+        base_url="https://asr.api.speechmatics.com/v2",
+        http_client=_answering(answer, seen),
+    )
+    with pytest.raises(module.errors.NotFoundError) as caught:
+        client.get_job("j-1")
+    assert (caught.value.code, caught.value.body) == ("404", answer.content)
+    assert "Job not found" in str(caught.value)
+    assert str(seen[0].url) == "https://asr.api.speechmatics.com/v2/jobs/j-1"
