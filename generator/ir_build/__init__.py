@@ -51,6 +51,7 @@ def build(
     ctx = Context(document, source or spec_path, xsd)
     check_extensions(ctx, document, ())
     models = Models(ctx)
+    _components(ctx, models)
     bodies = Bodies(ctx, models)
     found = list(iter_operations(document))
     names = operation_names(ctx, found)
@@ -165,6 +166,26 @@ def build(
     )
 
 
+def _components(ctx: Context, models: Models) -> None:
+    """Every component schema as a model (or alias), first: one the generator cannot
+    express (or one that names such a one) is left out with a warning, and so is each
+    operation that uses it, when it is read."""
+    schemas = ctx.document.get("components", {}).get("schemas", {})
+    for name in sorted(schemas):
+        kept = _kept(models)
+        try:
+            if models.is_alias(name):
+                models.alias(name)
+            else:
+                models.component(name)
+        except SpecError as error:
+            if "/x-sdkgen-" in error.pointer:
+                raise
+            skip(error, f"schema {name}")
+            _forget(models, kept)
+            models.broken.add(name)
+
+
 def _skip(error: SpecError, method: str, path: str, skipped: list[str]) -> None:
     """Leave an operation out for what the generator cannot express (or a published spec
     gets wrong) inside it, with a warning at the place; never for a misused `x-sdkgen-*`
@@ -175,22 +196,36 @@ def _skip(error: SpecError, method: str, path: str, skipped: list[str]) -> None:
     skipped.append(f"{method.upper()} {path}")
 
 
-def _kept(models: Models) -> tuple[set[str], set[str], set[str]]:
-    return set(models.schemas), set(models.by_component), set(models.aliases)
+_Sizes = tuple[int, int, int, int, int, int]
 
 
-def _forget(models: Models, kept: tuple[set[str], set[str], set[str]]) -> None:
-    """Drop what reading a skipped operation added to `models` (its half-built bodies):
-    no model is generated for an operation that is not."""
-    schemas, components, aliases = kept
-    for name in set(models.schemas) - schemas:
-        del models.schemas[name], models.where[name]
-        models.refs.pop(name, None)
-    for key in set(models.by_component) - components:
-        del models.by_component[key]
-    for key in set(models.aliases) - aliases:
-        del models.aliases[key]
-        models.refs.pop(models.alias_names.pop(key, ""), None)
+def _kept(models: Models) -> _Sizes:
+    """How far `models` has come: its maps only grow, in order (`_forget`)."""
+    return (
+        len(models.schemas),
+        len(models.where),
+        len(models.refs),
+        len(models.by_component),
+        len(models.aliases),
+        len(models.alias_names),
+    )
+
+
+def _forget(models: Models, kept: _Sizes) -> None:
+    """Drop what reading a skipped operation (or component) added to `models` (its
+    half-built models): none is generated for what is not. Dicts keep their insertion
+    order, so what was added is what comes after the sizes `_kept` noted."""
+    maps: tuple[dict[str, Any], ...] = (
+        models.schemas,
+        models.where,
+        models.refs,
+        models.by_component,
+        models.aliases,
+        models.alias_names,
+    )
+    for mapping, size in zip(maps, kept, strict=True):
+        for key in list(mapping)[size:]:
+            del mapping[key]
     models._resolving.clear()
 
 

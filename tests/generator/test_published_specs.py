@@ -460,3 +460,40 @@ def test_report_line_counts() -> None:
     assert report.line() == (
         "x: 1 written, 2 unchanged, 0 removed; 1 operation, 0 skipped, 1 warning (0.500 s)"
     )
+
+
+def test_a_component_it_cannot_express_is_skipped_with_what_uses_it(
+    tmp_path: Path,
+) -> None:
+    spec = _spec()
+    odd: Doc = {"type": "object", "properties": {"rate": {"enum": [0.5, 1.5]}}}
+    spec["components"]["schemas"]["Odd"] = odd
+    spec["components"]["schemas"]["UsesOdd"] = {
+        "type": "object",
+        "properties": {"odd": {"$ref": "#/components/schemas/Odd"}},
+    }
+    spec["paths"]["/v1/odd"] = {
+        "get": {"responses": _ok({"$ref": "#/components/schemas/UsesOdd"})}
+    }
+    report = _generate(tmp_path, "voices", spec)
+    assert (report.operations, report.operations_skipped) == (4, 1)
+    where = "/components/schemas/Odd/properties/rate/enum/0"
+    assert [(w.pointer, w.message.rsplit(": ", 1)[-1]) for w in report.warnings] == [
+        (where, "schema Odd skipped"),
+        (where, "schema UsesOdd skipped"),
+        (where, "operation GET /v1/odd skipped"),
+    ]
+    models = (tmp_path / "out" / "tts_voices" / "models.py").read_text()
+    assert "class Voice(" in models and "Odd" not in models
+
+
+def test_an_empty_enum_is_ignored_with_a_warning(tmp_path: Path) -> None:
+    # NestJS output (Vapi) writes `enum: []` where it had no values to list.
+    spec = _spec()
+    spec["components"]["schemas"]["Voice"] = copy.deepcopy(VOICE)
+    spec["components"]["schemas"]["Voice"]["properties"]["name"]["enum"] = []
+    report = _generate(tmp_path, "voices", spec)
+    (warning,) = report.warnings
+    assert warning.pointer == "/components/schemas/Voice/properties/name/enum"
+    assert "empty enum" in warning.message
+    assert report.operations_skipped == 0
