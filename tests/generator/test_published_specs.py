@@ -17,6 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import naming, pipeline
 from generator.errors import Diagnostic, SpecError, collect
@@ -181,6 +183,33 @@ def test_names_are_unique_and_do_not_depend_on_the_order_of_the_document() -> No
         ("/v1/models/{id}", "get"): "get_voice",
     }
     assert _names(list(reversed(operations))) == names
+
+
+_SEGMENT = st.sampled_from(
+    ["v1", "v2", "voices", "voice", "jobs", "a-b", "a_b", "{id}", "{voice_id}", "edit"]
+)
+_OPERATION = st.tuples(
+    st.lists(_SEGMENT, max_size=4).map(lambda parts: "/" + "/".join(parts)),
+    st.sampled_from(["get", "put", "post", "delete", "patch"]),
+    st.sampled_from([{}, {}, {"operationId": "getVoice"}, {"operationId": "listJobs"}]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    operations=st.lists(_OPERATION, max_size=12, unique_by=lambda o: o[:2]),
+    order=st.randoms(use_true_random=False),
+)
+def test_names_are_unique_whatever_the_operations_and_their_order(
+    operations: list[tuple[str, str, Doc]], order: Any
+) -> None:
+    with collect():
+        names = _names(operations)
+        shuffled = list(operations)
+        order.shuffle(shuffled)
+        assert _names(shuffled) == names
+    assert len(set(names.values())) == len(names)
+    assert all(name.isidentifier() for name in names.values())
 
 
 def test_duplicate_operation_ids_are_made_unique_with_a_warning_at_each(
