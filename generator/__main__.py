@@ -133,13 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     warnings: list[Diagnostic] = []
     try:
         if args.check:
-            for api, (differences, found) in pipeline.check_all(
+            for api, checked in pipeline.check_all(
                 apis, args.specs, args.out, strict=args.strict
             ):
-                stale += differences
-                warnings += found
-                warned = f", {len(found)} warnings" if found else ""
-                print(f"{api}: {'stale' if differences else 'up to date'}{warned}")
+                stale += checked.differences
+                warnings += checked.warnings
+                print(checked.line(api))
         else:
             for report in pipeline.generate_all(
                 apis, args.specs, args.out, force=args.force, strict=args.strict

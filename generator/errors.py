@@ -24,6 +24,14 @@ class SpecError(Exception):
         return (SpecError, (self.file, self.pointer, self.message))
 
 
+class Unsupported(SpecError):
+    """A valid spec asks for something the generator cannot express yet (a media type,
+    a cookie parameter): the operation it is in can be left out, the rest generated."""
+
+    def __reduce__(self) -> tuple[type[SpecError], tuple[str, str, str]]:
+        return (Unsupported, (self.file, self.pointer, self.message))
+
+
 def pointer(*parts: object) -> str:
     """An RFC 6901 JSON pointer from path parts."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
@@ -74,6 +82,16 @@ def warn(file: str, where: str, message: str) -> None:
         found = Diagnostic(file, where, message)
         if found not in collector.found:
             collector.found.append(found)
+
+
+def skip(error: SpecError, what: str) -> None:
+    """Leave out `what` for `error` (at its place), with a warning; raise `error` itself
+    instead where warnings are errors (`collect(strict=True)`), or where nothing collects
+    them (a caller that cannot be told of a skip gets the reason)."""
+    collector = _COLLECTOR.get()
+    if collector is None or collector.strict or not error.pointer:
+        raise error
+    warn(error.file, error.pointer, f"{error.message}: {what} skipped")
 
 
 @contextmanager

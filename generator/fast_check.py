@@ -151,6 +151,12 @@ class _Walk:
                     if operation["operationId"] in operation_ids:
                         return False
                     operation_ids.add(operation["operationId"])
+                if "requestBody" in operation:
+                    # Its schemas' defaults are checked as a response's are.
+                    body, bat = self.resolve(
+                        operation["requestBody"], f"{at}/requestBody"
+                    )
+                    self.content(body.get("content"), bat + "/content")
                 for code, response in operation.get("responses", {}).items():
                     response, rat = self.resolve(response, f"{at}/responses/{code}")
                     self.content(response.get("content"), rat + "/content")

@@ -230,6 +230,12 @@ class Server:
     url: str
     variables: tuple[ServerVariable, ...] = ()
 
+    @property
+    def needs_base_url(self) -> bool:
+        """No server, or one relative to where the document was published (`/v2`, a
+        Swagger 2.0 `basePath` without a `host`): the client requires `base_url=`."""
+        return not self.url or self.url.startswith("/")
+
     def _region(self) -> ServerVariable | None:
         return next((v for v in self.variables if v.wire_name == "region"), None)
 
@@ -246,8 +252,9 @@ class Server:
 
 @dataclass(frozen=True)
 class ErrorShape:
-    code: str
-    message: str
+    # JSON pointers; None for both: the common shapes of error bodies are read instead.
+    code: str | None
+    message: str | None
     request_id: str | None
     request_id_header: str | None
     # Vendor codes that mean bad or expired credentials, whatever the HTTP status: each
@@ -354,6 +361,8 @@ class Api:
     callbacks: tuple[Callback, ...]
     package_version: str = "0"
     aliases: tuple[Alias, ...] = ()
+    # Operations left out, as "METHOD /path": what the generator cannot express yet.
+    skipped_operations: tuple[str, ...] = ()
     # Runtime modules its models need besides the core ones (`wire`).
     runtime_modules: tuple[str, ...] = ()
 

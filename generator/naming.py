@@ -195,6 +195,58 @@ def method_name(operation_id: str) -> str:
     return _escape(snake_case(operation_id), _METHOD_RESERVED | _CLIENT_ATTRIBUTES)
 
 
+# A version segment of a path (`v1`, `v2beta`, `v1.1`): it names no resource.
+_VERSION = re.compile(r"^v[0-9]+([._][0-9]+)*[a-z]*[0-9]*\Z", re.IGNORECASE)
+_PARAMETER = re.compile(r"^\{[^{}]*\}\Z")
+
+
+def _singular(word: str) -> str:
+    """`voices` -> `voice`, `entries` -> `entry`: English plurals, roughly (a name, not
+    grammar)."""
+    if word.endswith("ies") and len(word) > 3:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _segments(path: str) -> list[str]:
+    # A query string in a path key (`/responses?beta=true`) is part of no segment's name.
+    return [s for s in path.split("?", 1)[0].split("/") if s]
+
+
+def operation_name(method: str, path: str) -> str:
+    """The method name of an operation without an operationId, from its HTTP method and
+    path: `get /v1/voices/{id}` -> `get_voice`, `get /v1/voices` -> `list_voices`,
+    `post /v1/voices` -> `create_voice`, `delete /v1/voices/{id}` -> `delete_voice`;
+    otherwise `<method>_<the path's words>` (versions and parameters left out)."""
+    segments = [s for s in _segments(path) if not _VERSION.match(s)]
+    static = [s for s in segments if not _PARAMETER.match(s)]
+    verb = method.lower()
+    if static:
+        last = words(static[-1])
+        by_id = bool(segments) and segments[-1] != static[-1]
+        plural = bool(last) and last[-1].endswith("s") and not last[-1].endswith("ss")
+        one = last[:-1] + [_singular(last[-1])] if last else last
+        if by_id and verb in ("get", "delete"):
+            return method_name("_".join([verb, *one]))
+        if not by_id and plural and verb in ("get", "post"):
+            chosen = ["list", *last] if verb == "get" else ["create", *one]
+            return method_name("_".join(chosen))
+    return method_name("_".join([verb, *(w for s in static for w in words(s))]))
+
+
+def full_operation_name(method: str, path: str) -> str:
+    """An operation's name from every word of its method and path (versions and
+    parameters too): for operations whose shorter names meet."""
+    parts = [method.lower()]
+    for segment in _segments(path):
+        parts += (["by"] if _PARAMETER.match(segment) else []) + words(segment)
+    return method_name("_".join(parts))
+
+
 def iterator_name(method: str) -> str:
     """The method iterating over every item of a paged list method."""
     return "iter_" + method

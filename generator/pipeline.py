@@ -40,15 +40,26 @@ class Report:
     seconds: float
     skipped: bool = False
     warnings: tuple[Diagnostic, ...] = ()
+    # Operations generated, and left out (what the generator cannot express yet).
+    operations: int = 0
+    operations_skipped: int = 0
 
     def line(self) -> str:
         if self.skipped:
             return f"{self.api}: up to date ({self.seconds:.3f} s)"
-        warned = f", {len(self.warnings)} warnings" if self.warnings else ""
         return (
             f"{self.api}: {self.written} written, {self.unchanged} unchanged, "
-            f"{self.removed} removed{warned} ({self.seconds:.3f} s)"
+            f"{self.removed} removed; {counts(self.operations, self.operations_skipped, len(self.warnings))} "
+            f"({self.seconds:.3f} s)"
         )
+
+
+def counts(operations: int, skipped: int, warnings: int) -> str:
+    """The summary of an API's run: `12 operations, 2 skipped, 3 warnings`."""
+    return (
+        f"{operations} operation{'s' if operations != 1 else ''}, {skipped} skipped, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+    )
 
 
 def spec_file(folder: Path) -> Path:
@@ -111,6 +122,10 @@ def build_api(key: str, specs: Path) -> Api:
 
 def render_api(key: str, specs: Path) -> dict[str, bytes]:
     """Every file of the API's package, by path relative to the package folder."""
+    return _render(key, specs)[1]
+
+
+def _render(key: str, specs: Path) -> tuple[Api, dict[str, bytes]]:
     from .format import format_python
     from .models import render_models
     from .render import render_package, runtime_files
@@ -131,7 +146,7 @@ def render_api(key: str, specs: Path) -> dict[str, bytes]:
             }
         )
     )
-    return {
+    return api, {
         rel: with_header(rel, source, api.spec_path, inputs).encode()
         for rel, source in sorted(sources.items())
     }
@@ -163,7 +178,7 @@ def generate(
     if not force and _is_current(key, specs, out):
         return Report(key, 0, 0, 0, time.perf_counter() - start, skipped=True)
     with collect(strict=strict) as warnings:
-        files = render_api(key, specs)
+        api, files = _render(key, specs)
     outcome = write_tree(out / naming.package_name(key), files)
     return Report(
         key,
@@ -172,19 +187,39 @@ def generate(
         len(outcome.removed),
         time.perf_counter() - start,
         warnings=tuple(warnings),
+        operations=len(api.operations),
+        operations_skipped=len(api.skipped_operations),
     )
 
 
-def check(
-    key: str, specs: Path, out: Path, *, strict: bool = False
-) -> tuple[list[str], tuple[Diagnostic, ...]]:
+@dataclass(frozen=True)
+class Checked:
+    """What `check` finds for one API."""
+
+    differences: list[str]
+    warnings: tuple[Diagnostic, ...]
+    operations: int
+    operations_skipped: int
+
+    def line(self, api: str) -> str:
+        state = "stale" if self.differences else "up to date"
+        summary = counts(self.operations, self.operations_skipped, len(self.warnings))
+        return f"{api}: {state}; {summary}"
+
+
+def check(key: str, specs: Path, out: Path, *, strict: bool = False) -> Checked:
     """What `generate` would change (always renders: a hand edit must not hide behind a
     hash), and the spec's warnings."""
     from .write import diff_tree
 
     with collect(strict=strict) as warnings:
-        files = render_api(key, specs)
-    return diff_tree(out / naming.package_name(key), files), tuple(warnings)
+        api, files = _render(key, specs)
+    return Checked(
+        diff_tree(out / naming.package_name(key), files),
+        tuple(warnings),
+        len(api.operations),
+        len(api.skipped_operations),
+    )
 
 
 def generate_all(
@@ -225,7 +260,7 @@ def _heaviest_first(keys: list[str], specs: Path) -> list[str]:
 
 def check_all(
     keys: list[str], specs: Path, out: Path, *, strict: bool = False
-) -> Iterator[tuple[str, tuple[list[str], tuple[Diagnostic, ...]]]]:
+) -> Iterator[tuple[str, Checked]]:
     """`check` for each key, in order, in parallel."""
     todo = _heaviest_first(keys, specs)
     found = dict(

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import naming
+from ..errors import SpecError, skip
 from ..ir import Alias, Api, Callback, ClientParameter, Model
 from ..python_types import COMPONENT_SCHEMA, annotation
 from . import wire
@@ -26,6 +27,7 @@ from .operations import (
     build_client_model,
     iter_operations,
     operation,
+    operation_names,
     read_operation,
 )
 from .rpc import Rpc, read_rpc
@@ -49,11 +51,21 @@ def build(
     ctx = Context(document, source or spec_path, xsd)
     check_extensions(ctx, document, ())
     models = Models(ctx)
+    _components(ctx, models)
     bodies = Bodies(ctx, models)
-    reads = [
-        read_operation(ctx, bodies, path, method, op)
-        for path, method, op in iter_operations(document)
-    ]
+    found = list(iter_operations(document))
+    names = operation_names(ctx, found)
+    skipped: list[str] = []
+    reads = []
+    for path, method, op in found:
+        kept = _kept(models)
+        try:
+            reads.append(
+                read_operation(ctx, bodies, path, method, op, names[(path, method)])
+            )
+        except SpecError as error:
+            _skip(error, method, path, skipped)
+            _forget(models, kept)
     requests = {r.body for r in reads if r.body}
     requests |= {name for r in reads for name in r.parameter_models}
     responses = {r.response for r in reads if r.response}
@@ -75,10 +87,15 @@ def build(
     client_params: dict[str, ClientParameter] = {}
     job = ext(document, "job")
     submits = frozenset([str(job.get("submit"))] if isinstance(job, dict) else [])
-    operations = tuple(
-        operation(ctx, read, built, client_params, models, submits, rpc)
-        for read in reads
-    )
+    built_ops = []
+    for read in reads:
+        try:
+            built_ops.append(
+                operation(ctx, read, built, client_params, models, submits, rpc)
+            )
+        except SpecError as error:
+            _skip(error, read.method, read.path, skipped)
+    operations = tuple(built_ops)
     methods = [o.method_name for o in operations]
     methods += [o.paging.iterator_name for o in operations if o.paging]
     twice = sorted({m for m in methods if methods.count(m) > 1})
@@ -145,7 +162,71 @@ def build(
             for key, schema in sorted(models.aliases.items())
         ),
         callbacks=_callbacks(ctx, reads, built),
+        skipped_operations=tuple(skipped),
     )
+
+
+def _components(ctx: Context, models: Models) -> None:
+    """Every component schema as a model (or alias), first: one the generator cannot
+    express (or one that names such a one) is left out with a warning, and so is each
+    operation that uses it, when it is read."""
+    schemas = ctx.document.get("components", {}).get("schemas", {})
+    for name in sorted(schemas):
+        kept = _kept(models)
+        try:
+            if models.is_alias(name):
+                models.alias(name)
+            else:
+                models.component(name)
+        except SpecError as error:
+            if "/x-sdkgen-" in error.pointer:
+                raise
+            skip(error, f"schema {name}")
+            _forget(models, kept)
+            models.broken.add(name)
+
+
+def _skip(error: SpecError, method: str, path: str, skipped: list[str]) -> None:
+    """Leave an operation out for what the generator cannot express (or a published spec
+    gets wrong) inside it, with a warning at the place; never for a misused `x-sdkgen-*`
+    extension, which is this repository's own spec's error."""
+    if "/x-sdkgen-" in error.pointer:
+        raise error
+    skip(error, f"operation {method.upper()} {path}")
+    skipped.append(f"{method.upper()} {path}")
+
+
+_Sizes = tuple[int, int, int, int, int, int]
+
+
+def _kept(models: Models) -> _Sizes:
+    """How far `models` has come: its maps only grow, in order (`_forget`)."""
+    return (
+        len(models.schemas),
+        len(models.where),
+        len(models.refs),
+        len(models.by_component),
+        len(models.aliases),
+        len(models.alias_names),
+    )
+
+
+def _forget(models: Models, kept: _Sizes) -> None:
+    """Drop what reading a skipped operation (or component) added to `models` (its
+    half-built models): none is generated for what is not. Dicts keep their insertion
+    order, so what was added is what comes after the sizes `_kept` noted."""
+    maps: tuple[dict[str, Any], ...] = (
+        models.schemas,
+        models.where,
+        models.refs,
+        models.by_component,
+        models.aliases,
+        models.alias_names,
+    )
+    for mapping, size in zip(maps, kept, strict=True):
+        for key in list(mapping)[size:]:
+            del mapping[key]
+    models._resolving.clear()
 
 
 def _needed(
@@ -163,9 +244,7 @@ def _needed(
     job = ext(document, "job")
     if not isinstance(job, dict) or not isinstance(job.get("job-id"), str):
         return []
-    submit = next(
-        (r for r in reads if r.spec.get("operationId") == job.get("submit")), None
-    )
+    submit = next((r for r in reads if r.name.operation_id == job.get("submit")), None)
     if submit is None or submit.response is None:
         return []
     needed = [(submit.response, envelope + job["job-id"])]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import naming
-from ..errors import pointer, warn
+from ..errors import Unsupported, pointer, warn
 from ..ir import ClientParameter, Field, Location, Model, Operation, Parameter
 from ..normalise.repairs import STYLES
 from ..python_types import JSON, annotation
@@ -41,6 +41,72 @@ def iter_operations(
 
 
 @dataclass(frozen=True)
+class Named:
+    """What an operation is called: its id (the operationId, or its method name when it
+    has none) and its Python method name."""
+
+    operation_id: str
+    method_name: str
+
+
+def operation_names(
+    ctx: Context, operations: Sequence[tuple[str, str, Mapping[str, Any]]]
+) -> dict[tuple[str, str], Named]:
+    """Every operation's name, by (path, method), unique and independent of the order
+    the document lists them in.
+
+    An operationId gives the name (`CreateJob` -> `create_job`). An operation without one
+    (or whose operationId meets another's once snake_cased) is named from its method and
+    path (`get /v1/voices/{id}` -> `get_voice`); names that still meet are spelt from
+    every word of the path (`get_v1_voices_by_id`), then numbered in path order.
+    """
+    explicit: dict[tuple[str, str], str] = {}
+    ids: dict[tuple[str, str], str] = {}
+    for path, method, op in operations:
+        op_id = op.get("operationId")
+        if isinstance(op_id, str) and op_id:
+            ids[(path, method)] = op_id
+            explicit[(path, method)] = naming.method_name(op_id)
+    for key in sorted(_met(explicit)):
+        warn(
+            ctx.file,
+            pointer("paths", *key, "operationId"),
+            f"operationId {ids[key]!r} makes the method {explicit[key]!r}, as another "
+            "operation's does: named from its method and path instead",
+        )
+        del explicit[key], ids[key]
+    derived = {
+        (path, method): naming.operation_name(method, path)
+        for path, method, _ in operations
+        if (path, method) not in explicit
+    }
+    for key in _met({**explicit, **derived}) & set(derived):
+        derived[key] = naming.full_operation_name(key[1], key[0])
+    clash = _met({**explicit, **derived}) & set(derived)
+    taken = set(explicit.values()) | {n for k, n in derived.items() if k not in clash}
+    for key in sorted(clash):
+        base, n = derived[key], 2
+        name = base
+        while name in taken:
+            name, n = f"{base}_{n}", n + 1
+        derived[key] = name
+        taken.add(name)
+    names = {**explicit, **derived}
+    return {
+        key: Named(operation_id=ids.get(key, names[key]), method_name=names[key])
+        for key in ((path, method) for path, method, _ in operations)
+    }
+
+
+def _met(names: Mapping[tuple[str, str], str]) -> set[tuple[str, str]]:
+    """The keys whose name another key has too."""
+    seen: dict[str, int] = {}
+    for name in names.values():
+        seen[name] = seen.get(name, 0) + 1
+    return {key for key, name in names.items() if seen[name] > 1}
+
+
+@dataclass(frozen=True)
 class Read:
     """An operation as first read: its models are known by name, not yet built."""
 
@@ -55,6 +121,7 @@ class Read:
     # Models its parameters refer to (JSON inside a query string, say): sent, so strict.
     parameter_models: frozenset[str] = frozenset()
     body_format: str = "json"
+    name: Named = Named("", "")
 
 
 _MEDIA = {"application/xml": "xml", "application/json": "json"}
@@ -76,8 +143,11 @@ def body_schema(
                 media["schema"],
                 where + ("content", media_type, "schema"),
             )
-    raise ctx.error(
-        where, f"{what} needs an application/json or application/xml schema"
+    listed = ", ".join(map(str, content)) or "no media type"
+    raise Unsupported(
+        ctx.file,
+        pointer(*where),
+        f"{what} needs an application/json or application/xml schema (has {listed})",
     )
 
 
@@ -104,13 +174,17 @@ class Bodies:
 
 
 def read_operation(
-    ctx: Context, bodies: Bodies, path: str, method: str, op: Mapping[str, Any]
+    ctx: Context,
+    bodies: Bodies,
+    path: str,
+    method: str,
+    op: Mapping[str, Any],
+    named: Named,
 ) -> Read:
     models = bodies.models
     where: tuple[Any, ...] = ("paths", path, method)
-    op_id = op.get("operationId")
-    if not op_id:
-        raise ctx.error(where, "every operation needs an operationId")
+    # Model names start from the operationId, or the method name: `GetVoiceResponse`.
+    op_id = naming.pascal_case(named.operation_id)
     body = example = None
     body_format = "json"
     if "requestBody" in op:
@@ -163,6 +237,7 @@ def read_operation(
         tuple(callbacks),
         parameter_models,
         body_format,
+        named,
     )
 
 
@@ -196,8 +271,8 @@ def operation(
             read.where + ("x-sdkgen-flatten",),
             f"flattening makes two arguments named {twice[0]!r}",
         )
-    op_id = read.spec["operationId"]
-    method_name = naming.method_name(op_id)
+    op_id = read.name.operation_id
+    method_name = read.name.method_name
     parameters = read_parameters(
         ctx,
         read.spec,
@@ -215,7 +290,9 @@ def operation(
     )
     parameters = tuple(p for p in parameters if not _is_constant(p))
     parameters_model = build_parameters_model(
-        naming.class_name(op_id + "Parameters"), method_name, parameters
+        naming.class_name(naming.pascal_case(op_id) + "Parameters"),
+        method_name,
+        parameters,
     )
     if parameters_model and parameters_model.name in built:
         raise ctx.error(
@@ -459,7 +536,7 @@ def success_response(
                 ctx, response, rwhere, "the success response (or no content at all)"
             )
             return kind, schema, swhere
-    raise ctx.error(where + ("responses",), "no 2xx response")
+    raise Unsupported(ctx.file, pointer(*where, "responses"), "no 2xx response")
 
 
 def read_parameters(

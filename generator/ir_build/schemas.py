@@ -32,6 +32,9 @@ class Models:
         self._resolving: set[str] = set()
         # Models both sent and received -> their received twins (see `build_models`).
         self.twins: dict[str, str] = {}
+        # Component schemas that cannot be generated (skipped, with the operations that
+        # use them: `ir_build.build`).
+        self.broken: set[str] = set()
 
     def is_alias(self, key: str) -> bool:
         return not is_object(self.ctx.document["components"]["schemas"][key])
@@ -316,6 +319,8 @@ def build_models(
     required.
     """
     for name in sorted(ctx.document.get("components", {}).get("schemas", {})):
+        if name in models.broken:
+            continue
         if models.is_alias(name):
             models.alias(name)
         else:

@@ -30,10 +30,11 @@ _ERROR_KEYS = frozenset(
 
 
 def read_server(ctx: Context, taken: set[str]) -> Server:
-    """The first server; each `{variable}` of its URL becomes a client argument."""
+    """The first server; each `{variable}` of its URL becomes a client argument. No
+    server: the URL is `""`, and the client requires `base_url=`."""
     servers = ctx.document.get("servers") or []
     if not servers:
-        raise ctx.error(("servers",), "a server URL is needed")
+        return Server(url="")
     server = servers[0]
     url = str(server["url"])
     declared = server.get("variables", {})
@@ -68,6 +69,11 @@ def read_server(ctx: Context, taken: set[str]) -> Server:
 
 def error_shape(ctx: Context) -> ErrorShape:
     spec = ext(ctx.document, "errors")
+    if spec is None:
+        # The client reads the common shapes of error bodies (`_runtime/response.py`).
+        return ErrorShape(
+            code=None, message=None, request_id=None, request_id_header=None
+        )
     if not isinstance(spec, dict) or "code" not in spec or "message" not in spec:
         raise ctx.error(
             ("x-sdkgen-errors",),

@@ -80,6 +80,11 @@ def schema(node: dict[str, Any], where: Where, file: str) -> dict[str, Any]:
             f"unknown type {kind!r}: "
             + (f"read as {known!r}" if "type" in out else "ignored (any value)"),
         )
+    if node.get("enum") == []:
+        # NestJS writes `enum: []` for an enum it was given no values for: read as the
+        # author meant (no list), not as a schema no value can match.
+        out = {k: v for k, v in out.items() if k != "enum"}
+        warn(file, pointer(*where, "enum"), "an empty enum allows no value: ignored")
     required = node.get("required")
     if isinstance(required, list) and len(set(map(repr, required))) != len(required):
         unique = list(dict.fromkeys(required))

@@ -3,6 +3,7 @@ and a body read up to a limit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,10 +25,12 @@ from .errors import (
 
 @dataclass(frozen=True)
 class ErrorShape:
-    """Where an API puts the parts of its error bodies (JSON pointers) and its request id."""
+    """Where an API puts the parts of its error bodies (JSON pointers) and its request id.
+    Without pointers (a spec that does not say), the common shapes are read: see
+    `common_parts`."""
 
-    code: str
-    message: str
+    code: str | None = None
+    message: str | None = None
     request_id: str | None = None
     request_id_header: str | None = None
     # Codes that mean bad or expired credentials whatever the HTTP status (some vendors
@@ -50,6 +53,146 @@ class ErrorShape:
         if _covered(code, self.throttling_codes):
             return RateLimitError
         return status_error_class(status_code)
+
+    def parts(
+        self, find: Callable[[str], Any] | None, data: Any, success: bool
+    ) -> tuple[str | None, str | None]:
+        """The vendor's code and message in a body (`find` resolves a pointer in it;
+        `data`: the body as JSON). A success is an error only when its body has a code
+        where the spec says error codes are; the common shapes read error statuses only
+        (`{"code": 0, "message": "ok"}` is many an API's good answer)."""
+        if self.code is None or self.message is None:
+            return (None, None) if success else common_parts(data)
+        code = optional_text(find(self.code)) if find is not None else None
+        if success and code is None:
+            return None, None
+        return code, optional_text(find(self.message)) if find is not None else None
+
+    def request_id_of(
+        self, headers: httpx.Headers, find: Callable[[str], Any] | None, data: Any
+    ) -> str | None:
+        """The request id: where the spec says (a body pointer, then a header), or, for a
+        spec that does not say, a common body field or header."""
+        if self.request_id is not None or self.request_id_header is not None:
+            found = None
+            if self.request_id and find is not None:
+                found = optional_text(find(self.request_id))
+            if found is None and self.request_id_header:
+                found = optional_text(headers.get(self.request_id_header))
+            return found
+        if self.code is not None:
+            return None
+        for place in (data, data.get("error") if isinstance(data, dict) else None):
+            if isinstance(place, dict):
+                for key in _REQUEST_ID_FIELDS:
+                    found = optional_text(_scalar(place.get(key)))
+                    if found is not None:
+                        return found
+        for header in REQUEST_ID_HEADERS:
+            value: str | None = headers.get(header)
+            if value:
+                return value
+        return None
+
+
+# Where vendors put a request id, in the order looked at: fields of the body or of its
+# `error` object (the vendor's own words), then headers (their case does not matter;
+# `cf-ray`, a CDN's, last).
+REQUEST_ID_HEADERS = (
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-ms-request-id",
+    "apim-request-id",
+    "x-correlation-id",
+    "dg-request-id",
+    "x-trace-id",
+    "cf-ray",
+)
+_REQUEST_ID_FIELDS = ("request_id", "requestId", "request-id")
+_CODE_FIELDS = ("code", "error_code", "errorCode", "err_code", "type", "status")
+_MESSAGE_FIELDS = ("message", "msg", "err_msg", "error_description", "detail", "title")
+# Some bodies say too much to keep as a message.
+_MESSAGE_LIMIT = 1000
+
+
+def common_parts(data: Any) -> tuple[str | None, str | None]:
+    """The code and message of an error body in one of the shapes vendors use most:
+    `{"error": {"code", "message"}}`, `{"code", "message"}`, `{"detail": "text"}` or
+    FastAPI's `{"detail": [{"loc", "msg"}]}`, `{"error": "text"}`, `{"message"}` (also a
+    list of texts, as NestJS sends), `{"errors": [...]}` (texts or objects); None for
+    what is not there."""
+    if not isinstance(data, dict):
+        return None, None
+    inner = data.get("error")
+    if isinstance(inner, dict):
+        code, message = _fields(inner)
+        if message is not None or code is not None:
+            return code, message
+    errors = data.get("errors")
+    if isinstance(errors, list) and errors:
+        codes = [_fields(e)[0] for e in errors if isinstance(e, dict)]
+        text = _joined(errors)
+        if text is not None:
+            return next((c for c in codes if c), None), text
+    code, message = _fields(data)
+    if message is None and isinstance(inner, str) and inner:
+        message = inner
+    elif isinstance(inner, str) and inner and code is None:
+        code = inner  # `{"error": "Bad Request", "message": "..."}` (NestJS)
+    return code, message
+
+
+def _fields(node: dict[str, Any]) -> tuple[str | None, str | None]:
+    code = next(
+        (
+            text
+            for key in _CODE_FIELDS
+            if (text := optional_text(_scalar(node.get(key)))) is not None
+        ),
+        None,
+    )
+    message = None
+    for key in _MESSAGE_FIELDS:
+        value = node.get(key)
+        if isinstance(value, dict):
+            # ElevenLabs: `{"detail": {"status": "...", "message": "..."}}`.
+            inner_code, message = _fields(value)
+            code = code or inner_code
+        else:
+            message = _joined(value)
+        if message is not None:
+            break
+    return code, message
+
+
+def _joined(value: Any) -> str | None:
+    """A message from text, or from a list of texts or of objects with one (FastAPI's
+    `{"loc": ["body", "text"], "msg": "..."}` reads `body.text: ...`)."""
+    if isinstance(value, str):
+        return value[:_MESSAGE_LIMIT] or None
+    if not isinstance(value, list):
+        return None
+    texts = []
+    for item in value:
+        if isinstance(item, dict):
+            text = _fields(item)[1]
+            where = item.get("loc")
+            if text is not None and isinstance(where, list) and where:
+                text = ".".join(map(str, where)) + ": " + text
+        else:
+            text = _joined(item)
+        if text is not None:
+            texts.append(text)
+    return "; ".join(texts)[:_MESSAGE_LIMIT] or None
+
+
+def _scalar(value: Any) -> Any:
+    """Text or a number as a code may be (not `True`, not an object)."""
+    return (
+        value if isinstance(value, str | int) and not isinstance(value, bool) else None
+    )
 
 
 def _covered(code: str | None, prefixes: tuple[str, ...]) -> bool:

@@ -28,6 +28,14 @@ def base_url(
 ) -> str:
     """The endpoint: `base_url` when given, else the server URL with each `{variable}`
     filled: (variable, argument, value, default, choices)."""
+    if base_url is None and (not template or template.startswith("/")):
+        # No server, or one relative to where the spec was published: only the caller
+        # knows the host.
+        named = f"only the relative URL {template!r}" if template else "no server"
+        raise ValueError(
+            f"base_url is required: the API's spec names {named} "
+            "(pass base_url='https://...')"
+        )
     if base_url is not None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(

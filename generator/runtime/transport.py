@@ -55,7 +55,6 @@ from .response import (
     _covered,
     _incomplete,
     json_pointer,
-    optional_text,
     xml_pointer,
     xml_tree,
 )
@@ -510,16 +509,12 @@ class Core:
         )
 
     def _request_id(
-        self, response: httpx.Response, find: Callable[[str], Any] | None
+        self,
+        response: httpx.Response,
+        find: Callable[[str], Any] | None,
+        data: Any = None,
     ) -> str | None:
-        request_id = optional_text(
-            find(self.errors.request_id)
-            if self.errors.request_id and find is not None
-            else None
-        )
-        if request_id is None and self.errors.request_id_header:
-            request_id = response.headers.get(self.errors.request_id_header)
-        return request_id
+        return self.errors.request_id_of(response.headers, find, data)
 
     @overload
     def parse(
@@ -584,12 +579,9 @@ class Core:
             find = functools.partial(json_pointer, data)
         else:
             find = None
-        request_id = self._request_id(response, find)
-        code = optional_text(find(self.errors.code)) if find is not None else None
+        request_id = self._request_id(response, find, data)
+        code, message = self.errors.parts(find, data, response.is_success)
         if not response.is_success or code is not None:
-            message = (
-                optional_text(find(self.errors.message)) if find is not None else None
-            )
             if message is None:
                 message = response.reason_phrase or "error"
                 if not decoded and body:

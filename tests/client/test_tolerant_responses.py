@@ -143,6 +143,8 @@ def package(key: str) -> Package:
 def _is_error(api: Api, body: dict[str, Any]) -> bool:
     """A 200 that carries an error (Huawei's, Tencent's): raised, not parsed."""
     node: Any = body
+    if api.errors.code is None:  # no x-sdkgen-errors: only an error status is an error
+        return False
     for step in _pointer(api.errors.code):
         node = node.get(step) if isinstance(node, dict) else None
     return node not in (None, "")

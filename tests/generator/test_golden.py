@@ -32,7 +32,7 @@ IGNORED_DIRS = frozenset(
 # A moment long past: files the generator leaves alone keep it as their mtime.
 OLD_NS = 1_000_000_000 * 10**9
 REPORT = re.compile(
-    r"(?P<api>\S+): (?P<written>\d+) written, (?P<unchanged>\d+) unchanged, (?P<removed>\d+) removed \(\d+\.\d{3} s\)"
+    r"(?P<api>\S+): (?P<written>\d+) written, (?P<unchanged>\d+) unchanged, (?P<removed>\d+) removed; (?P<operations>\d+) operations?, (?P<skipped>\d+) skipped, (?P<warnings>\d+) warnings? \(\d+\.\d{3} s\)"
 )
 UP_TO_DATE = re.compile(r"(?P<api>\S+): up to date \(\d+\.\d{3} s\)")
 
@@ -279,7 +279,8 @@ def test_force_rewrites_only_changed_files_and_removes_only_stale_ones(
 
     assert (run.code, run.err) == (0, "")
     assert run.out.startswith(
-        f"{API}: 1 written, {len(expected) - 1} unchanged, 1 removed ("
+        f"{API}: 1 written, {len(expected) - 1} unchanged, 1 removed; "
+        "2 operations, 0 skipped, 0 warnings ("
     )
     assert not stale.exists()
     assert stray.read_text() == "my own notes, not generated\n"
@@ -297,9 +298,11 @@ def test_check_passes_on_a_fresh_tree_and_writes_nothing(tree: Path) -> None:
     before, times = snapshot(tree), mtimes(tree)
     run = generate("--check", "--out", tree)
     assert (run.code, run.err) == (0, "")
-    assert run.out.splitlines() == [
+    # Each line ends with the API's counts: operations generated, skipped, warnings.
+    assert [line.split(";")[0] for line in run.out.splitlines()] == [
         f"{key}: up to date" for key in pipeline.discover(SPECS)
     ]
+    assert all(line.endswith(" 0 skipped, 0 warnings") for line in run.out.splitlines())
     assert snapshot(tree) == before and mtimes(tree) == times
 
 
@@ -316,7 +319,7 @@ def test_check_fails_on_a_hand_edit_and_names_the_file(tree: Path) -> None:
 
     assert run.code == 1
     # Only the edited API is stale; every other API in specs/ is still up to date.
-    assert run.out.splitlines() == [
+    assert [line.split(";")[0] for line in run.out.splitlines()] == [
         f"{key}: stale" if key == API else f"{key}: up to date"
         for key in pipeline.discover(SPECS)
     ]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator.errors import SpecError
+from generator.errors import SpecError, collect
 from generator.ir import Api, Operation
 from generator.ir_build import annotation, build
 from generator.load import load_openapi
@@ -405,17 +405,28 @@ def test_two_properties_mapping_to_one_python_name_are_refused(
     assert "'foo_bar'" in error.message.split("map to")[-1]
 
 
-def test_two_operation_ids_mapping_to_one_method_are_refused(
+def test_two_operation_ids_mapping_to_one_method_are_named_from_their_paths(
     document: dict[str, Any],
 ) -> None:
+    # Refused before issue 26: now both are named from method and path, each with a
+    # warning at its operationId (an error under --strict).
     broken = copy.deepcopy(document)
+    del broken["x-sdkgen-job"]
     item = broken["paths"]["/v1/{project_id}/ttsc/async-jobs/{job_id}"]
     item["delete"] = copy.deepcopy(item["get"])
     item["delete"]["operationId"] = "showAsyncTtsJob"
-    with pytest.raises(SpecError) as caught:
+    with collect() as warnings:
+        api = build(broken, KEY, DISPLAY, "0")
+    methods = {o.http_method: o.method_name for o in api.operations}
+    assert methods["GET"] == "get_async_job" and methods["DELETE"] == "delete_async_job"
+    where = "/paths/~1v1~1{project_id}~1ttsc~1async-jobs~1{job_id}"
+    assert [w.pointer for w in warnings] == [
+        f"{where}/delete/operationId",
+        f"{where}/get/operationId",
+    ]
+    with collect(strict=True), pytest.raises(SpecError) as caught:
         build(broken, KEY, DISPLAY, "0")
-    assert caught.value.pointer == "/paths"
-    assert "same method name" in caught.value.message
+    assert caught.value.pointer == f"{where}/delete/operationId"
 
 
 def test_build_does_not_modify_the_document(document: dict[str, Any]) -> None:

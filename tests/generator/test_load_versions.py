@@ -464,7 +464,10 @@ def test_warnings_are_listed_at_the_end_and_strict_makes_them_errors(
 
     done = _cli(specs, out)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("huawei: ") and ", 1 warnings (" in done.stdout
+    assert (
+        done.stdout.startswith("huawei: ")
+        and "; 2 operations, 0 skipped, 1 warning (" in done.stdout
+    )
     (line,) = done.stderr.splitlines()
     assert line.startswith(f"warning: {tmp_path}/{spec}: {where}: `nullable`") or (
         line.startswith("warning: ") and f"{spec}: {where}: `nullable`" in line
@@ -473,7 +476,7 @@ def test_warnings_are_listed_at_the_end_and_strict_makes_them_errors(
 
     check = _cli(specs, out, "--check")
     assert check.returncode == 0, check.stderr
-    assert check.stdout == "huawei: up to date, 1 warnings\n"
+    assert check.stdout == "huawei: up to date; 2 operations, 0 skipped, 1 warning\n"
     assert len(check.stderr.splitlines()) == 1
 
     check = _cli(specs, out, "--check", "--strict")

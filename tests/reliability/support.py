@@ -227,6 +227,8 @@ class Package:
 
     def error_body(self, code: str = FAULT_CODE) -> bytes:
         shape = self.api.errors
+        # The four APIs name where their errors keep their parts (x-sdkgen-errors).
+        assert shape.code is not None and shape.message is not None
         values = {shape.code: code, shape.message: FAULT_MESSAGE}
         if shape.request_id:
             values[shape.request_id] = REQUEST_ID
