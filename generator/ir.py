@@ -218,12 +218,16 @@ class ServerVariable:
     default: str | None
     choices: tuple[str, ...]
     description: str
+    # The URL starts with it (`{endpoint}/texttospeech`): its value is a scheme and a
+    # host (`https://westus.api.example.com`), not a part of a host name.
+    origin: bool = False
 
 
 @dataclass(frozen=True)
 class Server:
     url: str
     variables: tuple[ServerVariable, ...] = ()
+    description: str = ""
 
     def _region(self) -> ServerVariable | None:
         return next((v for v in self.variables if v.wire_name == "region"), None)
@@ -351,6 +355,17 @@ class Api:
     aliases: tuple[Alias, ...] = ()
     # Runtime modules its models need besides the core ones (`wire`).
     runtime_modules: tuple[str, ...] = ()
+    # Every server of the spec, the default (`server`) first; none: `base_url=` is needed.
+    servers: tuple[Server, ...] = ()
+
+    @property
+    def server_variables(self) -> tuple[ServerVariable, ...]:
+        """One client argument per variable name, across the servers (first one wins)."""
+        seen: dict[str, ServerVariable] = {}
+        for server in self.servers:
+            for variable in server.variables:
+                seen.setdefault(variable.name, variable)
+        return tuple(seen.values())
 
     @property
     def signers(self) -> tuple[Signer, ...]:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import naming
-from ..ir import Alias, Api, Callback, ClientParameter, Model
+from ..ir import Alias, Api, Callback, ClientParameter, Model, Server
 from ..python_types import COMPONENT_SCHEMA, annotation
 from . import wire
 from .auth import SIGNERS, auth_schemes
@@ -30,7 +30,7 @@ from .operations import (
 )
 from .rpc import Rpc, read_rpc
 from .schemas import Models, build_models
-from .service import error_shape, read_server
+from .service import error_shape, read_servers
 from .xsd import xml_models
 
 __all__ = ["EXTENSIONS", "SIGNERS", "annotation", "build"]
@@ -90,7 +90,7 @@ def build(
         )
     info = document.get("info", {})
     taken = set(client_params)
-    server = read_server(ctx, taken)
+    servers = read_servers(ctx, taken)
     client_model = build_client_model(list(client_params.values()))
     taken_names = set(built) | {a for a in models.alias_names.values()}
     for name in models.alias_names.values():
@@ -117,7 +117,8 @@ def build(
         description=clean(info.get("description", "")),
         version=str(info.get("version", "0")),
         package_version=package_version(ctx, info),
-        server=server,
+        server=servers[0] if servers else Server(url=""),
+        servers=servers,
         client_parameters=tuple(client_params.values()),
         auth=auth_schemes(ctx, set(client_params), taken),
         errors=error_shape(ctx),
