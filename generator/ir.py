@@ -179,6 +179,14 @@ class AuthScheme:
     prefix: str = ""
     # Every header this scheme's requests carry a secret in: never logged or recorded.
     secret_headers: tuple[str, ...] = ()
+    # Neither header nor signer: "query" or "cookie" (an API key sent as `name`),
+    # "basic" (HTTP basic), "oauth2" (client credentials from `token_url`).
+    kind: str | None = None
+    name: str | None = None
+    token_url: str | None = None
+    scopes: tuple[str, ...] = ()
+    # Query parameters a secret travels in (never logged or recorded).
+    secret_query: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -355,6 +363,10 @@ class Api:
     aliases: tuple[Alias, ...] = ()
     # Runtime modules its models need besides the core ones (`wire`).
     runtime_modules: tuple[str, ...] = ()
+    # The document's `security`, and operations that need something else:
+    # (operationId, requirements). A requirement is a set of scheme keys.
+    security: tuple[tuple[str, ...], ...] = ()
+    operation_security: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
     # Every server of the spec, the default (`server`) first; none: `base_url=` is needed.
     servers: tuple[Server, ...] = ()
 

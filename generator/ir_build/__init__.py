@@ -15,7 +15,7 @@ from .. import naming
 from ..ir import Alias, Api, Callback, ClientParameter, Model, Server
 from ..python_types import COMPONENT_SCHEMA, annotation
 from . import wire
-from .auth import SIGNERS, auth_schemes
+from .auth import SIGNERS, read_security
 from .context import Context, clean
 from .extensions import EXTENSIONS, check_extensions, ext
 from .info import distribution, package_version
@@ -91,6 +91,13 @@ def build(
     info = document.get("info", {})
     taken = set(client_params)
     servers = read_servers(ctx, taken)
+    security = read_security(
+        ctx,
+        [((r.path, r.method), o) for r, o in zip(reads, operations, strict=True)],
+        set(client_params),
+        taken,
+    )
+    operations = security.stripped
     client_model = build_client_model(list(client_params.values()))
     taken_names = set(built) | {a for a in models.alias_names.values()}
     for name in models.alias_names.values():
@@ -120,7 +127,9 @@ def build(
         server=servers[0] if servers else Server(url=""),
         servers=servers,
         client_parameters=tuple(client_params.values()),
-        auth=auth_schemes(ctx, set(client_params), taken),
+        auth=security.schemes,
+        security=security.default,
+        operation_security=security.operations,
         errors=error_shape(ctx),
         operations=operations,
         models=tuple(all_models),
