@@ -372,12 +372,14 @@ class Security:
                 f"{operation} needs credentials this client was not given: {hints}"
             )
         else:
-            order = {k: i for i, k in enumerate(self._preferred)}
+            # Arguments win over the environment; then the operation's order decides.
+            # Anonymous (an empty requirement) only when nothing else is met.
             best = min(
                 met,
-                # Anonymous (an empty requirement) only when nothing else is met.
-                key=lambda r: min(
-                    (order.get(k, len(order)) for k in r), default=len(order) + 1
+                key=lambda r: (
+                    not r,
+                    not all(k in self._preferred for k in r),
+                    alternatives.index(r),
                 ),
             )
             picked = Requirement(
