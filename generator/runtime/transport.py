@@ -448,9 +448,10 @@ class Core:
             "the wait it is part of is over"
         )
 
-    def link(self, url: str) -> Call:
+    def link(self, url: str, operation: str = "") -> Call:
         """The call that reads a next-page link: only on this client's own endpoint, so
-        credentials never go to a host the caller did not choose."""
+        credentials never go to a host the caller did not choose. It sends what the
+        list `operation` does (its own security)."""
         base = httpx.URL(self.base_url + "/")
         target = base.join(url)
         if (target.scheme, target.host, target.port) != (
@@ -482,6 +483,7 @@ class Core:
             path=path[len(prefix) :],
             query=dict(target.params),
             idempotent=True,
+            operation=operation,
         )
 
     def _request_id(

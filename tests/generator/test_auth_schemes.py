@@ -87,6 +87,22 @@ OVERRIDE = (
     + operation("default_op", None)
     + operation("anonymous", "[]")
     + operation("keyed", "[{headerKey: []}]")
+    + """  /pages:
+    get:
+      operationId: pages
+      security: [{headerKey: []}]
+      x-sdkgen-paging: {items: /items, next-link: /next}
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {type: string}}
+                  next: {type: string}
+"""
     + SCHEMES
 )
 
@@ -250,6 +266,34 @@ def test_per_operation_security_overrides_the_documents(override: Any) -> None:
         client.anonymous()
         with pytest.raises(ValueError, match="bearer="):
             client.default_op()
+
+
+def test_a_next_page_link_is_read_with_the_operations_security(
+    override: Any,
+) -> None:
+    answers = iter(
+        [
+            {"items": ["a"], "next": "/v1/pages?page=2"},
+            {"items": ["b"]},
+        ]
+    )
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=next(answers))
+
+    client = override.Client(
+        bearer=TOKEN,
+        header_key=KEY,
+        http_client=httpx.Client(transport=httpx.MockTransport(handle)),
+    )
+    with client:
+        assert list(client.iter_pages()) == ["a", "b"]
+    assert [sent(r) for r in seen] == [
+        {**NOTHING, "x-key": KEY},
+        {**NOTHING, "x-key": KEY, "query": {"page": ["2"]}},
+    ]
 
 
 def test_a_header_parameter_repeating_a_schemes_header_is_no_argument(
