@@ -7,11 +7,13 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import inspect
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .. import naming
+from ..errors import pointer, warn
 from ..ir import AuthScheme, Credential, Operation, Signer
 from .context import Context, clean
 from .extensions import ext
@@ -69,7 +71,9 @@ def read_security(
     """The security of the document and of each operation ((path, method) -> its IR).
     Credential names must not take a name in `taken` (client parameters, server
     variables)."""
-    schemes = ctx.document.get("components", {}).get("securitySchemes", {})
+    schemes = dict(ctx.document.get("components", {}).get("securitySchemes", {}))
+    if not schemes:
+        schemes = _implied(ctx, pairs)
     default = _requirements(ctx, ctx.document.get("security"), ("security",)) or ()
     order: list[str] = [key for requirement in default for key in requirement]
     per_operation: list[tuple[str, Requirements]] = []
@@ -115,6 +119,60 @@ def read_security(
         operations=tuple(per_operation),
         stripped=tuple(stripped),
     )
+
+
+# Header names that carry a credential (`xi-api-key`, `Ocp-Apim-Subscription-Key`).
+_CREDENTIAL_HEADER = re.compile(
+    r"^authorization$|api[-_]?key|access[-_]?token|auth[-_]?token|subscription[-_]?key",
+    re.IGNORECASE,
+)
+
+
+def _implied(
+    ctx: Context, pairs: Sequence[tuple[tuple[str, str], Operation]]
+) -> dict[str, Any]:
+    """A document without security schemes whose operations take the key as a header
+    parameter (ElevenLabs' `xi-api-key`): that header is an API key scheme, named after
+    it, and the client takes the key once."""
+    implied: dict[str, Any] = {}
+    for (path, method), op in pairs:
+        for p in op.parameters:
+            if p.location != "header" or p.client_level:
+                continue
+            if not _CREDENTIAL_HEADER.search(p.wire_name):
+                continue
+            if p.wire_name.lower() not in {k.lower() for k in implied}:
+                implied[p.wire_name] = {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": p.wire_name,
+                }
+                warn(
+                    ctx.file,
+                    _parameter_pointer(ctx, path, method, p.wire_name),
+                    f"header parameter {p.wire_name!r} carries a credential, and the "
+                    "document declares no security scheme: read as an API key in "
+                    f"that header, taken once by the client ({p.name}=), not by "
+                    "each method",
+                )
+    return implied
+
+
+def _parameter_pointer(ctx: Context, path: str, method: str, wire: str) -> str:
+    """Where header parameter `wire` of an operation is declared (its own list first,
+    then its path's)."""
+    item = ctx.document["paths"][path]
+    for where in ((path, method), (path,)):
+        node = item[method] if len(where) == 2 else item
+        for index, parameter in enumerate(node.get("parameters", [])):
+            found, _ = ctx.deref(parameter, ())
+            if (
+                isinstance(found, dict)
+                and found.get("in") == "header"
+                and str(found.get("name", "")).lower() == wire.lower()
+            ):
+                return pointer("paths", *where, "parameters", index)
+    return pointer("paths", path, method)
 
 
 def _requirements(

@@ -10,14 +10,17 @@ import base64
 import importlib
 import inspect
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
+from generator import pipeline
 from tests.support.generate import generated_package
 
 SCHEMES = """
@@ -75,6 +78,14 @@ SPEC = (
         "      parameters:\n"
         "        - {name: x-key, in: header, required: true, schema: {type: string}}\n"
         "        - {name: X-Trace, in: header, schema: {type: string}}\n",
+    )
+    + operation(
+        # Deepgram's: the Authorization header as a parameter, security nowhere.
+        "authorization_param",
+        None,
+        "      parameters:\n"
+        "        - {name: Authorization, in: header, required: true, "
+        "schema: {type: string}}\n",
     )
     + SCHEMES
 )
@@ -217,6 +228,8 @@ def basic(user: str, password: str) -> str:
         ),
         ("either", {**NOTHING, "authorization": f"Bearer {TOKEN}"}),
         ("repeated", {**NOTHING, "x-key": KEY}),
+        # Each scheme sending Authorization is an alternative, in the spec's order.
+        ("authorization_param", {**NOTHING, "authorization": basic(USER, PASSWORD)}),
     ],
 )
 def test_each_operation_sends_what_its_security_names(
@@ -302,6 +315,9 @@ def test_a_header_parameter_repeating_a_schemes_header_is_no_argument(
     arguments = inspect.signature(module.Client.repeated).parameters
     assert "x_key" not in arguments
     assert "x_trace" in arguments  # other header parameters stay
+    assert not inspect.signature(
+        module.Client.authorization_param
+    ).parameters.keys() - {"self"}
 
 
 def test_bad_credentials_are_refused_at_creation(module: Any) -> None:
@@ -501,3 +517,45 @@ def test_no_secret_in_reprs_logs_or_errors(
     for text in texts:
         for secret in hidden:
             assert secret not in text, (secret, text[:300])
+
+
+# --- a key taken as a header parameter, no scheme declared (ElevenLabs) ---------------------
+
+IMPLIED = (
+    HEAD
+    + "paths:\n"
+    + operation(
+        "speak",
+        None,
+        "      parameters:\n"
+        "        - {name: xi-api-key, in: header, schema: {type: string}}\n",
+    )
+    + operation("models", None)
+)
+
+
+def test_a_credential_header_without_a_scheme_is_taken_by_the_client(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "specs" / "implied"
+    root.mkdir(parents=True)
+    (root / "openapi.yaml").write_text(IMPLIED, encoding="utf-8")
+    report = pipeline.generate("implied", tmp_path / "specs", tmp_path / "out")
+    (warning,) = report.warnings
+    assert warning.pointer == "/paths/~1speak/get/parameters/0"
+    assert "'xi-api-key' carries a credential" in warning.message
+    assert "xi_api_key=" in warning.message
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        module = importlib.import_module("tts_implied")
+        assert "xi_api_key" not in inspect.signature(module.Client.speak).parameters
+        vendor = Vendor()
+        with vendor.sync(module, xi_api_key=KEY) as client:
+            client.speak()
+            client.models()
+        assert [r.headers.get("xi-api-key") for r in vendor.api] == [KEY, None]
+        assert KEY not in repr(client)
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+        for name in [m for m in sys.modules if m.startswith("tts_implied")]:
+            del sys.modules[name]
