@@ -559,3 +559,17 @@ def test_a_credential_header_without_a_scheme_is_taken_by_the_client(
         sys.path.remove(str(tmp_path / "out"))
         for name in [m for m in sys.modules if m.startswith("tts_implied")]:
             del sys.modules[name]
+
+
+def test_a_spec_without_any_security_sends_no_credentials(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    spec = HEAD + "paths:\n" + operation("models", None)
+    for folder in generated_package(tmp_path_factory, "no-security", spec):
+        module = importlib.import_module("tts_no_security")
+        vendor = Vendor()
+        with vendor.sync(module) as client:
+            client.models()
+        assert sent(vendor.api[0]) == NOTHING
+        readme = (folder / "README.md").read_text(encoding="utf-8")
+        assert "The spec names no security scheme: no credentials are sent." in readme
