@@ -120,6 +120,10 @@ class HttpBasic:
         return "HttpBasic(username=***, password=***)"
 
 
+_TOKEN_ANSWER_LIMIT = 65_536
+"""The most of a token endpoint's answer that is read (and kept in an error)."""
+
+
 class OAuth2ClientCredentials:
     """OAuth2's client credentials grant (RFC 6749 section 4.4): a token from `token_url`,
     asked for with the client's id and secret in HTTP basic (section 2.3.1, which every
@@ -200,9 +204,8 @@ class OAuth2ClientCredentials:
             timeout=left if left != math.inf else httpx.USE_CLIENT_DEFAULT,
         )
 
-    def _keep(self, response: httpx.Response, started: float) -> None:
+    def _keep(self, response: httpx.Response, body: bytes, started: float) -> None:
         """Read the token answer (RFC 6749 sections 5.1 and 5.2)."""
-        body = response.content[:65536]
         try:
             document: Any = json.loads(body)
         except ValueError:
@@ -255,13 +258,21 @@ class OAuth2ClientCredentials:
             if self._fresh():
                 return
             started = time.monotonic()
+            body = bytearray()
             try:
                 response = client.send(
-                    self._request(client, deadline), follow_redirects=False
+                    self._request(client, deadline), stream=True, follow_redirects=False
                 )
+                try:
+                    for chunk in response.iter_bytes():
+                        body += chunk
+                        if len(body) > _TOKEN_ANSWER_LIMIT:
+                            break  # a token answer is small: the rest is not read
+                finally:
+                    response.close()
             except httpx.HTTPError as error:
                 raise self._failed(error) from None
-            self._keep(response, started)
+            self._keep(response, bytes(body[:_TOKEN_ANSWER_LIMIT]), started)
 
     async def afetch(
         self, client: httpx.AsyncClient, deadline: float = math.inf
@@ -277,13 +288,21 @@ class OAuth2ClientCredentials:
             if self._fresh():
                 return
             started = time.monotonic()
+            body = bytearray()
             try:
                 response = await client.send(
-                    self._request(client, deadline), follow_redirects=False
+                    self._request(client, deadline), stream=True, follow_redirects=False
                 )
+                try:
+                    async for chunk in response.aiter_bytes():
+                        body += chunk
+                        if len(body) > _TOKEN_ANSWER_LIMIT:
+                            break  # a token answer is small: the rest is not read
+                finally:
+                    await response.aclose()
             except httpx.HTTPError as error:
                 raise self._failed(error) from None
-            self._keep(response, started)
+            self._keep(response, bytes(body[:_TOKEN_ANSWER_LIMIT]), started)
 
 
 class Requirement:

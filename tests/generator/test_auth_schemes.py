@@ -432,6 +432,26 @@ def test_a_refused_token_request_is_a_typed_error_without_secrets(
         )
 
 
+def test_a_huge_token_answer_is_not_read_whole(module: Any) -> None:
+    chunks = [0]
+
+    def stream() -> Iterator[bytes]:
+        for _ in range(1000):
+            chunks[0] += 1
+            yield b"x" * 4096
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, content=stream())
+
+    client = module.Client(
+        http_client=httpx.Client(transport=httpx.MockTransport(refuse)), **OAUTH
+    )
+    with client, pytest.raises(module.errors.AuthenticationError) as caught:
+        client.oauth_op()
+    assert len(caught.value.body) == 65536
+    assert chunks[0] < 20
+
+
 def test_a_token_endpoint_that_cannot_be_reached(module: Any) -> None:
     def down(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
