@@ -593,3 +593,32 @@ def test_a_spec_without_any_security_sends_no_credentials(
         assert sent(vendor.api[0]) == NOTHING
         readme = (folder / "README.md").read_text(encoding="utf-8")
         assert "The spec names no security scheme: no credentials are sent." in readme
+
+
+def test_no_secret_reaches_a_recording(module: Any, tmp_path: Path) -> None:
+    import vcr
+
+    from generator.ir_build import build
+    from generator.load import load_openapi
+    from tests.contract.recording import REDACTED, vcr_config
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    config = vcr_config(build(load_openapi(spec, str(spec)), "auth-x", str(spec), ""))
+    recorder = vcr.VCR(
+        record_mode="all",
+        filter_headers=config["filter_headers"],
+        filter_query_parameters=config["filter_query_parameters"],
+        before_record_response=config["before_record_response"],
+    )
+    cassette = tmp_path / "recorded.yaml"
+    vendor = Vendor()
+    with recorder.use_cassette(str(cassette)), vendor.sync(module, **ALL) as client:
+        for method in ("header", "query", "cookie", "basic_op", "bearer_op"):
+            getattr(client, method)()
+        client.oauth_op()
+    text = cassette.read_text()
+    assert len(vendor.api) == 6
+    for secret in (*SECRETS, "at-1-0123456789", basic(USER, PASSWORD)[6:]):
+        assert secret not in text, secret
+    assert text.count(REDACTED) >= 7
