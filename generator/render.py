@@ -387,8 +387,12 @@ def _construct(scheme: AuthScheme, source: str) -> str:
             return f"ApiKey(name={scheme.name!r}, location={scheme.kind!r}, key={given[0]})"
         if scheme.kind == "basic":
             return f"HttpBasic(username={given[0]}, password={given[1]})"
+        token_url = repr(scheme.token_url)
+        if not _absolute(scheme.token_url or ""):
+            # Relative to the server (OpenAPI 3.1), as the client's endpoint resolves.
+            token_url = f"settings.resolve(endpoint, {token_url})"
         return (
-            f"OAuth2ClientCredentials(token_url={scheme.token_url!r}, "
+            f"OAuth2ClientCredentials(token_url={token_url}, "
             f"client_id={given[0]}, client_secret={given[1]}, scopes={scheme.scopes!r})"
         )
     assert scheme.signer is not None
@@ -407,6 +411,10 @@ def _construct(scheme: AuthScheme, source: str) -> str:
     args += [f"{name}={name}" for name in scheme.signer.client_parameters]
     args += [f"{name}={_literal(value)}" for name, value in scheme.signer.options]
     return f"{scheme.signer.class_name}({', '.join(args)})"
+
+
+def _absolute(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
 
 
 def _operation_security(api: Api) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -664,6 +672,9 @@ def _context(api: Api) -> dict[str, Any]:
         "client_models": sorted(client_models, key=_import_order),
         "no_credentials_message": _no_credentials_message(api),
         "operation_security": _operation_security(api),
+        "relative_token_url": any(
+            s.kind == "oauth2" and not _absolute(s.token_url or "") for s in api.auth
+        ),
         "every_call_needs_credentials": _every_call_needs_credentials(api),
         "credential_hints": _credential_hints(api),
         "submit_example": submit_example,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 T = TypeVar("T")
 
@@ -77,6 +77,12 @@ def endpoint(
             "(pass base_url='https://…')"
         )
     return url
+
+
+def resolve(endpoint: str, url: str) -> str:
+    """`url` (a spec's relative `tokenUrl`) resolved against the client's endpoint, as
+    RFC 3986 says: `/oauth/token` on its host, `token` under its path."""
+    return urljoin(endpoint.rstrip("/") + "/", url)
 
 
 def _origin(name: str, value: str) -> str:

@@ -622,3 +622,38 @@ def test_no_secret_reaches_a_recording(module: Any, tmp_path: Path) -> None:
     for secret in (*SECRETS, "at-1-0123456789", basic(USER, PASSWORD)[6:]):
         assert secret not in text, secret
     assert text.count(REDACTED) >= 7
+
+
+def test_a_relative_token_url_is_resolved_against_the_endpoint(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    spec = (
+        HEAD
+        + "paths:\n"
+        + operation("oauth_op", "[{oauth: []}]")
+        + SCHEMES.replace("https://auth.example.test/oauth/token", "/oauth/token")
+    )
+    for _ in generated_package(tmp_path_factory, "relative-token", spec):
+        module = importlib.import_module("tts_relative_token")
+        for options, expected in [
+            ({}, "https://api.example.test/oauth/token"),
+            ({"base_url": "http://127.0.0.1:9/v1"}, "http://127.0.0.1:9/oauth/token"),
+        ]:
+            seen: list[str] = []
+
+            def handle(
+                request: httpx.Request, seen: list[str] = seen
+            ) -> httpx.Response:
+                seen.append(str(request.url))
+                if request.url.path == "/oauth/token":
+                    return httpx.Response(200, json={"access_token": "at-0123456789"})
+                return httpx.Response(200, json={"ok": True})
+
+            client = module.Client(
+                http_client=httpx.Client(transport=httpx.MockTransport(handle)),
+                **OAUTH,
+                **options,
+            )
+            with client:
+                client.oauth_op()
+            assert seen[0] == expected
