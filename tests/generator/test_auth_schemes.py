@@ -657,3 +657,23 @@ def test_a_relative_token_url_is_resolved_against_the_endpoint(
             with client:
                 client.oauth_op()
             assert seen[0] == expected
+
+
+def test_the_packages_type_check_and_lint_clean(module: Any, override: Any) -> None:
+    import subprocess
+
+    from mypy import api as mypy
+
+    folders = [str(Path(m.__file__).parent) for m in (module, override)]
+    out, err, status = mypy.run(
+        ["--strict", "--python-version", "3.10", "--config-file", ""]
+        + ["--no-incremental", *folders]
+    )
+    assert status == 0, out + err
+    assert "Success: no issues found in" in out
+    ruff = [sys.executable, "-m", "ruff"]
+    for command in (["check", "--no-cache"], ["format", "--check", "--no-cache"]):
+        done = subprocess.run(
+            [*ruff, *command, *folders], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
