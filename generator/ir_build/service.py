@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .. import naming
+from ..errors import pointer, warn
 from ..ir import ErrorShape, Server, ServerVariable
 from .context import Context, clean
 from .extensions import ext
@@ -44,8 +45,16 @@ def read_servers(ctx: Context, taken: set[str]) -> tuple[Server, ...]:
     servers = ctx.document.get("servers") or []
     result = []
     arguments: dict[str, str] = {}  # variable -> its argument, shared by the servers
+    urls: set[str] = set()
     for index, server in enumerate(servers):
         url = str(server["url"])
+        if url in urls:
+            # Offered once: `server=` names a server by its URL.
+            warn(
+                ctx.file, pointer("servers", index), f"a second server {url!r}: ignored"
+            )
+            continue
+        urls.add(url)
         declared = server.get("variables", {})
         used = _VARIABLE.findall(url)
         for name in used:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from generator import pipeline
 from tests.support.generate import generated_package
 
 SPEC = """
@@ -127,3 +129,22 @@ def test_no_server_needs_base_url(bare: Any) -> None:
     ):
         bare.Client(key="k")
     assert urls(bare, base_url="http://127.0.0.1:9") == ["http://127.0.0.1:9/voices"]
+
+
+def test_a_repeated_server_is_offered_once_with_a_warning(tmp_path: Path) -> None:
+    spec = SPEC.replace(
+        "  - url: https://gov.example.test/v1\n",
+        "  - url: https://gov.example.test/v1\n  - url: https://gov.example.test/v1\n",
+    )
+    (tmp_path / "specs" / "twice").mkdir(parents=True)
+    (tmp_path / "specs" / "twice" / "openapi.yaml").write_text(spec, encoding="utf-8")
+    report = pipeline.generate("twice", tmp_path / "specs", tmp_path / "out")
+    assert [(w.pointer, w.message) for w in report.warnings] == [
+        ("/servers/3", "a second server 'https://gov.example.test/v1': ignored")
+    ]
+    client = (tmp_path / "out" / "tts_twice" / "client.py").read_text(encoding="utf-8")
+    assert (
+        client.count("'https://gov.example.test/v1'")
+        + client.count('"https://gov.example.test/v1"')
+        == 2
+    )  # SERVERS and the variables' table
