@@ -120,6 +120,14 @@ class HttpBasic:
         return "HttpBasic(username=***, password=***)"
 
 
+# Whatever httpx (a transport, an event hook) raises: none reaches a caller unwrapped.
+_HTTPX_ERRORS = (
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    httpx.CookieConflict,
+    httpx.StreamError,
+)
+
 _TOKEN_ANSWER_LIMIT = 65_536
 """The most of a token endpoint's answer that is read (and kept in an error)."""
 
@@ -239,7 +247,7 @@ class OAuth2ClientCredentials:
             self._renew_at = math.inf  # until a 401 says otherwise
         self._token = _printable("the access token", token)
 
-    def _failed(self, error: httpx.HTTPError) -> APIConnectionError:
+    def _failed(self, error: Exception) -> APIConnectionError:
         # Not chained: the httpx error holds the token request, the secret in it.
         kind = (
             APITimeoutError
@@ -270,7 +278,7 @@ class OAuth2ClientCredentials:
                             break  # a token answer is small: the rest is not read
                 finally:
                     response.close()
-            except httpx.HTTPError as error:
+            except _HTTPX_ERRORS as error:
                 raise self._failed(error) from None
             self._keep(response, bytes(body[:_TOKEN_ANSWER_LIMIT]), started)
 
@@ -300,7 +308,7 @@ class OAuth2ClientCredentials:
                             break  # a token answer is small: the rest is not read
                 finally:
                     await response.aclose()
-            except httpx.HTTPError as error:
+            except _HTTPX_ERRORS as error:
                 raise self._failed(error) from None
             self._keep(response, bytes(body[:_TOKEN_ANSWER_LIMIT]), started)
 

@@ -228,8 +228,7 @@ class Core:
 
     def tokens(self, call: Call) -> tuple[OAuth2ClientCredentials, ...]:
         """The OAuth2 tokens `call` needs, fetched before it is built."""
-        auth = self.auth_for(call)
-        return auth.tokens if isinstance(auth, Requirement) else ()
+        return auth_tokens(self.auth_for(call))
 
     def unsigned(self, call: Call) -> httpx.Request:
         """The request of `call` as it is before signing: no credential in it."""
