@@ -677,3 +677,65 @@ def test_the_packages_type_check_and_lint_clean(module: Any, override: Any) -> N
             [*ruff, *command, *folders], capture_output=True, text=True, check=False
         )
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+SWAGGER = """
+swagger: '2.0'
+info: {title: Old, version: '1'}
+host: api.example.test
+basePath: /v1
+schemes: [https]
+x-sdkgen-errors: {code: /code, message: /message}
+securityDefinitions:
+  key: {type: apiKey, in: query, name: subscription-key}
+  login: {type: basic}
+  machine:
+    type: oauth2
+    flow: application
+    tokenUrl: https://auth.example.test/oauth/token
+    scopes: {}
+security: [{key: []}]
+definitions:
+  Ok: {type: object, properties: {ok: {type: boolean}}}
+paths:
+  /a:
+    get:
+      operationId: A
+      responses: {'200': {description: OK, schema: {$ref: '#/definitions/Ok'}}}
+  /b:
+    get:
+      operationId: B
+      security: [{login: []}]
+      responses: {'200': {description: OK, schema: {$ref: '#/definitions/Ok'}}}
+  /c:
+    get:
+      operationId: C
+      security: [{machine: []}]
+      responses: {'200': {description: OK, schema: {$ref: '#/definitions/Ok'}}}
+"""
+
+
+def test_swagger_2_security_definitions_work_as_converted(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    for _ in generated_package(tmp_path_factory, "old-auth", SWAGGER):
+        module = importlib.import_module("tts_old_auth")
+        vendor = Vendor()
+        options = {
+            "key": QKEY,
+            "login_username": USER,
+            "login_password": PASSWORD,
+            "machine_client_id": CLIENT_ID,
+            "machine_client_secret": CLIENT_SECRET,
+        }
+        with vendor.sync(module, **options) as client:
+            client.a()
+            client.b()
+            client.c()
+    assert module.SERVERS == ("https://api.example.test/v1",)
+    assert [sent(r) for r in vendor.api] == [
+        {**NOTHING, "query": {"subscription-key": [QKEY]}},
+        {**NOTHING, "authorization": basic(USER, PASSWORD)},
+        {**NOTHING, "authorization": "Bearer at-1-0123456789"},
+    ]
+    assert str(vendor.tokens[0].url) == "https://auth.example.test/oauth/token"
