@@ -71,17 +71,26 @@ def read_security(
     """The security of the document and of each operation ((path, method) -> its IR).
     Credential names must not take a name in `taken` (client parameters, server
     variables)."""
-    schemes = dict(ctx.document.get("components", {}).get("securitySchemes", {}))
-    if not schemes:
-        schemes = _implied(ctx, pairs)
-    default = _requirements(ctx, ctx.document.get("security"), ("security",)) or ()
+    declared = dict(ctx.document.get("components", {}).get("securitySchemes", {}))
+    if not declared:
+        declared = _implied(ctx, pairs)
+    # The schemes a client can send; requirements naming any other are dropped.
+    schemes = {
+        key: scheme
+        for key, scheme in declared.items()
+        if isinstance(scheme, dict)
+        and (_kind(scheme) is not None or ext(scheme, "signer") is not None)
+    }
+    default = (
+        _requirements(ctx, ctx.document.get("security"), ("security",), declared) or ()
+    )
     order: list[str] = [key for requirement in default for key in requirement]
     per_operation: list[tuple[str, Requirements]] = []
     stripped = []
     for (path, method), op in pairs:
         spec = ctx.document["paths"][path][method]
         where = ("paths", path, method, "security")
-        own = _requirements(ctx, spec.get("security"), where)
+        own = _requirements(ctx, spec.get("security"), where, declared)
         # A header parameter that repeats a scheme's header is the credential, taken
         # once by the client (ElevenLabs' `xi-api-key`, Deepgram's `Authorization`).
         repeated = {
@@ -109,10 +118,7 @@ def read_security(
     result = []
     seen = set(taken)
     for key in dict.fromkeys(order):
-        scheme = schemes.get(key)
-        if scheme is None:
-            raise ctx.error(("security",), f"unknown security scheme {key!r}")
-        result.append(_scheme(ctx, key, scheme, client_params, seen))
+        result.append(_scheme(ctx, key, schemes[key], client_params, seen))
     return Security(
         schemes=tuple(result),
         default=default,
@@ -176,14 +182,41 @@ def _parameter_pointer(ctx: Context, path: str, method: str, wire: str) -> str:
 
 
 def _requirements(
-    ctx: Context, value: Any, where: tuple[Any, ...]
+    ctx: Context, value: Any, where: tuple[Any, ...], declared: Mapping[str, Any]
 ) -> Requirements | None:
-    """A `security` list: None when absent, `()` when empty (no credentials)."""
+    """A `security` list: None when absent, `()` when empty (no credentials). An
+    alternative naming a scheme that is not declared, or that a generated client cannot
+    send (`http` `digest`, `mutualTLS`), is dropped, with a warning."""
     if value is None:
         return None
     if not isinstance(value, list):
         raise ctx.error(where, "expected a list of security requirements")
-    return tuple(tuple(requirement) for requirement in value)
+    kept = []
+    for index, requirement in enumerate(value):
+        for key in requirement:
+            scheme = declared.get(key)
+            if scheme is None:
+                why = "is not declared"
+            elif _kind(scheme) is None and ext(scheme, "signer") is None:
+                why = f"cannot be sent by a generated client ({_described(scheme)})"
+            else:
+                continue
+            warn(
+                ctx.file,
+                pointer(*where, index, key),
+                f"security scheme {key!r} {why}: this alternative is dropped"
+                + ("" if len(value) > 1 else ", and the operation sends none"),
+            )
+            break
+        else:
+            kept.append(tuple(requirement))
+    return tuple(kept)
+
+
+def _described(scheme: Mapping[str, Any]) -> str:
+    return ", ".join(
+        repr(scheme[k]) for k in ("type", "in", "scheme") if scheme.get(k) is not None
+    )
 
 
 def _headers_of(schemes: Mapping[str, Any]) -> set[str]:
@@ -235,15 +268,6 @@ def _scheme(
 ) -> AuthScheme:
     where = ("components", "securitySchemes", key)
     kind = _kind(scheme)
-    if kind is None and ext(scheme, "signer") is None:
-        raise ctx.error(
-            where,
-            f"unsupported security scheme ({scheme.get('type')!r}"
-            f"{', in ' + repr(scheme.get('in')) if scheme.get('in') else ''}"
-            f"{', ' + repr(scheme.get('scheme')) if scheme.get('scheme') else ''}): "
-            "expected an API key, http bearer or basic, OAuth2, OpenID Connect or "
-            "x-sdkgen-signer",
-        )
     creds = []
     for cname, spec in (ext(scheme, "credentials") or {}).items():
         if not cname.isidentifier() or cname in seen:

@@ -739,3 +739,45 @@ def test_swagger_2_security_definitions_work_as_converted(
         {**NOTHING, "authorization": "Bearer at-1-0123456789"},
     ]
     assert str(vendor.tokens[0].url) == "https://auth.example.test/oauth/token"
+
+
+def test_a_requirement_the_client_cannot_meet_is_dropped_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    spec = (
+        HEAD
+        + "paths:\n"
+        + operation("typo", "[{bearr: []}, {bearer: []}]")
+        + operation("digest_op", "[{digest: []}]")
+        + SCHEMES
+        + "    digest: {type: http, scheme: digest}\n"
+    )
+    (tmp_path / "specs" / "dropped").mkdir(parents=True)
+    (tmp_path / "specs" / "dropped" / "openapi.yaml").write_text(spec, encoding="utf-8")
+    report = pipeline.generate("dropped", tmp_path / "specs", tmp_path / "out")
+    assert [(w.pointer, w.message) for w in report.warnings] == [
+        (
+            "/paths/~1typo/get/security/0/bearr",
+            "security scheme 'bearr' is not declared: this alternative is dropped",
+        ),
+        (
+            "/paths/~1digest_op/get/security/0/digest",
+            "security scheme 'digest' cannot be sent by a generated client ('http', "
+            "'digest'): this alternative is dropped, and the operation sends none",
+        ),
+    ]
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        module = importlib.import_module("tts_dropped")
+        vendor = Vendor()
+        with vendor.sync(module, bearer=TOKEN) as client:
+            client.typo()
+            client.digest_op()
+        assert [sent(r) for r in vendor.api] == [
+            {**NOTHING, "authorization": f"Bearer {TOKEN}"},
+            NOTHING,
+        ]
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+        for name in [m for m in sys.modules if m.startswith("tts_dropped")]:
+            del sys.modules[name]

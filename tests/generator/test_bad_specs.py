@@ -91,14 +91,13 @@ CASES = [
     ),
     Breakage(
         # API keys in a query or a cookie are sent (test_auth_schemes.py); a scheme the
-        # runtime cannot send is refused, naming it.
+        # runtime cannot send drops the alternatives naming it: a warning, here an error.
         "http-digest",
         "      type: apiKey\n      in: header\n      name: X-Auth-Token\n",
         "      type: http\n      scheme: digest\n",
-        ("/components/securitySchemes/token: ", "unsupported", "'digest'"),
-        exact="/components/securitySchemes/token: unsupported security scheme "
-        "('http', 'digest'): expected an API key, http bearer or basic, OAuth2, "
-        "OpenID Connect or x-sdkgen-signer",
+        ("/security/1/token: ", "cannot be sent", "'digest'"),
+        exact="/security/1/token: security scheme 'token' cannot be sent by a "
+        "generated client ('http', 'digest'): this alternative is dropped",
     ),
     Breakage(
         # A signer sends what it signs in headers too.
