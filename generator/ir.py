@@ -184,6 +184,14 @@ class AuthScheme:
     prefix: str = ""
     # Every header this scheme's requests carry a secret in: never logged or recorded.
     secret_headers: tuple[str, ...] = ()
+    # Neither header nor signer: "query" or "cookie" (an API key sent as `name`),
+    # "basic" (HTTP basic), "oauth2" (client credentials from `token_url`).
+    kind: str | None = None
+    name: str | None = None
+    token_url: str | None = None
+    scopes: tuple[str, ...] = ()
+    # Query parameters a secret travels in (never logged or recorded).
+    secret_query: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -223,12 +231,16 @@ class ServerVariable:
     default: str | None
     choices: tuple[str, ...]
     description: str
+    # The URL starts with it (`{endpoint}/texttospeech`): its value is a scheme and a
+    # host (`https://westus.api.example.com`), not a part of a host name.
+    origin: bool = False
 
 
 @dataclass(frozen=True)
 class Server:
     url: str
     variables: tuple[ServerVariable, ...] = ()
+    description: str = ""
 
     @property
     def needs_base_url(self) -> bool:
@@ -365,6 +377,27 @@ class Api:
     skipped_operations: tuple[str, ...] = ()
     # Runtime modules its models need besides the core ones (`wire`).
     runtime_modules: tuple[str, ...] = ()
+    # The document's `security`, and operations that need something else:
+    # (operationId, requirements). A requirement is a set of scheme keys.
+    security: tuple[tuple[str, ...], ...] = ()
+    operation_security: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
+    # Every server of the spec, the default (`server`) first; none: `base_url=` is needed.
+    servers: tuple[Server, ...] = ()
+
+    @property
+    def needs_base_url(self) -> bool:
+        """No server the client can call by itself (none, or only relative ones): the
+        client requires `base_url=`."""
+        return all(server.needs_base_url for server in self.servers)
+
+    @property
+    def server_variables(self) -> tuple[ServerVariable, ...]:
+        """One client argument per variable name, across the servers (first one wins)."""
+        seen: dict[str, ServerVariable] = {}
+        for server in self.servers:
+            for variable in server.variables:
+                seen.setdefault(variable.name, variable)
+        return tuple(seen.values())
 
     @property
     def signers(self) -> tuple[Signer, ...]:

@@ -37,6 +37,7 @@ RUNTIME_CORE = (
     "request.py",
     "response.py",
     "retry.py",
+    "security.py",
     "settings.py",
     "transport.py",
 )
@@ -47,6 +48,10 @@ _RUNTIME_HOME = {
     "Auth": "request",
     "Call": "request",
     "TokenAuth": "request",
+    "ApiKey": "security",
+    "HttpBasic": "security",
+    "OAuth2ClientCredentials": "security",
+    "Security": "security",
     "drop_none": "request",
     "json_body": "request",
     "path_segment": "request",
@@ -356,6 +361,15 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         transport.append("optional_text")
     if any(s.header for s in api.auth):
         transport.append("TokenAuth")
+    transport.append("Security")
+    for kind, name in (
+        ("query", "ApiKey"),
+        ("cookie", "ApiKey"),
+        ("basic", "HttpBasic"),
+        ("oauth2", "OAuth2ClientCredentials"),
+    ):
+        if any(s.kind == kind for s in api.auth) and name not in transport:
+            transport.append(name)
     homes: dict[str, list[str]] = {}
     for name in transport:
         homes.setdefault(_RUNTIME_HOME.get(name, "transport"), []).append(name)
@@ -379,6 +393,30 @@ def _construct(scheme: AuthScheme, source: str) -> str:
         value = cred.name if source == "arg" else f"settings.env({cred.env!r})"
         prefix = f", prefix={scheme.prefix!r}" if scheme.prefix else ""
         return f"TokenAuth(header={scheme.header!r}, token=settings.require({cred.name!r}, {value}, 'pass {cred.name}='){prefix})"
+    if scheme.kind is not None:
+        values = [
+            cred.name if source == "arg" else f"settings.env({cred.env!r})"
+            for cred in scheme.credentials
+        ]
+        hint = "pass " + " and ".join(f"{c.name}=" for c in scheme.credentials)
+        if len(scheme.credentials) > 1:
+            hint += " together"
+        given = [
+            f"settings.require({c.name!r}, {value}, {hint!r})"
+            for c, value in zip(scheme.credentials, values, strict=True)
+        ]
+        if scheme.kind in ("query", "cookie"):
+            return f"ApiKey(name={scheme.name!r}, location={scheme.kind!r}, key={given[0]})"
+        if scheme.kind == "basic":
+            return f"HttpBasic(username={given[0]}, password={given[1]})"
+        token_url = repr(scheme.token_url)
+        if not _absolute(scheme.token_url or ""):
+            # Relative to the server (OpenAPI 3.1), as the client's endpoint resolves.
+            token_url = f"settings.resolve(endpoint, {token_url})"
+        return (
+            f"OAuth2ClientCredentials(token_url={token_url}, "
+            f"client_id={given[0]}, client_secret={given[1]}, scopes={scheme.scopes!r})"
+        )
     assert scheme.signer is not None
     required = [c.name for c in scheme.credentials if not c.optional]
     hint = "pass " + " and ".join(f"{n}=" for n in required) + " together"
@@ -395,6 +433,35 @@ def _construct(scheme: AuthScheme, source: str) -> str:
     args += [f"{name}={name}" for name in scheme.signer.client_parameters]
     args += [f"{name}={_literal(value)}" for name, value in scheme.signer.options]
     return f"{scheme.signer.class_name}({', '.join(args)})"
+
+
+def _absolute(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
+
+
+def _operation_security(api: Api) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The requirements of the operations whose security is not the document's."""
+    return dict(api.operation_security)
+
+
+def _every_call_needs_credentials(api: Api) -> bool:
+    """No call can be made without credentials: a client without any is refused when it
+    is created, not at its first call."""
+    own = dict(api.operation_security)
+    needs = [own.get(op.operation_id, api.security) for op in api.operations]
+    return bool(needs) and all(r and () not in r for r in needs)
+
+
+def _credential_hints(api: Api) -> dict[str, str]:
+    """What a call needing a scheme that the client was not given says to do."""
+    hints = {}
+    for scheme in api.auth:
+        required = [c for c in scheme.credentials if not c.optional]
+        hint = "pass " + " and ".join(f"{c.name}=" for c in required)
+        if _scheme_has_env(scheme):
+            hint += " or set " + " and ".join(str(c.env) for c in required)
+        hints[scheme.key] = hint
+    return hints
 
 
 def _no_credentials_message(api: Api) -> str:
@@ -680,6 +747,12 @@ def _context(api: Api) -> dict[str, Any]:
         "uses_any": "Any" in names_used,
         "client_models": sorted(client_models, key=_import_order),
         "no_credentials_message": _no_credentials_message(api),
+        "operation_security": _operation_security(api),
+        "relative_token_url": any(
+            s.kind == "oauth2" and not _absolute(s.token_url or "") for s in api.auth
+        ),
+        "every_call_needs_credentials": _every_call_needs_credentials(api),
+        "credential_hints": _credential_hints(api),
         "submit_example": submit_example,
         "example_models": example_models,
     }

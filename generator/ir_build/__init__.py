@@ -13,10 +13,10 @@ from typing import Any
 
 from .. import naming
 from ..errors import SpecError, skip
-from ..ir import Alias, Api, Callback, ClientParameter, Model
+from ..ir import Alias, Api, Callback, ClientParameter, Model, Server
 from ..python_types import COMPONENT_SCHEMA, annotation
 from . import wire
-from .auth import SIGNERS, auth_schemes
+from .auth import SIGNERS, read_security
 from .context import Context, clean
 from .extensions import EXTENSIONS, check_extensions, ext
 from .info import distribution, package_version
@@ -32,7 +32,7 @@ from .operations import (
 )
 from .rpc import Rpc, read_rpc
 from .schemas import Models, build_models
-from .service import error_shape, read_server
+from .service import error_shape, read_servers
 from .xsd import xml_models
 
 __all__ = ["EXTENSIONS", "SIGNERS", "annotation", "build"]
@@ -107,7 +107,14 @@ def build(
         )
     info = document.get("info", {})
     taken = set(client_params)
-    server = read_server(ctx, taken)
+    servers = read_servers(ctx, taken)
+    security = read_security(
+        ctx,
+        [((r.path, r.method), o) for r, o in zip(reads, operations, strict=True)],
+        set(client_params),
+        taken,
+    )
+    operations = security.stripped
     client_model = build_client_model(list(client_params.values()))
     taken_names = set(built) | {a for a in models.alias_names.values()}
     for name in models.alias_names.values():
@@ -134,9 +141,12 @@ def build(
         description=clean(info.get("description", "")),
         version=str(info.get("version", "0")),
         package_version=package_version(ctx, info),
-        server=server,
+        server=servers[0] if servers else Server(url=""),
+        servers=servers,
         client_parameters=tuple(client_params.values()),
-        auth=auth_schemes(ctx, set(client_params), taken),
+        auth=security.schemes,
+        security=security.default,
+        operation_security=security.operations,
         errors=error_shape(ctx),
         operations=operations,
         models=tuple(all_models),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .. import naming
+from ..errors import pointer, warn
 from ..ir import ErrorShape, Server, ServerVariable
 from .context import Context, clean
 from .extensions import ext
@@ -12,7 +13,15 @@ from .extensions import ext
 _VARIABLE = re.compile(r"\{([^{}]+)\}")
 # Every client's own arguments; `region` is also a server variable's name.
 _CLIENT_ARGUMENTS = frozenset(
-    {"region", "base_url", "timeout", "max_retries", "retry_submits", "http_client"}
+    {
+        "region",
+        "server",
+        "base_url",
+        "timeout",
+        "max_retries",
+        "retry_submits",
+        "http_client",
+    }
 )
 
 _CODE = re.compile(r"[A-Za-z0-9_.:-]+")
@@ -29,42 +38,63 @@ _ERROR_KEYS = frozenset(
 )
 
 
-def read_server(ctx: Context, taken: set[str]) -> Server:
-    """The first server; each `{variable}` of its URL becomes a client argument. No
-    server: the URL is `""`, and the client requires `base_url=`."""
+def read_servers(ctx: Context, taken: set[str]) -> tuple[Server, ...]:
+    """Every server, in the spec's order (the first is the default); each `{variable}`
+    of a URL becomes a client argument, one per name across the servers. No server: the
+    caller gives `base_url=`."""
     servers = ctx.document.get("servers") or []
-    if not servers:
-        return Server(url="")
-    server = servers[0]
-    url = str(server["url"])
-    declared = server.get("variables", {})
-    used = _VARIABLE.findall(url)
-    for name in used:
-        if name not in declared:
-            raise ctx.error(
-                ("servers", 0, "url"), f"{{{name}}} is not a declared variable"
+    result = []
+    arguments: dict[str, str] = {}  # variable -> its argument, shared by the servers
+    urls: set[str] = set()
+    for index, server in enumerate(servers):
+        url = str(server["url"])
+        if url in urls:
+            # Offered once: `server=` names a server by its URL.
+            warn(
+                ctx.file, pointer("servers", index), f"a second server {url!r}: ignored"
             )
-    variables = []
-    for wire, spec in declared.items():
-        where = ("servers", 0, "variables", wire)
-        if wire not in used:
-            raise ctx.error(where, "the URL does not use this variable")
-        name = naming.client_argument_name(wire)
-        if name in taken or name in _CLIENT_ARGUMENTS - {"region"}:
-            raise ctx.error(where, f"its argument {name!r} is already taken")
-        taken.add(name)
-        default = spec.get("default")
-        variables.append(
-            ServerVariable(
-                name=name,
-                wire_name=wire,
-                # OpenAPI requires a default; an empty one means "the caller must say".
-                default=str(default) if default not in (None, "") else None,
-                choices=tuple(str(v) for v in spec.get("enum", ())),
-                description=clean(spec.get("description", "")),
+            continue
+        urls.add(url)
+        declared = server.get("variables", {})
+        used = _VARIABLE.findall(url)
+        for name in used:
+            if name not in declared:
+                raise ctx.error(
+                    ("servers", index, "url"), f"{{{name}}} is not a declared variable"
+                )
+        variables = []
+        for wire, spec in declared.items():
+            where = ("servers", index, "variables", wire)
+            if wire not in used:
+                raise ctx.error(where, "the URL does not use this variable")
+            name = arguments.get(wire)
+            if name is None:
+                name = naming.client_argument_name(wire)
+                if name in taken or name in _CLIENT_ARGUMENTS - {"region"}:
+                    raise ctx.error(where, f"its argument {name!r} is already taken")
+                taken.add(name)
+                arguments[wire] = name
+            default = spec.get("default")
+            variables.append(
+                ServerVariable(
+                    name=name,
+                    wire_name=wire,
+                    # OpenAPI requires a default; an empty one means "the caller must say".
+                    default=str(default) if default not in (None, "") else None,
+                    choices=tuple(str(v) for v in spec.get("enum", ())),
+                    description=clean(spec.get("description", "")),
+                    # `{endpoint}/texttospeech`: the value is a scheme and a host.
+                    origin=url.startswith("{" + wire + "}"),
+                )
+            )
+        result.append(
+            Server(
+                url=url,
+                variables=tuple(variables),
+                description=clean(server.get("description", "")),
             )
         )
-    return Server(url=url, variables=tuple(variables))
+    return tuple(result)
 
 
 def error_shape(ctx: Context) -> ErrorShape:

@@ -12,6 +12,7 @@ left. No redirect is ever followed, whatever the http_client.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -59,6 +60,13 @@ from .response import (
     xml_tree,
 )
 from .retry import _NOT_SENT, _SKEW_EVIDENCE, _TRANSIENT, RetryPolicy, _server_time
+from .security import (
+    ApiKey,
+    HttpBasic,
+    OAuth2ClientCredentials,
+    Requirement,
+    Security,
+)
 
 logger = logging.getLogger(__name__.rsplit(".", 2)[0])
 
@@ -144,6 +152,17 @@ DEFAULT_CONCURRENCY = 20
 connections httpx keeps alive by default)."""
 
 
+def auth_tokens(auth: Auth) -> tuple[OAuth2ClientCredentials, ...]:
+    return auth.tokens if isinstance(auth, Requirement) else ()
+
+
+def _timeless(auth: Auth) -> bool:
+    """Sends the same credentials whatever the time: signing again changes nothing."""
+    if isinstance(auth, Requirement):
+        return all(_timeless(scheme) for scheme in auth.schemes)
+    return isinstance(auth, TokenAuth | ApiKey | HttpBasic | OAuth2ClientCredentials)
+
+
 def _concurrency(client: httpx.Client | httpx.AsyncClient) -> int:
     """How many calls run at once: as many as the client's pool keeps connections alive
     (httpx's default: 20, of at most 100 open), so that each call reuses a connection
@@ -178,7 +197,7 @@ class Core:
         self,
         *,
         base_url: str,
-        auth: Auth,
+        auth: Auth | Security,
         errors: ErrorShape,
         timeout: float | httpx.Timeout,
         max_retries: int,
@@ -238,13 +257,17 @@ class Core:
         deadline: float = math.inf,
     ) -> httpx.Request:
         """Build and sign the request; called per attempt so each carries a fresh signature date."""
+        auth = self.auth_for(call)
+        if isinstance(auth, Requirement) and auth.query():
+            # A key in the query: added here only, so no error or log of ours holds it.
+            call = dataclasses.replace(call, query={**call.query, **auth.query()})
         url = httpx.URL(self._url(call))
         body = call.body or b""
         headers = self._headers(call)
         _check_headers(headers)
         offset = self.clock_offset
         now = time.time() + offset
-        headers.update(self.auth.sign(call.method, str(url), headers, body, now=now))
+        headers.update(auth.sign(call.method, str(url), headers, body, now=now))
         headers["User-Agent"] = self.user_agent
         timeouts = (
             self._phases
@@ -258,6 +281,16 @@ class Core:
             content=body,
             extensions={"timeout": timeouts, _SIGNED_OFFSET: offset},
         )
+
+    def auth_for(self, call: Call) -> Auth:
+        """What signs `call`: the requirement its operation's `security` names."""
+        if isinstance(self.auth, Security):
+            return self.auth.pick(call.operation)
+        return self.auth
+
+    def tokens(self, call: Call) -> tuple[OAuth2ClientCredentials, ...]:
+        """The OAuth2 tokens `call` needs, fetched before it is built."""
+        return auth_tokens(self.auth_for(call))
 
     def unsigned(self, call: Call) -> httpx.Request:
         """The request of `call` as it is before signing: no credential in it."""
@@ -412,10 +445,16 @@ class Core:
         retry (a throttling code); otherwise raises `error`, or ClockSkewError when the
         clocks are still apart after the re-signing."""
         shape = self.errors
+        auth = self.auth_for(call)
+        if error.status_code == 401 and auth_tokens(auth) and not resigned:
+            # An OAuth2 token refused before its time (revoked, or the server's clock):
+            # a new one, and the call once more (the service did not act on it).
+            sent = response.request.headers.get("Authorization")
+            for token in auth_tokens(auth):
+                token.expire(sent)
+            return None
         # A token carries no time: signed again, the request would be the same.
-        if _covered(error.code, shape.clock_skew_codes) and not isinstance(
-            self.auth, TokenAuth
-        ):
+        if _covered(error.code, shape.clock_skew_codes) and not _timeless(auth):
             server = _server_time(response.headers)
             offset = server - time.time() if server is not None else None
             # Measured against the offset this request was signed with, not the client's:
@@ -472,9 +511,10 @@ class Core:
             "the wait it is part of is over"
         )
 
-    def link(self, url: str) -> Call:
+    def link(self, url: str, operation: str = "") -> Call:
         """The call that reads a next-page link: only on this client's own endpoint, so
-        credentials never go to a host the caller did not choose."""
+        credentials never go to a host the caller did not choose. It sends what the
+        list `operation` does (its own security)."""
         base = httpx.URL(self.base_url + "/")
         target = base.join(url)
         if (target.scheme, target.host, target.port) != (
@@ -506,6 +546,7 @@ class Core:
             path=path[len(prefix) :],
             query=dict(target.params),
             idempotent=True,
+            operation=operation,
         )
 
     def _request_id(
@@ -684,6 +725,8 @@ class SyncTransport:
             response = None
             body = _Body()
             failure: Exception | None = None
+            for token in core.tokens(call):
+                token.fetch(self.client, deadline)
             # Watched from the moment it is sent: httpx's timeouts apply to each read, so
             # headers or a body trickled a byte at a time would run past the deadline.
             guard = _WATCHDOG.arm(deadline) if deadline != math.inf else None
@@ -813,6 +856,15 @@ class AsyncTransport:
             response = None
             body = _Body()
             failure: Exception | None = None
+            for token in core.tokens(call):
+                try:
+                    async with _within(deadline):
+                        await token.afetch(self.client, deadline)
+                except TimeoutError:
+                    raise APITimeoutError(
+                        f"{call.method} {core.base_url}{call.path}: the deadline passed "
+                        "while fetching its OAuth2 token"
+                    ) from None
             try:
                 async with _within(deadline):
                     response = await self.client.send(

@@ -104,14 +104,23 @@ SKIPPED_HEADERS = frozenset({"host"})
 # --- scrubbing ------------------------------------------------------------------------------
 
 
+# The tokens of an OAuth2 token endpoint's JSON answer (RFC 6749 section 5.1).
+_TOKEN_VALUE = r'("(?:access_token|refresh_token|id_token)"\s*:\s*")[^"]*'
+_TOKEN_VALUE_TEXT = re.compile(_TOKEN_VALUE)
+_TOKEN_VALUE_BYTES = re.compile(_TOKEN_VALUE.encode())
+
+
 def scrub_text(text: str) -> str:
-    """`text` with the values of signed-URL credential parameters replaced by REDACTED."""
-    return _SIGNED_VALUE_TEXT.sub(r"\g<1>" + REDACTED, text)
+    """`text` with the values of signed-URL credential parameters, and OAuth2 tokens,
+    replaced by REDACTED."""
+    text = _SIGNED_VALUE_TEXT.sub(r"\g<1>" + REDACTED, text)
+    return _TOKEN_VALUE_TEXT.sub(r"\g<1>" + REDACTED, text)
 
 
 def scrub_bytes(data: bytes) -> bytes:
     """`scrub_text` for a body kept as bytes (the httpx stub records bytes)."""
-    return _SIGNED_VALUE_BYTES.sub(rb"\g<1>" + REDACTED.encode(), data)
+    data = _SIGNED_VALUE_BYTES.sub(rb"\g<1>" + REDACTED.encode(), data)
+    return _TOKEN_VALUE_BYTES.sub(rb"\g<1>" + REDACTED.encode(), data)
 
 
 def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
@@ -435,6 +444,10 @@ def vcr_config(api: Api) -> dict[str, Any]:
             "recorded_headers",
         ],
         "filter_headers": [(name, REDACTED) for name in secret_headers(api)],
+        # API keys sent in the query, as the security schemes say.
+        "filter_query_parameters": [
+            (name, REDACTED) for scheme in api.auth for name in scheme.secret_query
+        ],
         "before_record_response": scrub_response,
         "decode_compressed_response": True,
         "allow_playback_repeats": False,
