@@ -124,10 +124,14 @@ def test_an_unknown_server_is_refused(module: Any) -> None:
 
 def test_no_server_needs_base_url(bare: Any) -> None:
     assert bare.SERVERS == ()
+    # The signature says so (`base_url: str`), and so does the runtime for an untyped
+    # caller passing None.
+    with pytest.raises(TypeError, match="required keyword-only argument: 'base_url'"):
+        bare.Client(key="k")
     with pytest.raises(
         ValueError, match="base_url is required: the spec names no server"
     ):
-        bare.Client(key="k")
+        bare.Client(key="k", base_url=None)
     assert urls(bare, base_url="http://127.0.0.1:9") == ["http://127.0.0.1:9/voices"]
 
 
