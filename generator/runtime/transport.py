@@ -671,9 +671,9 @@ class Core:
                 request_id=request_id,
                 body=body,
             ) from error
-        # Absent, not empty: an empty id beside a business error code (Tencent MPS) is
-        # an answer the caller reads.
-        if needs is not None and needs[1](parsed) is None:
+        # An empty id is no id either: nothing can be followed with it (a business error
+        # beside it stays readable in the error's body).
+        if needs is not None and needs[1](parsed) in (None, ""):
             raise APIResponseValidationError(
                 f"HTTP {status}: the response has no {needs[0]}, which the client needs",
                 status_code=status,

@@ -287,13 +287,31 @@ def test_a_business_failure_in_the_submit_answer_is_shown_not_raised() -> None:
         "Response": {
             "ErrorCode": 10010,
             "Msg": "voice off",
-            "TaskId": "",
+            "TaskId": "1300057393-DubbingAsync-1",
             "RequestId": "r",
         }
     }
     with serve(Reply(200, answer)) as server, client(server) as api:
         job = api.text_to_speech_async(text="你好", voice_id=VOICE)
     assert (job.error_code, job.msg) == (10010, "voice off")
+
+
+def test_a_submit_answer_with_an_empty_task_id_is_unusable() -> None:
+    # Nothing can be followed with an empty id, business failure or not: the error keeps
+    # the body, with the vendor's code and message in it.
+    answer = {
+        "Response": {
+            "ErrorCode": 10010,
+            "Msg": "voice off",
+            "TaskId": "",
+            "RequestId": "r",
+        }
+    }
+    with serve(Reply(200, answer)) as server, client(server) as api:
+        with pytest.raises(APIResponseValidationError) as caught:
+            api.text_to_speech_async(text="你好", voice_id=VOICE)
+    assert b'"ErrorCode": 10010' in caught.value.body
+    assert caught.value.status_code == 200
 
 
 def test_a_submit_answer_without_a_task_id_keeps_its_body() -> None:
