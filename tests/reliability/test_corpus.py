@@ -44,6 +44,8 @@ from tests.reliability.support import (
     call,
     package,
     package_names,
+    tree,
+    xml_text,
 )
 
 RETRIES = 2  # the default max_retries
@@ -99,6 +101,28 @@ def padded(package: Package, op: Op, size: int) -> bytes:
 
 def vendor_error(status: int, **changes: Any) -> Callable[[Package, Op, str], Answer]:
     return lambda p, op, other: p.error(status, **changes)
+
+
+# A 200 whose body is a well-formed document, but not the API's: what the usable answer
+# holds, in another shape. Labelled as the API's own media type, so that only the shape
+# tells it apart.
+Shape = Callable[[Package, Op], bytes]
+SHAPES: dict[str, Shape] = {
+    "top-level-array": lambda p, op: json.dumps([tree(p.values(op))]).encode(),
+    "top-level-string": lambda p, op: json.dumps(p.ok(op).decode()).encode(),
+    "another-root-element": (
+        lambda p, op: f"<Other>{xml_text(tree(p.values(op)))}</Other>".encode()
+    ),
+    # The XML API's document without its root (`<JobsDetail>` on top); for a JSON API,
+    # its answer as XML.
+    "root-element-missing": lambda p, op: xml_text(tree(p.values(op))).encode(),
+}
+
+
+def another_document(shape: Shape) -> Callable[[Package, Op, str], Answer]:
+    return lambda p, op, other: Answer(
+        200, shape(p, op), content_type=p.content_type, headers=p.headers()
+    )
 
 
 CASES = [
@@ -252,6 +276,18 @@ CASES = [
         200,
         "header",
         same,
+    ),
+    *(
+        Case(
+            f"{name}-with-200",
+            another_document(shape),
+            "never",
+            "APIResponseValidationError",
+            200,
+            "header",
+            same,
+        )
+        for name, shape in SHAPES.items()
     ),
     Case(
         "empty-body-with-500",
