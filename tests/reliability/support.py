@@ -200,12 +200,14 @@ class Package:
         assert lifecycle is not None
         return _pointer(lifecycle.job_id_field, lifecycle.submit.envelope)
 
-    def received_fields(self) -> list[ReceivedField]:
-        """The query answer's scalar fields, nearest the top first, except those the
-        lifecycle reads itself (job id, state, failure code and message), which have
-        rules of their own, and JSON documents inside a string (`x-python-type`)."""
+    def received_fields(self, op: Op = "read") -> list[ReceivedField]:
+        """The scalar fields of the answer to `op`, nearest the top first, except those
+        the lifecycle reads itself (job id, state, failure code and message), which have
+        rules of their own, and JSON documents inside a string (`JsonString`)."""
         lifecycle = self.api.lifecycle
-        assert lifecycle is not None and lifecycle.query.response is not None
+        assert lifecycle is not None
+        operation = lifecycle.submit if op == "submit" else lifecycle.query
+        assert operation.response is not None
         models = {model.name: model for model in self.api.models}
         own = {
             _pointer(path)
@@ -217,12 +219,10 @@ class Package:
             )
             if path is not None
         }
-        envelope = (
-            _pointer(lifecycle.query.envelope) if lifecycle.query.envelope else ""
-        )
+        envelope = _pointer(operation.envelope) if operation.envelope else ""
         found: list[ReceivedField] = []
         queue: deque[tuple[Model, tuple[tuple[str, int | None], ...], str]] = deque(
-            [(lifecycle.query.response, (), "")]
+            [(operation.response, (), "")]
         )
         while queue:
             model, steps, prefix = queue.popleft()
@@ -276,6 +276,16 @@ class Package:
         node[path[-1]] = value
         arguments[path[0]] = document
         return arguments
+
+    def pointer(self, path: FieldPath) -> str:
+        """Where `path` (of the query's result) travels in the query's answer."""
+        lifecycle = self.api.lifecycle
+        assert lifecycle is not None
+        return _pointer(path, lifecycle.query.envelope)
+
+    def pick(self, result: Any, path: FieldPath) -> Any:
+        """The value at `path` in a typed result."""
+        return _pick(result, path)
 
     def job_id(self, result: Any) -> Any:
         """The job id in a typed submit or query result (at the lifecycle's field)."""
