@@ -17,6 +17,20 @@ for its query (a read), against a real HTTP server on 127.0.0.1 that keeps misbe
 Delays are small (tens of milliseconds, timeouts of 0.4 s at most) and the backoff between
 retries is cut to milliseconds, to keep the corpus fast; the large body is 5 MB rather than
 50 MB for the same reason. test_big_body.py sends 50 MB bodies from the same server.
+
+Issue 25's cases are here and beside it, for every package, sync and async:
+- a 200 that is not the API's document (a proxy's HTML page, no body, the usable answer
+  as a top-level JSON array or string, under another XML root or none):
+  `APIResponseValidationError` with the status, the gateway's request id and the raw body
+  (`CASES` below);
+- a wait whose poll times out, or whose answers carry no state, or name the job as not
+  existing (the "wait" section below);
+- a submit answer without its job id, a received field that does not parse, a result
+  entry without its end time: test_bad_answers.py;
+- text the wire cannot carry (a lone surrogate; for XML, NUL, C0 controls, U+FFFE) and
+  waits that cannot be timed, refused with nothing sent: test_unsendable.py;
+- deadlines overrun while headers or a gzip body trickle in: test_deadlines.py; clock
+  skew under concurrency: test_clock_skew.py.
 """
 
 from __future__ import annotations
