@@ -21,7 +21,10 @@ import inspect
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+import types
+import typing
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -30,8 +33,11 @@ from types import ModuleType
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
+import pydantic
+import pytest
+
 from generator import pipeline
-from generator.ir import Api, FieldPath
+from generator.ir import Api, FieldPath, Model
 from tests.reliability.server import Answer
 
 ROOT = Path(__file__).parents[2]
@@ -150,35 +156,136 @@ class Package:
 
     # What the server answers.
 
-    def document(self, values: dict[str, Any]) -> bytes:
+    def document(self, values: Mapping[str, Any]) -> bytes:
         """A response body holding `values` at JSON pointers (of the response's root)."""
-        tree: Any = {}
-        for pointer, value in values.items():
-            _put(tree, pointer.split("/")[1:], value)
         if not self.xml:
-            return json.dumps(tree).encode()
-        return _xml(tree).encode()
+            return json.dumps(tree(values)).encode()
+        return xml_text(tree(values)).encode()
 
     def ok(self, op: Op, job_id: str = JOB) -> bytes:
+        return self.wrap(self.document(self.values(op, job_id)))
+
+    def values(self, op: Op, job_id: str = JOB) -> dict[str, Any]:
+        """The usable answer to `op`, as values at JSON pointers (inside the XML root)."""
         lifecycle = self.api.lifecycle
         assert lifecycle is not None
         if op == "submit":
-            pointer = _pointer(lifecycle.job_id_field, lifecycle.submit.envelope)
-            return self.wrap(self.document({pointer: job_id}))
-        return self.state(lifecycle.succeeded[0], job_id)
+            return {_pointer(lifecycle.job_id_field, lifecycle.submit.envelope): job_id}
+        return self.state_values(lifecycle.succeeded[0], job_id)
 
-    def state(self, state: str, job_id: str = JOB) -> bytes:
-        """A query answer: the job (its id where the submit's answer has it) in `state`."""
+    def state_values(self, state: str, job_id: str = JOB) -> dict[str, Any]:
         lifecycle = self.api.lifecycle
         assert lifecycle is not None
+        return {
+            _pointer(lifecycle.job_id_field, lifecycle.query.envelope): job_id,
+            _pointer(lifecycle.state_field, lifecycle.query.envelope): state,
+        }
+
+    def state(
+        self,
+        state: str,
+        job_id: str = JOB,
+        extra: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        """A query answer: the job (its id where the submit's answer has it) in `state`,
+        and `extra` values at their pointers."""
         return self.wrap(
-            self.document(
-                {
-                    _pointer(lifecycle.job_id_field, lifecycle.query.envelope): job_id,
-                    _pointer(lifecycle.state_field, lifecycle.query.envelope): state,
-                }
-            )
+            self.document({**self.state_values(state, job_id), **(extra or {})})
         )
+
+    @property
+    def job_id_pointer(self) -> str:
+        """Where the submit's answer carries the job id (its envelope included)."""
+        lifecycle = self.api.lifecycle
+        assert lifecycle is not None
+        return _pointer(lifecycle.job_id_field, lifecycle.submit.envelope)
+
+    def received_fields(self, op: Op = "read") -> list[ReceivedField]:
+        """The scalar fields of the answer to `op`, nearest the top first, except those
+        the lifecycle reads itself (job id, state, failure code and message), which have
+        rules of their own, and JSON documents inside a string (`JsonString`)."""
+        lifecycle = self.api.lifecycle
+        assert lifecycle is not None
+        operation = lifecycle.submit if op == "submit" else lifecycle.query
+        assert operation.response is not None
+        models = {model.name: model for model in self.api.models}
+        own = {
+            _pointer(path)
+            for path in (
+                lifecycle.job_id_field,
+                lifecycle.state_field,
+                lifecycle.failure_code_field,
+                lifecycle.failure_message_field,
+            )
+            if path is not None
+        }
+        envelope = _pointer(operation.envelope) if operation.envelope else ""
+        found: list[ReceivedField] = []
+        queue: deque[tuple[Model, tuple[tuple[str, int | None], ...], str]] = deque(
+            [(operation.response, (), "")]
+        )
+        while queue:
+            model, steps, prefix = queue.popleft()
+            properties = model.schema.get("properties", {})
+            for item in model.fields:
+                if "JsonString" in properties.get(item.wire_name, {}).get(
+                    "x-python-type", ""
+                ):
+                    continue
+                pointer = f"{prefix}/{item.wire_name}"
+                many = item.annotation.startswith("list[")
+                inner = item.annotation[5:-1] if many else item.annotation
+                if inner in models:
+                    queue.append(
+                        (
+                            models[inner],
+                            (*steps, (item.name, 0 if many else None)),
+                            pointer + ("/0" if many else ""),
+                        )
+                    )
+                elif not many and pointer not in own:
+                    kind = item.annotation.rsplit("|", 1)[-1].strip()
+                    found.append(
+                        ReceivedField(
+                            envelope + pointer, steps, item.name, item.wire_name, kind
+                        )
+                    )
+        return found
+
+    def text_arguments(self) -> list[tuple[str, ...]]:
+        """The free-text values of the README's submit (not an enum's), as paths of
+        Python names: an argument, then the fields of the model it is."""
+        method = getattr(self.module.Client, self.submit_name)
+        hints = typing.get_type_hints(method)
+        found: list[tuple[str, ...]] = []
+        for argument, value in self.submit_arguments().items():
+            found += _text_leaves(value, hints[argument], (argument,))
+        return found
+
+    def submit_with(self, path: tuple[str, ...], value: Any) -> dict[str, Any]:
+        """The README's submit arguments with `value` at `path` (a model on the way is
+        passed as a plain dict, so that the client checks it, not the model's class)."""
+        arguments = dict(self.submit_arguments())
+        if len(path) == 1:
+            arguments[path[0]] = value
+            return arguments
+        document = arguments[path[0]].model_dump(exclude_none=True)
+        node = document
+        for name in path[1:-1]:
+            node = node[name]
+        node[path[-1]] = value
+        arguments[path[0]] = document
+        return arguments
+
+    def pointer(self, path: FieldPath) -> str:
+        """Where `path` (of the query's result) travels in the query's answer."""
+        lifecycle = self.api.lifecycle
+        assert lifecycle is not None
+        return _pointer(path, lifecycle.query.envelope)
+
+    def pick(self, result: Any, path: FieldPath) -> Any:
+        """The value at `path` in a typed result."""
+        return _pick(result, path)
 
     def job_id(self, result: Any) -> Any:
         """The job id in a typed submit or query result (at the lifecycle's field)."""
@@ -270,6 +377,62 @@ class Package:
         )
 
 
+@dataclass(frozen=True)
+class ReceivedField:
+    """A scalar field of the query's answer, where it travels and how to reach it."""
+
+    pointer: str  # in the body (inside the XML root, the envelope included)
+    # From the typed result to the model holding the field: names, and list indexes.
+    steps: tuple[tuple[str, int | None], ...]
+    name: str
+    wire_name: str
+    kind: str  # its type's name: str, int, float, datetime...
+
+    def holder(self, result: Any) -> Any:
+        """The model holding this field in a typed query result."""
+        node = result
+        for name, index in self.steps:
+            node = getattr(node, name)
+            if index is not None:
+                node = node[index]
+        return node
+
+
+def _is_text(annotation: Any) -> bool:
+    """`str`, or `str | None`: free text, not an enum's values."""
+    if annotation is str:
+        return True
+    members = typing.get_args(annotation)
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType) and set(
+        members
+    ) == {str, type(None)}
+
+
+def _text_leaves(
+    value: Any, annotation: Any, path: tuple[str, ...]
+) -> list[tuple[str, ...]]:
+    if isinstance(value, str):
+        return [path] if _is_text(annotation) else []
+    if not isinstance(value, pydantic.BaseModel):
+        return []
+    found: list[tuple[str, ...]] = []
+    for name, info in type(value).model_fields.items():
+        found += _text_leaves(getattr(value, name), info.annotation, (*path, name))
+    return found
+
+
+def reset_warnings(package: Package, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget which received fields a package has warned about (once per model and
+    field, per process), so that a test sees its own warnings."""
+    for module, name in (("received", "_REPORTED"), ("xml", "_WARNED")):
+        try:
+            runtime = package.runtime(module)
+        except ModuleNotFoundError:
+            continue
+        if hasattr(runtime, name):
+            monkeypatch.setattr(runtime, name, set())
+
+
 def _pick(model: Any, path: FieldPath) -> Any:
     """The value at `path` in a typed result; a field its model does not declare (the
     query's result, where only the submit's declares the job id) is among its extras."""
@@ -315,13 +478,22 @@ def _put(tree: Any, tokens: list[str], value: Any) -> None:
     _put(tree.setdefault(key, {}), tokens[1:], value)
 
 
-def _xml(tree: Any) -> str:
-    if not isinstance(tree, dict):
-        return escape(str(tree))
+def tree(values: Mapping[str, Any]) -> Any:
+    """The document holding `values` at JSON pointers."""
+    document: Any = {}
+    for pointer, value in values.items():
+        _put(document, pointer.split("/")[1:], value)
+    return document
+
+
+def xml_text(document: Any) -> str:
+    """A document as XML elements (a dict's keys; a list repeats its element)."""
+    if not isinstance(document, dict):
+        return escape(str(document))
     out = []
-    for key, value in tree.items():
+    for key, value in document.items():
         for item in value if isinstance(value, list) else [value]:
-            out.append(f"<{key}>{_xml(item)}</{key}>")
+            out.append(f"<{key}>{xml_text(item)}</{key}>")
     return "".join(out)
 
 

@@ -17,6 +17,20 @@ for its query (a read), against a real HTTP server on 127.0.0.1 that keeps misbe
 Delays are small (tens of milliseconds, timeouts of 0.4 s at most) and the backoff between
 retries is cut to milliseconds, to keep the corpus fast; the large body is 5 MB rather than
 50 MB for the same reason. test_big_body.py sends 50 MB bodies from the same server.
+
+Issue 25's cases are here and beside it, for every package, sync and async:
+- a 200 that is not the API's document (a proxy's HTML page, no body, the usable answer
+  as a top-level JSON array or string, under another XML root or none):
+  `APIResponseValidationError` with the status, the gateway's request id and the raw body
+  (`CASES` below);
+- a wait whose poll times out, or whose answers carry no state, or name the job as not
+  existing (the "wait" section below);
+- a submit answer without its job id, a received field that does not parse, a result
+  entry without its end time: test_bad_answers.py;
+- text the wire cannot carry (a lone surrogate; for XML, NUL, C0 controls, U+FFFE) and
+  waits that cannot be timed, refused with nothing sent: test_unsendable.py;
+- deadlines overrun while headers or a gzip body trickle in: test_deadlines.py; clock
+  skew under concurrency: test_clock_skew.py.
 """
 
 from __future__ import annotations
@@ -44,6 +58,8 @@ from tests.reliability.support import (
     call,
     package,
     package_names,
+    tree,
+    xml_text,
 )
 
 RETRIES = 2  # the default max_retries
@@ -99,6 +115,28 @@ def padded(package: Package, op: Op, size: int) -> bytes:
 
 def vendor_error(status: int, **changes: Any) -> Callable[[Package, Op, str], Answer]:
     return lambda p, op, other: p.error(status, **changes)
+
+
+# A 200 whose body is a well-formed document, but not the API's: what the usable answer
+# holds, in another shape. Labelled as the API's own media type, so that only the shape
+# tells it apart.
+Shape = Callable[[Package, Op], bytes]
+SHAPES: dict[str, Shape] = {
+    "top-level-array": lambda p, op: json.dumps([tree(p.values(op))]).encode(),
+    "top-level-string": lambda p, op: json.dumps(p.ok(op).decode()).encode(),
+    "another-root-element": (
+        lambda p, op: f"<Other>{xml_text(tree(p.values(op)))}</Other>".encode()
+    ),
+    # The XML API's document without its root (`<JobsDetail>` on top); for a JSON API,
+    # its answer as XML.
+    "root-element-missing": lambda p, op: xml_text(tree(p.values(op))).encode(),
+}
+
+
+def another_document(shape: Shape) -> Callable[[Package, Op, str], Answer]:
+    return lambda p, op, other: Answer(
+        200, shape(p, op), content_type=p.content_type, headers=p.headers()
+    )
 
 
 CASES = [
@@ -252,6 +290,18 @@ CASES = [
         200,
         "header",
         same,
+    ),
+    *(
+        Case(
+            f"{name}-with-200",
+            another_document(shape),
+            "never",
+            "APIResponseValidationError",
+            200,
+            "header",
+            same,
+        )
+        for name, shape in SHAPES.items()
     ),
     Case(
         "empty-body-with-500",
