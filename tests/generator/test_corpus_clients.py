@@ -81,8 +81,8 @@ SPEECHMATICS = ("authorization", "k-secret")
 
 # The JSON-body calls.
 BODIES = [
-    # AssemblyAI: POST /v2/transcript (its only JSON body) is skipped today (its body
-    # is a union), so no JSON-body call is driven.
+    # AssemblyAI: no JSON-body call. Its only JSON body, POST /v2/transcript's
+    # TranscriptParams, is an allOf without properties of its own: skipped today.
     Call(
         "speechall-api",
         "bearer_auth",
@@ -104,7 +104,8 @@ BODIES = [
         },
         check=lambda r: str(r.id) == "7d3b4f6a-0000-4000-8000-000000000001",
     ),
-    # Speechmatics: POST /jobs (its only body) is multipart, skipped today.
+    # Speechmatics: no JSON-body call. POST /jobs, its only body, is multipart:
+    # skipped today.
     Call(
         "microsoft-speech-batch-transcription",
         "api_key",
@@ -240,7 +241,9 @@ QUERIES = [
         query=[("limit", "10"), ("status", "completed")],
         check=lambda r: r.page_details.limit == 10,
     ),
-    # Speechall: its only GET operations (models, rulesets) answer with lists, skipped.
+    # Speechall: no query call. Its only GET (/speech-to-text-models) answers with a
+    # list, and its query parameters are on POST /transcribe (an audio body): both are
+    # skipped today.
     # Speechmatics: no array query parameter anywhere; its number one.
     Call(
         "speechmatics-batch",
@@ -291,7 +294,8 @@ QUERIES = [
         ],
         check=_field("items", []),
     ),
-    # Deepgram: the array one (grouping) and the `number` ones (limit, page).
+    # Deepgram: no GET has both; its array one (grouping) and its `number` one (limit,
+    # page: `type: number`, so 10 must not go out as 10.0).
     Call(
         "deepgram-api",
         "api_key_auth",
