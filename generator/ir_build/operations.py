@@ -248,7 +248,9 @@ def request_body(
         others = tuple(
             mt
             for mt, kind in kinds.items()
+            # An XML model has no form of its own in these: XML stays the only one.
             if kind in ("multipart", "form")
+            and body_format == "json"
             and content[mt].get("schema") == schema
             and not _file_fields(ctx, ctx.deref(schema, swhere)[0], content[mt])
         )

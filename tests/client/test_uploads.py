@@ -376,3 +376,39 @@ def test_the_async_client_streams_uploads_and_does_not_resend_them(
         ("file", "speech.mp3", "audio/mpeg", b"ID3" * 5000),
     ]
     assert failed.body == _block(0, SIZE)
+
+
+SWAGGER = """\
+swagger: "2.0"
+info: {title: Legacy, version: "1"}
+host: api.example.com
+paths:
+  /jobs:
+    post:
+      operationId: createJob
+      consumes: [multipart/form-data]
+      parameters:
+        - {name: config, in: formData, type: string, required: true}
+        - {name: data_file, in: formData, type: file, required: true}
+      responses:
+        "201": {description: made, schema: {type: object, properties: {id: {type: string}}}}
+"""
+
+
+def test_a_swagger_2_file_parameter_is_a_file_argument(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    audio = tmp_path / "job.mp3"
+    audio.write_bytes(b"ID3" * 10)
+    for _ in generated_package(tmp_path_factory, "legacy", SWAGGER):
+        module = importlib.import_module("tts_legacy")
+        with serve(Reply(201, {"id": "j"})) as server:
+            client = module.Client(base_url=server.url)
+            assert client.create_job(config="{}", data_file=audio).id == "j"
+        [request] = server.received
+        assert [
+            described(p) for p in parts(request.headers["content-type"], request.body)
+        ] == [
+            ("config", None, "text/plain", b"{}"),
+            ("data_file", "job.mp3", "audio/mpeg", b"ID3" * 10),
+        ]
