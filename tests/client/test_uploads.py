@@ -412,3 +412,13 @@ def test_a_swagger_2_file_parameter_is_a_file_argument(
             ("config", None, "text/plain", b"{}"),
             ("data_file", "job.mp3", "audio/mpeg", b"ID3" * 10),
         ]
+
+
+def test_the_package_readme_lists_file_body_and_content_type_arguments(
+    pkg: Any,
+) -> None:
+    readme = (Path(pkg.__file__).parent / "README.md").read_text(encoding="utf-8")
+    assert "| `file` | `FileInput` | yes | a file: bytes, a `pathlib.Path`" in readme
+    assert "| `extras` | `list[FileInput]` | no |" in readme
+    assert "| `body` | `FileInput` | yes | the audio/wav body" in readme
+    assert '| `content_type` | `Literal["application/json", ' in readme
