@@ -102,6 +102,22 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class FileArgument:
+    """A file a multipart body carries: a method argument taking bytes, a path or a
+    binary file object (`_runtime/upload.py: FileInput`), or a list of them (`many`: the
+    part repeats)."""
+
+    name: str
+    wire_name: str
+    required: bool
+    description: str
+    many: bool = False
+    # The part's Content-Type when neither the caller nor the file's name tells one
+    # (the spec's `encoding.<name>.contentType`, when it names a single type).
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -136,6 +152,18 @@ class Operation:
     # `response` (the model the lifecycle's and paging's pointers start from).
     envelope_model: Model | None = None
     envelope: FieldPath | None = None
+    # A request body sent neither as JSON nor as XML: "multipart" (multipart/form-data),
+    # "form" (application/x-www-form-urlencoded) or "binary" (the bytes of one file,
+    # the `body` argument, sent as `raw_media_type`). None: `body_format` says.
+    upload: Literal["multipart", "form", "binary"] | None = None
+    # The body's media types when it has several the caller chooses between with
+    # `content_type=` (the default first: JSON where there is one); empty: only one.
+    media_types: tuple[str, ...] = ()
+    # A multipart body's file arguments (its other fields are `body_fields`).
+    files: tuple[FileArgument, ...] = ()
+    raw_media_type: str = ""
+    # A binary body must be given (the request body's `required`).
+    raw_required: bool = True
 
     @property
     def method_parameters(self) -> tuple[Parameter, ...]:

@@ -62,6 +62,9 @@ _RUNTIME_HOME = {
     "cookie_pairs": "request",
     "utf8_text": "request",
     "dump_arguments": "request",
+    "encode_body": "upload",
+    "file_body": "upload",
+    "FileInput": "upload",
     "ErrorShape": "response",
     "optional_text": "response",
     "JobPoller": "polling",
@@ -98,6 +101,8 @@ def _environment() -> jinja2.Environment:
         construct=_construct,
         scheme_has_env=_scheme_has_env,
         keyword_count=_keyword_count,
+        upload_arguments=_upload_arguments,
+        body_media_type=_body_media_type,
         path_expression=_path_expression,
         query_parameters=lambda op: _located(op, "query"),
         header_parameters=lambda op: _located(op, "header"),
@@ -313,8 +318,17 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         for op in api.operations
     ):
         transport.append("text_params")
-    if any(op.body and op.body_format == "json" for op in api.operations):
+    if any(
+        op.body and op.body_format == "json" and not _encoded(op)
+        for op in api.operations
+    ):
         transport.append("json_body")
+    if any(_encoded(op) for op in api.operations):
+        transport.append("encode_body")
+    if any(op.upload == "binary" for op in api.operations):
+        transport.append("file_body")
+    if any(op.upload == "binary" or op.files for op in api.operations):
+        transport.append("FileInput")
     xml = [
         name
         for name, used in (
@@ -523,10 +537,45 @@ def _unwrap(variable: str, path: FieldPath, model: str) -> str:
     return f"{value} if {guards + ' and ' if guards else ''}{last} else {model}()"
 
 
+def _encoded(op: Operation) -> bool:
+    """The body is multipart or form-encoded, or may be (`content_type=`)."""
+    return op.upload in ("multipart", "form") or bool(op.media_types)
+
+
+def _upload_arguments(op: Operation) -> list[tuple[str, str, bool, str]]:
+    """The arguments an upload adds: (name, type, required, default) of each file, the
+    raw body, the choice of media type."""
+    result = [
+        (
+            f.name,
+            "list[FileInput]" if f.many else "FileInput",
+            f.required,
+            "None",
+        )
+        for f in op.files
+    ]
+    if op.upload == "binary":
+        result.append(("body", "FileInput", op.raw_required, "None"))
+    if op.media_types:
+        choices = ", ".join(_literal(m) for m in op.media_types)
+        result.append(
+            ("content_type", f"Literal[{choices}]", False, _literal(op.media_types[0]))
+        )
+    return result
+
+
+def _body_media_type(op: Operation) -> str:
+    """The media type an encoded body is sent as when the caller cannot choose."""
+    if op.upload == "form":
+        return "application/x-www-form-urlencoded"
+    return "multipart/form-data"
+
+
 def _call_arguments(op: Operation, skip: str | None) -> str:
     """The arguments of a call to `op`'s method passing on the caller's own."""
     positional = [p.name for p in op.path_arguments]
     keywords = [f.name for f in op.body_fields]
+    keywords += [name for name, _, _, _ in _upload_arguments(op)]
     keywords += [p.name for p in op.method_parameters if p.location != "path"]
     return ", ".join(positional + [f"{k}={k}" for k in keywords if k != skip])
 
@@ -596,8 +645,10 @@ def _argument_type(op: Operation, argument: Field | Parameter) -> str:
 
 
 def _keyword_count(op: Operation) -> int:
-    return len(op.body_fields) + sum(
-        1 for p in op.method_parameters if p.location != "path"
+    return (
+        len(op.body_fields)
+        + len(_upload_arguments(op))
+        + sum(1 for p in op.method_parameters if p.location != "path")
     )
 
 
@@ -742,7 +793,8 @@ def _context(api: Api) -> dict[str, Any]:
         "credentials": _credentials(api),
         "signer_client_parameters": signer_params,
         "runtime_imports": _runtime_imports(api),
-        "uses_literal": any("Literal[" in a for a in annotations),
+        "uses_literal": any("Literal[" in a for a in annotations)
+        or any(op.media_types for op in api.operations),
         # A schema without a type (`{}`) is `Any`.
         "uses_any": "Any" in names_used,
         "client_models": sorted(client_models, key=_import_order),

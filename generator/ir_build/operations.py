@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from .. import naming
 from ..errors import Unsupported, pointer, warn
-from ..ir import ClientParameter, Field, Location, Model, Operation, Parameter
+from ..ir import (
+    ClientParameter,
+    Field,
+    FileArgument,
+    Location,
+    Model,
+    Operation,
+    Parameter,
+)
 from ..normalise.repairs import STYLES
 from ..python_types import JSON, annotation
 from . import wire
@@ -122,9 +130,206 @@ class Read:
     parameter_models: frozenset[str] = frozenset()
     body_format: str = "json"
     name: Named = Named("", "")
+    upload: RequestBody | None = None
 
 
 _MEDIA = {"application/xml": "xml", "application/json": "json"}
+
+
+_MULTIPART = "multipart/form-data"
+_FORM = "application/x-www-form-urlencoded"
+
+
+def _request_kind(media_type: str) -> str | None:
+    """How a request body of `media_type` is sent: json, xml, multipart, form, binary
+    (the bytes of a file), or None (a type the generator cannot send)."""
+    essence = media_type.split(";", 1)[0].strip().lower()
+    if essence == "application/xml":
+        return "xml"
+    if _is_json_media(essence):
+        return "json"
+    if essence == _MULTIPART:
+        return "multipart"
+    if essence == _FORM:
+        return "form"
+    if essence == "application/octet-stream" or essence.split("/", 1)[0] in (
+        "audio",
+        "video",
+        "image",
+    ):
+        return "binary"
+    return None
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    """A request body sent otherwise than as one JSON or XML document: its kind (as
+    `Operation.upload`), the media types the caller chooses between, its file fields
+    (wire name, a list of files, required, description, default content type) and, for
+    a binary body, its media type."""
+
+    kind: str | None
+    media_types: tuple[str, ...]
+    files: tuple[tuple[str, bool, bool, str, str | None], ...] = ()
+    raw_media_type: str = ""
+    required: bool = True
+
+
+def _is_file(ctx: Context, schema: Any) -> bool:
+    """A property that holds a file's bytes: `format: binary` (Swagger's `type: file`
+    becomes one), or a `contentMediaType` other than JSON."""
+    schema, _ = ctx.deref(schema, ())
+    if not isinstance(schema, Mapping) or schema.get("type") not in ("string", None):
+        return False
+    media = schema.get("contentMediaType")
+    return schema.get("format") == "binary" or (
+        isinstance(media, str) and not _is_json_media(media)
+    )
+
+
+def _file_fields(
+    ctx: Context, schema: Mapping[str, Any], media: Mapping[str, Any]
+) -> tuple[tuple[str, bool, bool, str, str | None], ...]:
+    required = set(schema.get("required", ()))
+    spelt_types = media.get("encoding")
+    encoding: Mapping[str, Any] = (
+        spelt_types if isinstance(spelt_types, Mapping) else {}
+    )
+    files = []
+    for wire_name, prop in (schema.get("properties") or {}).items():
+        prop, _ = ctx.deref(prop, ())
+        if not isinstance(prop, Mapping):
+            continue
+        many = prop.get("type") == "array"
+        if not _is_file(ctx, prop.get("items") if many else prop):
+            continue
+        # `encoding` may list several types (`image/png, image/jpeg`) or a wildcard:
+        # only a single, whole one is a default worth sending.
+        spelt = encoding.get(wire_name)
+        content_type = spelt.get("contentType") if isinstance(spelt, Mapping) else None
+        if not (
+            isinstance(content_type, str)
+            and "," not in content_type
+            and "*" not in content_type
+        ):
+            content_type = None
+        files.append(
+            (
+                str(wire_name),
+                many,
+                wire_name in required,
+                clean(prop.get("description", "")),
+                content_type,
+            )
+        )
+    return tuple(files)
+
+
+def request_body(
+    ctx: Context, bodies: Bodies, node: Any, where: tuple[Any, ...], hint: str
+) -> tuple[str, str | None, Any, RequestBody | None]:
+    """A request body's format ("json" or "xml", as `body_schema`), model, example, and
+    how it is sent when that is not one JSON or XML document. A body of several media
+    types is sent as JSON (or XML) by default; multipart and form types whose schema is
+    the same are the caller's other choices. Without JSON or XML: multipart, then form,
+    then a binary type, whichever comes first."""
+    node, where = ctx.deref(node, where)
+    content = (node or {}).get("content", {})
+    kinds = {str(mt): _request_kind(str(mt)) for mt in content}
+    if any(kind in ("json", "xml") for kind in kinds.values()):
+        body_format, media, schema, swhere = body_schema(
+            ctx, node, where, "a request body"
+        )
+        default = next(
+            mt
+            for mt, kind in kinds.items()
+            if kind == body_format and "schema" in content[mt]
+        )
+        others = tuple(
+            mt
+            for mt, kind in kinds.items()
+            # An XML model has no form of its own in these: XML stays the only one.
+            if kind in ("multipart", "form")
+            and body_format == "json"
+            and content[mt].get("schema") == schema
+            and not _file_fields(ctx, ctx.deref(schema, swhere)[0], content[mt])
+        )
+        model = bodies.model(body_format, schema, hint, swhere)
+        upload = RequestBody(None, (default, *others)) if others else None
+        return body_format, model, media.get("example"), upload
+    chosen = next(
+        (
+            (mt, kind)
+            for wanted in ("multipart", "form", "binary")
+            for mt, kind in kinds.items()
+            if kind == wanted
+        ),
+        None,
+    )
+    if chosen is None:
+        listed = ", ".join(kinds) or "no media type"
+        raise Unsupported(
+            ctx.file,
+            pointer(*where),
+            "a request body needs a JSON, XML, multipart/form-data, "
+            "application/x-www-form-urlencoded, application/octet-stream or audio "
+            f"schema (has {listed})",
+        )
+    media_type, kind = chosen
+    media = content[media_type] or {}
+    if kind == "binary":
+        return (
+            "json",
+            None,
+            None,
+            RequestBody(
+                "binary",
+                (),
+                raw_media_type=media_type,
+                required=bool(node.get("required", False)),
+            ),
+        )
+    swhere = where + ("content", media_type, "schema")
+    schema, _ = ctx.deref(media.get("schema", {}), swhere)
+    if not isinstance(schema, Mapping) or not isinstance(
+        schema.get("properties"), Mapping
+    ):
+        raise Unsupported(
+            ctx.file, pointer(*swhere), f"a {media_type} body needs an object schema"
+        )
+    files = _file_fields(ctx, schema, media) if kind == "multipart" else ()
+    same = tuple(
+        mt
+        for mt, other in kinds.items()
+        if mt != media_type
+        and other in ("multipart", "form")
+        and (content[mt] or {}).get("schema") == media.get("schema")
+        and not files
+    )
+    named: str | None = None
+    if files:
+        wires = {f[0] for f in files}
+        rest = {k: v for k, v in schema["properties"].items() if k not in wires}
+        if rest:
+            inline = {
+                **schema,
+                "properties": rest,
+                "required": [r for r in schema.get("required", ()) if r not in wires],
+            }
+            # Its fields but the files: a model of its own, named apart from the
+            # component it may come from (`CreateTranscriptionRequest`).
+            referenced = "$ref" in (media.get("schema") or {})
+            named = bodies.model(
+                "json", inline, hint + ("Fields" if referenced else ""), swhere
+            )
+    else:
+        named = bodies.model("json", media.get("schema"), hint, swhere)
+    return (
+        "json",
+        named,
+        media.get("example"),
+        RequestBody(kind, (media_type, *same) if same else (), files),
+    )
 
 
 def body_schema(
@@ -187,12 +392,11 @@ def read_operation(
     op_id = naming.pascal_case(named.operation_id)
     body = example = None
     body_format = "json"
+    upload = None
     if "requestBody" in op:
-        body_format, media, schema, swhere = body_schema(
-            ctx, op["requestBody"], where + ("requestBody",), "a request body"
+        body_format, body, example, upload = request_body(
+            ctx, bodies, op["requestBody"], where + ("requestBody",), op_id + "Request"
         )
-        body = bodies.model(body_format, schema, op_id + "Request", swhere)
-        example = media.get("example")
     success = success_response(ctx, op, where)
     response = (
         bodies.model(success[0], success[1], op_id + "Response", success[2])
@@ -238,6 +442,7 @@ def read_operation(
         parameter_models,
         body_format,
         named,
+        upload,
     )
 
 
@@ -273,12 +478,29 @@ def operation(
         )
     op_id = read.name.operation_id
     method_name = read.name.method_name
+    upload = read.upload
+    taken = {f.name for f in body_fields}
+    files: tuple[FileArgument, ...] = ()
+    if upload is not None:
+        names = naming.dedupe(
+            (naming.argument_name(f[0]) for f in upload.files), taken=taken | {"self"}
+        )
+        files = tuple(
+            FileArgument(name, wire_name, required, description, many, content_type)
+            for name, (wire_name, many, required, description, content_type) in zip(
+                names, upload.files, strict=True
+            )
+        )
+        taken |= set(names)
+        # The argument a raw body and the choice of media type are passed as.
+        taken |= {"body"} if upload.kind == "binary" else set()
+        taken |= {"content_type"} if upload.media_types else set()
     parameters = read_parameters(
         ctx,
         read.spec,
         read.where,
         client_params,
-        {f.name for f in body_fields},
+        taken,
         models,
     )
     # A required query or header parameter with one allowed value (`tag=Tts`, `cancel`)
@@ -323,6 +545,11 @@ def operation(
         example=_example(ctx, read, body, parameters, flattened),
         body_format="xml" if read.body_format == "xml" else "json",
         flattened=tuple((c.name, tuple(f.name for f in fs)) for c, fs in flattened),
+        upload=_upload_kind(upload.kind) if upload else None,
+        media_types=upload.media_types if upload else (),
+        files=files,
+        raw_media_type=upload.raw_media_type if upload else "",
+        raw_required=upload.required if upload else True,
     )
     if rpc is not None:
         built_op = rpc_operation(ctx, rpc, built_op, read.where, built)
@@ -331,6 +558,16 @@ def operation(
         return built_op
     where = read.where + ("x-sdkgen-paging",)
     return replace(built_op, paging=paging(ctx, built_op, spec, where, built))
+
+
+def _upload_kind(kind: str | None) -> Literal["multipart", "form", "binary"] | None:
+    if kind == "multipart":
+        return "multipart"
+    if kind == "form":
+        return "form"
+    if kind == "binary":
+        return "binary"
+    return None
 
 
 def _is_constant(param: Parameter) -> bool:

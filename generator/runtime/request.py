@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
@@ -56,6 +56,23 @@ class TokenAuth:
         return f"TokenAuth(header={self._header!r}, token=***)"
 
 
+class Stream:
+    """A request body read from files as it is sent, never whole into memory (an upload:
+    `upload.py` makes them). It cannot be assumed to replay, so the transport sends it
+    again only when the request provably never left (the connection could not be
+    opened): never after it may have been sent, whatever the operation. Signers are
+    given no bytes of it."""
+
+    # Its size in bytes when known (sent as Content-Length; otherwise chunked).
+    length: int | None = None
+
+    def chunks(self) -> Iterator[bytes]:
+        raise NotImplementedError
+
+    def achunks(self) -> AsyncIterator[bytes]:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class Call:
     """One request, fully described before anything is sent."""
@@ -64,7 +81,7 @@ class Call:
     path: str
     query: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes | None = None
+    body: bytes | Stream | None = None
     # The Cookie header's `name=value` pairs, percent-encoded (`cookie_pairs`). Cookies
     # often carry a session: kept out of the call's repr.
     cookies: tuple[str, ...] = field(default=(), repr=False)

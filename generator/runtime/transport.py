@@ -47,7 +47,15 @@ from .errors import (
     ClockSkewError,
     RedirectError,
 )
-from .request import Auth, Call, TokenAuth, _check_headers, checked_url, query_string
+from .request import (
+    Auth,
+    Call,
+    Stream,
+    TokenAuth,
+    _check_headers,
+    checked_url,
+    query_string,
+)
 from .response import (
     MAX_RESPONSE_BYTES,
     ErrorShape,
@@ -262,7 +270,13 @@ class Core:
             # A key in the query: added here only, so no error or log of ours holds it.
             call = dataclasses.replace(call, query={**call.query, **auth.query()})
         url = httpx.URL(self._url(call))
-        body = call.body or b""
+        content: Any = call.body or b""
+        body = content
+        if isinstance(content, Stream):
+            # Read as it is sent, in the client's own kind of I/O; signed as no bytes.
+            body = b""
+            is_async = isinstance(client, httpx.AsyncClient)
+            content = content.achunks() if is_async else content.chunks()
         headers = self._headers(call)
         _check_headers(headers)
         offset = self.clock_offset
@@ -278,7 +292,7 @@ class Core:
             call.method,
             url,
             headers=headers,
-            content=body,
+            content=content,
             extensions={"timeout": timeouts, _SIGNED_OFFSET: offset},
         )
 
@@ -297,7 +311,10 @@ class Core:
         headers = self._headers(call)
         headers["User-Agent"] = self.user_agent
         return httpx.Request(
-            call.method, self._url(call), headers=headers, content=call.body or b""
+            call.method,
+            self._url(call),
+            headers=headers,
+            content=call.body if isinstance(call.body, bytes) else b"",
         )
 
     def _url(self, call: Call) -> str:
@@ -311,6 +328,8 @@ class Core:
             headers["Cookie"] = "; ".join(call.cookies)
         if call.body is not None:
             headers["Content-Type"] = call.content_type
+            if isinstance(call.body, Stream) and call.body.length is not None:
+                headers["Content-Length"] = str(call.body.length)
         return headers
 
     def _retry_delay(
@@ -327,6 +346,9 @@ class Core:
         if attempt >= self.retry.max_retries:
             return None
         may_repeat = call.idempotent or self.retry_submits
+        if isinstance(call.body, Stream) and not isinstance(error, _NOT_SENT):
+            # Its file may be half read, and the server may have acted on it.
+            return None
         if error is not None:
             retry = isinstance(error, _NOT_SENT) or (
                 may_repeat
@@ -444,6 +466,9 @@ class Core:
         refused it before acting, so even a submit may go again); seconds to wait before a
         retry (a throttling code); otherwise raises `error`, or ClockSkewError when the
         clocks are still apart after the re-signing."""
+        if isinstance(call.body, Stream):
+            # An upload is sent once: its file may not read again, nor should it be.
+            raise error
         shape = self.errors
         auth = self.auth_for(call)
         if error.status_code == 401 and auth_tokens(auth) and not resigned:

@@ -5,6 +5,8 @@ shows as a change of these numbers."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import importlib
 import sys
 import time
@@ -28,15 +30,15 @@ DOCUMENTS = {entry["folder"]: entry for entry in MANIFEST["documents"]}
 # not objects with properties (arrays, unions, free-form objects): the companion issue
 # "Bodies beyond JSON".
 COUNTS: dict[str, tuple[int, int, int]] = {
-    "openai-api": (264, 24, 162),
-    "assemblyai-api": (7, 3, 4),
+    "openai-api": (271, 17, 155),
+    "assemblyai-api": (8, 2, 3),
     "speechall-api": (1, 5, 5),
-    "speechmatics-batch": (5, 2, 4),
+    "speechmatics-batch": (6, 1, 3),
     "microsoft-speech-batch-transcription": (7, 1, 2),
     "deepgram-api": (45, 5, 51),
-    "elevenlabs-api": (147, 61, 62),
-    "gladia-api": (12, 6, 62),
-    "vapi-api": (104, 33, 42),
+    "elevenlabs-api": (162, 46, 47),
+    "gladia-api": (14, 4, 60),
+    "vapi-api": (105, 32, 41),
 }
 
 # Documents that do not generate yet, with the exact error they stop at (none today).
@@ -152,3 +154,39 @@ def test_speechmatics_without_a_host_needs_base_url(
     assert (caught.value.code, caught.value.body) == ("404", answer.content)
     assert "Job not found" in str(caught.value)
     assert str(seen[0].url) == "https://asr.api.speechmatics.com/v2/jobs/j-1"
+
+
+def test_speechmatics_job_upload_sends_its_config_and_file_as_multipart(
+    corpus_package: Callable[[str], Any], tmp_path: Path
+) -> None:
+    module = corpus_package("speechmatics-batch")
+    audio = tmp_path / "call.mp3"
+    audio.write_bytes(b"ID3" * 1000)
+    seen: list[httpx.Request] = []
+    answer = httpx.Response(201, json={"id": "j-1"})
+    client = module.Client(
+        bearer_auth="k",
+        base_url="https://asr.api.speechmatics.com/v2",
+        http_client=_answering(answer, seen),
+    )
+    assert client.create_job(config='{"type": "transcription"}', data_file=audio).id
+    [request] = seen
+    body = request.content
+    message = email.message_from_bytes(
+        f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode() + body,
+        policy=email.policy.HTTP,
+    )
+    parts = [
+        (
+            part.get_param("name", header="content-disposition"),
+            part.get_filename(),
+            part.get_content_type(),
+            part.get_payload(decode=True),
+        )
+        for part in message.iter_parts()
+    ]
+    assert parts == [
+        ("config", None, "text/plain", b'{"type": "transcription"}'),
+        ("data_file", "call.mp3", "audio/mpeg", b"ID3" * 1000),
+    ]
+    assert request.headers["content-length"] == str(len(body))
