@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import re
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -34,6 +34,7 @@ from tests.bench.common import (
     REPO,
     Run,
     load,
+    machine,
     run_process,
     save,
     say,
@@ -55,7 +56,10 @@ from openapi_python_client import cli
 shown = cli.handle_errors
 
 def counted(errors, fail_on_warning=False):
-    listed = [{"level": str(e.level.value), "header": str(e.header).strip()} for e in errors]
+    listed = [
+        {"level": str(e.level.value), "header": str(e.header).strip(), "detail": str(e.detail or "")}
+        for e in errors
+    ]
     print("BENCH-ERRORS " + json.dumps(listed), flush=True)
     shown(errors, fail_on_warning)
 
@@ -63,6 +67,7 @@ cli.handle_errors = counted
 cli.app(prog_name="openapi-python-client")
 """
 
+_RAISED = re.compile(r"^\w*(?:Error|Exception): .*$", re.MULTILINE)
 _SUMMARY = re.compile(r"(\d+) operations?, (\d+) skipped, (\d+) warnings?")
 _MYPY_FOUND = re.compile(r"Found (\d+) errors? in (\d+) files? \(checked (\d+) source")
 _MYPY_CLEAN = re.compile(r"Success: no issues found in (\d+) source")
@@ -121,6 +126,20 @@ def peer_errors(output: str) -> list[dict[str, str]] | None:
             )
             return listed
     return None
+
+
+def peer_failure(output: str, errors: list[dict[str, str]] | None) -> str:
+    """Why openapi-python-client wrote no client: its first error (header and the start of
+    its detail), or the exception it ended with when it never reached its error list."""
+    for error in errors or []:
+        if error["level"].lower() == "error":
+            detail = [
+                line.strip() for line in error["detail"].splitlines() if line.strip()
+            ]
+            header = error["header"].splitlines()[0].rstrip(": ")
+            return f"{header}: {' '.join(detail[:2])}"[:240] if detail else header
+    raised = _RAISED.findall(output)
+    return f"crashed: {raised[-1].strip()}"[:240] if raised else "exit status non-zero"
 
 
 def mypy_errors(output: str) -> tuple[int, int] | None:
@@ -248,9 +267,9 @@ def _tool(
     for _ in range(runs):
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir(parents=True)
-        measured.append(
-            run_process(command(document, work, out), env=venv_env(), log=log)
-        )
+        # A wide terminal: rich would otherwise wrap the exception line of a crash.
+        env = venv_env(COLUMNS="400")
+        measured.append(run_process(command(document, work, out), env=env, log=log))
     output = log.read_text(errors="replace")
     result: dict[str, Any] = {**summary(measured), "generates": measured[-1].ok}
     if name == OURS:
@@ -262,6 +281,8 @@ def _tool(
         result["generated"] = endpoint_modules(out) if measured[-1].ok else 0
         result["warnings"] = len(errors)
         result["messages"] = [e["header"].splitlines()[0] for e in errors][:40]
+        if not measured[-1].ok:
+            result["failure"] = peer_failure(output, peer_errors(output))
     if not measured[-1].ok:
         result["tail"] = output.strip().splitlines()[-6:]
     package = package_of(out) if measured[-1].ok else None
@@ -327,8 +348,17 @@ def table(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def failures(data: dict[str, Any]) -> str:
+    lines = [
+        f"- opc on `{folder}`: {row[PEER].get('failure', '?')}"
+        for folder, row in data["documents"].items()
+        if not row[PEER]["generates"]
+    ]
+    return ("Where opc fails:\n\n" + "\n".join(lines) + "\n") if lines else ""
+
+
 def markdown(data: dict[str, Any]) -> str:
-    machine = load("machine") or {}
+    described = data["machine"]
     return f"""# Generality: the published specs of tests/corpus/, beside openapi-python-client
 
 Written by `python -m tests.bench.generality` (a stage of `make bench`); the raw figures
@@ -339,8 +369,8 @@ as stored: unedited, no configuration, no `--strict`.
 
 - **generated**: operations with a method. Ours: the count in the generator's summary
   line (the others are skipped, each with a warning). openapi-python-client ("opc",
-  {data["peer_version"]}): the endpoint modules it writes, one per operation; "fails"
-  means it exits non-zero and writes no client.
+  {data["peer_version"]}): the endpoint modules it writes, one per operation; "fails":
+  it exits non-zero, saying it created no client (why: below the list).
 - **warnings**: ours, the `warning:` lines (each names the file and a JSON pointer);
   opc, the warnings and errors it lists at the end of its run.
 - **time**: median wall time of {data["runs"]} whole processes writing into an empty
@@ -349,8 +379,10 @@ as stored: unedited, no configuration, no `--strict`.
   the oldest Python its own pyproject.toml states (ours 3.10, opc 3.11), once, cold
   cache, no project configuration, stopped after {data["mypy_timeout"]:.0f} s.
 
-Machine: {machine.get("nproc", "?")} cores ({machine.get("cpu_model", "?")}), shared with
-other work while measured; Python {data["python"]}; {data["date"]}.
+{failures(data)}
+Machine: {described["nproc"]} cores ({described["cpu_model"]}), shared with
+other work (1-minute load {described["load_start"]:.1f} at the start); Python
+{data["python"]}; commit `{described["commit"]}`; {data["date"]}.
 """
 
 
@@ -405,7 +437,8 @@ def main(argv: list[str] | None = None) -> None:
         "mypy_timeout": args.mypy_timeout,
         "peer_version": _version([BIN / "openapi-python-client", "--version"]),
         "mypy_version": _version([BIN / "mypy", "--version"]),
-        "python": platform.python_version(),
+        "python": sys.version.split()[0],
+        "machine": machine(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "documents": {},
     }
