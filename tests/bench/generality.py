@@ -128,6 +128,20 @@ def peer_errors(output: str) -> list[dict[str, str]] | None:
     return None
 
 
+def peer_partial(errors: list[dict[str, str]]) -> int:
+    """Operations opc generates with part of them left out: it warns "WARNING parsing GET
+    /x within tag." (without "Endpoint will not be generated.") for a response it omits or
+    one of several request body types it drops, once per tag of the operation."""
+    return len(
+        {
+            error["header"]
+            for error in errors
+            if error["header"].startswith("WARNING parsing ")
+            and "will not be generated" not in error["header"]
+        }
+    )
+
+
 def peer_failure(output: str, errors: list[dict[str, str]] | None) -> str:
     """Why openapi-python-client wrote no client: its first error (header and the start of
     its detail), or the exception it ended with when it never reached its error list."""
@@ -280,6 +294,7 @@ def _tool(
         errors = peer_errors(output) or []
         result["generated"] = endpoint_modules(out) if measured[-1].ok else 0
         result["warnings"] = len(errors)
+        result["partial"] = peer_partial(errors) if measured[-1].ok else 0
         result["messages"] = [e["header"].splitlines()[0] for e in errors][:40]
         if not measured[-1].ok:
             result["failure"] = peer_failure(output, peer_errors(output))
@@ -316,8 +331,9 @@ def _mypy_cell(mypy: dict[str, Any] | None) -> str:
 def _cells(result: dict[str, Any], present: int) -> list[str]:
     if not result["generates"]:
         return ["fails", "-", "-", "-"]
+    partial = f" ({result['partial']} partial)" if result.get("partial") else ""
     return [
-        f"{result['generated']} / {present}",
+        f"{result['generated']} / {present}{partial}",
         str(result["warnings"]),
         f"{result['wall']:.2f} s",
         _mypy_cell(result["mypy"]),
@@ -370,7 +386,9 @@ as stored: unedited, no configuration, no `--strict`.
 - **generated**: operations with a method. Ours: the count in the generator's summary
   line (the others are skipped, each with a warning). openapi-python-client ("opc",
   {data["peer_version"]}): the endpoint modules it writes, one per operation; "fails":
-  it exits non-zero, saying it created no client (why: below the list).
+  it exits non-zero, saying it created no client (why: below the list); "partial": of
+  those, the operations opc generates with a response or one of several request body
+  types left out (it warns; the method then returns no typed answer for that status).
 - **warnings**: ours, the `warning:` lines (each names the file and a JSON pointer);
   opc, the warnings and errors it lists at the end of its run.
 - **time**: median wall time of {data["runs"]} whole processes writing into an empty
