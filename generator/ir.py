@@ -136,6 +136,10 @@ class Operation:
     # `response` (the model the lifecycle's and paging's pointers start from).
     envelope_model: Model | None = None
     envelope: FieldPath | None = None
+    # What a success body is read as: `response`'s model; the bytes with their content
+    # type ("binary": audio, octet-stream); or text decoded by its charset ("text").
+    # "binary" or "text" with a `response` too: the response's Content-Type decides.
+    returns: Literal["model", "binary", "text"] = "model"
 
     @property
     def method_parameters(self) -> tuple[Parameter, ...]:

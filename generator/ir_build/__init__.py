@@ -159,6 +159,7 @@ def build(
                     or any(m.wire_shapes for m in all_models),
                 ),
                 ("xml", bool(bodies.xml_roots)),
+                ("binary", any(op.returns != "model" for op in operations)),
             )
             if used
         ),
