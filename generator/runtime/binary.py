@@ -117,9 +117,7 @@ class _Whole(Reader[Any]):
         self.text = text
         self.model = model
 
-    def read(
-        self, core: Core, response: httpx.Response, body: bytes, cut: bool
-    ) -> Any:
+    def read(self, core: Core, response: httpx.Response, body: bytes, cut: bool) -> Any:
         essence = _essence(response)
         if not response.is_success or _structured(essence):
             # An error (a 2xx with an error code too), or the model this answer may be.
