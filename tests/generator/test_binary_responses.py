@@ -389,3 +389,43 @@ def test_async_json_or_audio(module: Any) -> None:
     job, audio = asyncio.run(run())
     assert isinstance(job, module.SpeechJob) and job.job_id == "j-2"
     assert isinstance(audio, module.BinaryResponse) and audio.content == AUDIO
+
+
+# --- the speech operations of published specs ------------------------------------------------
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def elevenlabs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    spec = (CORPUS / "elevenlabs-api" / "openapi.json").read_text(encoding="utf-8")
+    for _ in generated_package(tmp_path_factory, "elevenlabs-api", spec):
+        yield importlib.import_module("tts_elevenlabs_api")
+
+
+def test_elevenlabs_text_to_speech_returns_and_streams_audio(
+    elevenlabs: Any, tmp_path: Path
+) -> None:
+    audio = Reply(body=AUDIO, headers={"Content-Type": "audio/mpeg"})
+    with serve(audio) as server:
+        api = elevenlabs.Client(xi_api_key=KEY, base_url=server.url)
+        speech = api.text_to_speech_v1_text_to_speech_voice_id_post(
+            "JBFqnCBsd6RMkjVDRZzb", text="Hello", model_id="eleven_multilingual_v2"
+        )
+        streaming = api.with_streaming_response
+        with streaming.text_to_speech_streaming_v1_text_to_speech_voice_id_stream_post(
+            "JBFqnCBsd6RMkjVDRZzb", text="Hello"
+        ) as response:
+            response.write_to(tmp_path / "hello.mp3")
+        api.close()
+    assert isinstance(speech, elevenlabs.BinaryResponse)
+    assert (speech.content, speech.content_type) == (AUDIO, "audio/mpeg")
+    assert (tmp_path / "hello.mp3").read_bytes() == AUDIO
+    first, second = server.received
+    assert first.path == "/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb"
+    assert json.loads(first.body) == {
+        "text": "Hello",
+        "model_id": "eleven_multilingual_v2",
+    }
+    assert second.path == "/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb/stream"
+    assert first.headers["xi-api-key"] == KEY
