@@ -157,7 +157,7 @@ class SlowAudio:
     """A loopback server that sends `size` bytes of audio in `chunk` pieces, `pause`
     seconds apart, and notes when the client hung up before the end."""
 
-    def __init__(self, size: int, chunk: int, pause: float) -> None:
+    def __init__(self, size: int, chunk: int, pause: float, first: float = 0) -> None:
         self.hung_up = threading.Event()
         self.sent = 0
         owner = self
@@ -173,6 +173,8 @@ class SlowAudio:
                 self.send_header("Connection", "close")
                 self.end_headers()
                 piece = b"\xff" * chunk
+                self.wfile.flush()
+                time.sleep(first)
                 try:
                     for start in range(0, size, chunk):
                         self.wfile.write(piece[: size - start])
@@ -256,10 +258,12 @@ def test_a_stream_stopped_after_the_first_chunk_closes_its_connection(
 def test_a_stream_outlives_the_call_deadline_and_writes_to_a_path(
     module: Any, tmp_path: Path
 ) -> None:
-    # The headers come at once; the body takes about 1 s, past the 0.5 s timeout.
-    with SlowAudio(40 * 1024, 2048, 0.05) as server:
+    # The headers come at once, the body from 0.8 s on: read from 0.6 s, after the
+    # call's 0.5 s deadline, whose time left would be no time at all.
+    with SlowAudio(40 * 1024, 2048, 0.01, first=0.8) as server:
         with client(module, server.url, timeout=0.5) as api:
             with api.with_streaming_response.create_speech(text="Hi") as response:
+                time.sleep(0.6)
                 written = response.write_to(tmp_path / "speech.mp3")
     assert written == 40 * 1024
     assert (tmp_path / "speech.mp3").read_bytes() == b"\xff" * (40 * 1024)
@@ -429,3 +433,119 @@ def test_elevenlabs_text_to_speech_returns_and_streams_audio(
     }
     assert second.path == "/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb/stream"
     assert first.headers["xi-api-key"] == KEY
+
+
+def test_a_body_that_breaks_off_is_a_connection_error(module: Any) -> None:
+    class Short(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "audio/mpeg")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"\xff" * 1000)  # and hangs up
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Short)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        with client(module, url, max_retries=0) as api:
+            with api.with_streaming_response.create_speech(text="Hi") as response:
+                with pytest.raises(module.errors.APIConnectionError) as caught:
+                    response.read()
+            assert caught.value.status_code == 200
+            assert caught.value.__cause__ is None  # httpx's error holds the request
+            assert KEY not in repr(caught.value.__context__)
+            with pytest.raises(module.errors.APIConnectionError):
+                api.create_speech(text="Hi")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+# --- what the generator reads ----------------------------------------------------------------
+
+
+def _operations(tmp_path: Path, responses: dict[str, Any], **extra: Any) -> Any:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1.0.0"},
+        "paths": {
+            "/a": {
+                "post": {
+                    "operationId": "A",
+                    **extra,
+                    "responses": {"200": {"description": "", "content": responses}},
+                }
+            }
+        },
+    }
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    from generator.errors import collect
+    from generator.ir_build import build
+    from generator.load import load_openapi
+
+    with collect():
+        return build(load_openapi(path, str(path)), "t", str(path), "")
+
+
+@pytest.mark.parametrize(
+    ("content", "returns", "model"),
+    [
+        ({"audio/mpeg": {}}, "binary", False),
+        (
+            {"audio/*": {"schema": {"type": "string", "format": "binary"}}},
+            "binary",
+            False,
+        ),
+        ({"application/octet-stream": {}}, "binary", False),
+        (
+            {"application/json": {"schema": {"type": "string", "format": "binary"}}},
+            "binary",
+            False,
+        ),
+        ({"text/plain; charset=utf-8": {"schema": {"type": "string"}}}, "text", False),
+        ({"text/vtt": {}, "text/srt": {}}, "text", False),
+        ({"audio/wav": {}, "text/plain": {}}, "binary", False),
+        (
+            {
+                "application/json": {
+                    "schema": {"type": "object", "properties": {"a": {}}}
+                },
+                "audio/mpeg": {},
+            },
+            "binary",
+            True,
+        ),
+        (
+            {
+                "application/json": {
+                    "schema": {"type": "object", "properties": {"a": {}}}
+                }
+            },
+            "model",
+            True,
+        ),
+    ],
+)
+def test_what_a_response_is_read_as(
+    tmp_path: Path, content: dict[str, Any], returns: str, model: bool
+) -> None:
+    (operation,) = _operations(tmp_path, content).operations
+    assert operation.returns == returns
+    assert (operation.response is not None) == model
+
+
+def test_server_sent_events_and_a_clashing_argument_are_still_skipped(
+    tmp_path: Path,
+) -> None:
+    api = _operations(tmp_path, {"text/event-stream": {}})
+    assert api.skipped_operations == ("POST /a",)
+    clash = {"name": "timeout", "in": "query", "schema": {"type": "integer"}}
+    api = _operations(tmp_path, {"audio/mpeg": {}}, parameters=[clash])
+    assert api.skipped_operations == ("POST /a",)
