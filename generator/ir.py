@@ -164,6 +164,10 @@ class Operation:
     raw_media_type: str = ""
     # A binary body must be given (the request body's `required`).
     raw_required: bool = True
+    # What a success body is read as: `response`'s model; the bytes with their content
+    # type ("binary": audio, octet-stream); or text decoded by its charset ("text").
+    # "binary" or "text" with a `response` too: the response's Content-Type decides.
+    returns: Literal["model", "binary", "text"] = "model"
 
     @property
     def method_parameters(self) -> tuple[Parameter, ...]:

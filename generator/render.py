@@ -120,8 +120,18 @@ def _environment() -> jinja2.Environment:
         call_arguments=_call_arguments,
         body_entries=_body_entries,
         argument_type=_argument_type,
+        returns=_returns,
     )
     return env
+
+
+def _returns(op: Operation) -> str:
+    """The return annotation of an operation's method."""
+    model = op.response.name if op.response else None
+    if op.returns == "model":
+        return model or "None"
+    kind = "BinaryResponse" if op.returns == "binary" else "str"
+    return f"{model} | {kind}" if model else kind
 
 
 def _literal(value: Any) -> str:
@@ -384,6 +394,14 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
     ):
         if any(s.kind == kind for s in api.auth) and name not in transport:
             transport.append(name)
+    read = {op.returns for op in api.operations}
+    if read - {"model"}:
+        imports["binary"] = sorted(
+            ["AsyncStreamRequest", "StreamRequest", "astream", "stream"]
+            + (["BinaryResponse", "binary"] if "binary" in read else [])
+            + (["text"] if "text" in read else []),
+            key=_import_order,
+        )
     homes: dict[str, list[str]] = {}
     for name in transport:
         homes.setdefault(_RUNTIME_HOME.get(name, "transport"), []).append(name)
@@ -783,6 +801,7 @@ def _context(api: Api) -> dict[str, Any]:
     return {
         "api": api,
         "paged": any(op.paging for op in api.operations),
+        "streamed": [op for op in api.operations if op.returns != "model"],
         "exported_models": sorted(
             [m.name for m in api.models if m.role == "schema"]
             + [a.name for a in api.aliases],

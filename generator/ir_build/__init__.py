@@ -88,11 +88,13 @@ def build(
     job = ext(document, "job")
     submits = frozenset([str(job.get("submit"))] if isinstance(job, dict) else [])
     built_ops = []
+    built_reads = []  # the reads of built_ops, in step with them
     for read in reads:
         try:
             built_ops.append(
                 operation(ctx, read, built, client_params, models, submits, rpc)
             )
+            built_reads.append(read)
         except SpecError as error:
             _skip(error, read.method, read.path, skipped)
     operations = tuple(built_ops)
@@ -110,7 +112,7 @@ def build(
     servers = read_servers(ctx, taken)
     security = read_security(
         ctx,
-        [((r.path, r.method), o) for r, o in zip(reads, operations, strict=True)],
+        [((r.path, r.method), o) for r, o in zip(built_reads, operations, strict=True)],
         set(client_params),
         taken,
     )
@@ -160,6 +162,7 @@ def build(
                 ),
                 ("xml", bool(bodies.xml_roots)),
                 ("upload", any(op.upload or op.media_types for op in operations)),
+                ("binary", any(op.returns != "model" for op in operations)),
             )
             if used
         ),

@@ -131,6 +131,8 @@ class Read:
     body_format: str = "json"
     name: Named = Named("", "")
     upload: RequestBody | None = None
+    # What a success body is read as (`Operation.returns`).
+    returns: str = "model"
 
 
 _MEDIA = {"application/xml": "xml", "application/json": "json"}
@@ -399,8 +401,8 @@ def read_operation(
         )
     success = success_response(ctx, op, where)
     response = (
-        bodies.model(success[0], success[1], op_id + "Response", success[2])
-        if success
+        bodies.model(success.kind, success.schema, op_id + "Response", success.where)
+        if success and success.kind
         else None
     )
     callbacks = []
@@ -443,6 +445,7 @@ def read_operation(
         body_format,
         named,
         upload,
+        success.returns if success else "model",
     )
 
 
@@ -521,6 +524,16 @@ def operation(
             read.where,
             f"{parameters_model.name}, the model of its arguments, is also a schema name",
         )
+    if read.returns != "model":
+        # The per-call limits a binary or text method adds to its arguments.
+        met = _PER_CALL & ({f.name for f in body_fields} | {p.name for p in parameters})
+        if met:
+            raise Unsupported(
+                ctx.file,
+                pointer(*read.where),
+                f"an argument named {sorted(met)[0]!r} meets the per-call limit of the "
+                "same name that a binary or text response adds",
+            )
     idempotent = ext(read.spec, "idempotent")
     if idempotent is None:
         # A submit creates a billable job: sending it twice may create two, whatever the
@@ -550,6 +563,11 @@ def operation(
         files=files,
         raw_media_type=upload.raw_media_type if upload else "",
         raw_required=upload.required if upload else True,
+        returns="binary"
+        if read.returns == "binary"
+        else "text"
+        if read.returns == "text"
+        else "model",
     )
     if rpc is not None:
         built_op = rpc_operation(ctx, rpc, built_op, read.where, built)
@@ -758,21 +776,76 @@ def parameter_style(
     return style, explode
 
 
+_PER_CALL = frozenset({"timeout", "max_bytes"})
+
+
+@dataclass(frozen=True)
+class Success:
+    """The first 2xx response: the format ("json", "xml"), schema and place of its model,
+    if it has one (kind None: none), and what its body is read as (`Operation.returns`).
+    """
+
+    kind: str | None
+    schema: Any
+    where: tuple[Any, ...]
+    returns: str
+
+
+def media_kind(ctx: Context, media_type: str, media: Any) -> str:
+    """What a response body of this media type is: "json" or "xml" (a model), "text"
+    (`text/plain`, `text/vtt`, `text/srt`: a str), "stream" (server-sent events, not
+    read here), or "binary" (audio, `application/octet-stream`, anything else: bytes).
+    A JSON media type whose schema is bytes (`format: binary`, or a `contentMediaType`
+    that is not JSON) is binary too."""
+    essence = media_type.split(";", 1)[0].strip().lower()
+    if _is_json_media(essence):
+        schema, _ = ctx.deref((media or {}).get("schema"), ())
+        if isinstance(schema, Mapping) and (
+            schema.get("format") == "binary"
+            or (
+                "contentMediaType" in schema
+                and not _is_json_media(str(schema["contentMediaType"]))
+            )
+        ):
+            return "binary"
+        return "json"
+    if essence == "application/xml" or essence.endswith("+xml"):
+        return "xml"
+    if essence == "text/event-stream":
+        return "stream"
+    if essence.startswith("text/"):
+        return "text"
+    return "binary"
+
+
 def success_response(
     ctx: Context, op: Mapping[str, Any], where: tuple[Any, ...]
-) -> tuple[str, Any, tuple[Any, ...]] | None:
-    """The format and schema of the first 2xx response and where it is; None when it has
-    no body."""
+) -> Success | None:
+    """The first 2xx response; None when it has no body."""
     for status, response in sorted(op.get("responses", {}).items()):
         if str(status).startswith("2"):
             rwhere = where + ("responses", status)
             node, _ = ctx.deref(response, rwhere)
-            if not (node or {}).get("content"):
+            content = (node or {}).get("content")
+            if not content:
                 return None
-            kind, _, schema, swhere = body_schema(
-                ctx, response, rwhere, "the success response (or no content at all)"
+            kinds = {media_kind(ctx, str(t), m) for t, m in content.items()}
+            returns = (
+                "binary" if "binary" in kinds else "text" if "text" in kinds else None
             )
-            return kind, schema, swhere
+            structured = any(
+                kind in ("json", "xml") and "schema" in (content[t] or {})
+                for t in content
+                if (kind := media_kind(ctx, str(t), content[t]))
+            )
+            if returns is None or structured:
+                # A response that may be JSON (or XML) or audio: read by the model when
+                # its Content-Type says so.
+                kind, _, schema, swhere = body_schema(
+                    ctx, response, rwhere, "the success response (or no content at all)"
+                )
+                return Success(kind, schema, swhere, returns or "model")
+            return Success(None, None, rwhere, returns)
     raise Unsupported(ctx.file, pointer(*where, "responses"), "no 2xx response")
 
 

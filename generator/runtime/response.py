@@ -335,12 +335,15 @@ def _prefix(chunks: list[bytes], size: int) -> bytes:
     return b"".join(kept)
 
 
-def _body_for(response: httpx.Response) -> _Body:
+def _body_for(response: httpx.Response, reader: Any = None) -> _Body:
+    """An empty body for `response`; `reader` (a `Reader`), a call's own cap."""
     body = _Body()
     if not response.is_success:
         # Only so much of an error body is kept, so only so much is read: a 50 MB error
         # page costs neither the memory nor the time.
         body.limit = BODY_LIMIT
+    elif reader is not None and reader.max_bytes is not None:
+        body.limit = reader.max_bytes
     return body
 
 

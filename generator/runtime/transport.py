@@ -99,6 +99,36 @@ class RawResponse(Generic[_T]):
         return f"RawResponse(status_code={self.status_code}, parsed={self.parsed!r})"
 
 
+class Reader(Generic[_T]):
+    """How a call reads a success body that is not (only) a model: the bytes of audio,
+    text, or the open response of a stream (`binary.py`). It may set the call's own
+    deadline and body cap."""
+
+    __slots__ = ("max_bytes", "timeout")
+
+    def __init__(self, timeout: float | None, max_bytes: int | None) -> None:
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+
+    def opened(self, response: httpx.Response, core: Core) -> _T | None:
+        """The answer before the body is read (a stream: the response, kept open), or
+        None to read the body first."""
+        return None
+
+    def read(
+        self, core: Core, response: httpx.Response, body: bytes, cut: bool
+    ) -> _T:  # pragma: no cover - every reader has its own
+        raise NotImplementedError
+
+
+def _open(response: httpx.Response) -> None:
+    """Let a kept-open response's body take as long as it needs: only httpx's per-read
+    timeouts apply to it, no longer the deadline of the call that opened it."""
+    timeouts = response.request.extensions.get("timeout")
+    if isinstance(timeouts, _PhaseTimeouts):
+        timeouts.deadline = math.inf
+
+
 # The responses a `with_raw_response` call has read, in its own context (a thread's, a
 # task's): calls running at once on one client each keep their own.
 _RAW: ContextVar[list[httpx.Response] | None] = ContextVar("_RAW", default=None)
@@ -252,10 +282,13 @@ class Core:
     def __repr__(self) -> str:
         return f"Core(base_url={self.base_url!r}, auth={self.auth!r})"
 
-    def deadline(self, outer: float | None) -> float:
+    def deadline(self, outer: float | None, total: float | None = None) -> float:
         """When a call starting now must be over (time.monotonic()): the client's timeout
-        from now, or the end of the wait it is part of, if that comes first."""
-        deadline = time.monotonic() + self.total if self.total is not None else math.inf
+        (or the call's own `total`) from now, or the end of the wait it is part of, if
+        that comes first."""
+        if total is None:
+            total = self.total
+        deadline = time.monotonic() + total if total is not None else math.inf
         return outer if outer is not None and outer < deadline else deadline
 
     def build(
@@ -728,7 +761,10 @@ class SyncTransport:
     @overload
     def send(self, call: Call, model: None) -> None: ...
 
-    def send(self, call: Call, model: type[ModelT] | None) -> ModelT | None:
+    @overload
+    def send(self, call: Call, model: Reader[_T]) -> _T: ...
+
+    def send(self, call: Call, model: type[ModelT] | Reader[_T] | None) -> Any:
         outer = _BUDGET.get()
         if outer is None:
             self._turns.acquire()
@@ -739,9 +775,10 @@ class SyncTransport:
         finally:
             self._turns.release()
 
-    def _send(self, call: Call, model: type[ModelT] | None) -> ModelT | None:
+    def _send(self, call: Call, model: type[ModelT] | Reader[_T] | None) -> Any:
         core = self.core
-        deadline = core.deadline(_BUDGET.get())
+        reader = model if isinstance(model, Reader) else None
+        deadline = core.deadline(_BUDGET.get(), reader.timeout if reader else None)
         if time.monotonic() >= deadline:
             raise core.expired(call)
         attempt = 0
@@ -763,14 +800,22 @@ class SyncTransport:
                     response = self.client.send(
                         request, stream=True, follow_redirects=False
                     )
+                    opened = None
                     try:
-                        body = _body_for(response)
-                        self._read(response, body, deadline, guard)
+                        if reader is not None and response.is_success:
+                            opened = reader.opened(response, core)
+                        if opened is None:
+                            body = _body_for(response, reader)
+                            self._read(response, body, deadline, guard)
                     finally:
                         if guard is not None:
                             # Before the connection goes back to the pool.
                             _WATCHDOG.disarm(guard)
-                        response.close()
+                        if opened is None:
+                            response.close()
+                    if opened is not None:
+                        _open(response)
+                        return opened
                 finally:
                     if guard is not None:
                         _WATCHDOG.disarm(guard)  # also when no response came
@@ -792,8 +837,16 @@ class SyncTransport:
                     try:
                         return _answered(
                             response,
-                            core.parse(
-                                response, model, body.value(), body.cut, call.needs
+                            (
+                                reader.read(core, response, body.value(), body.cut)
+                                if reader is not None
+                                else core.parse(
+                                    response,
+                                    model,  # type: ignore[arg-type]
+                                    body.value(),
+                                    body.cut,
+                                    call.needs,
+                                )
                             ),
                         )
                     except APIStatusError as error:
@@ -855,7 +908,10 @@ class AsyncTransport:
     @overload
     async def send(self, call: Call, model: None) -> None: ...
 
-    async def send(self, call: Call, model: type[ModelT] | None) -> ModelT | None:
+    @overload
+    async def send(self, call: Call, model: Reader[_T]) -> _T: ...
+
+    async def send(self, call: Call, model: type[ModelT] | Reader[_T] | None) -> Any:
         outer = _BUDGET.get()
         if outer is None:
             await self._turns.acquire()
@@ -870,9 +926,10 @@ class AsyncTransport:
         finally:
             self._turns.release()
 
-    async def _send(self, call: Call, model: type[ModelT] | None) -> ModelT | None:
+    async def _send(self, call: Call, model: type[ModelT] | Reader[_T] | None) -> Any:
         core = self.core
-        deadline = core.deadline(_BUDGET.get())
+        reader = model if isinstance(model, Reader) else None
+        deadline = core.deadline(_BUDGET.get(), reader.timeout if reader else None)
         if time.monotonic() >= deadline:
             raise core.expired(call)
         attempt = 0
@@ -890,6 +947,7 @@ class AsyncTransport:
                         f"{call.method} {core.base_url}{call.path}: the deadline passed "
                         "while fetching its OAuth2 token"
                     ) from None
+            opened = None
             try:
                 async with _within(deadline):
                     response = await self.client.send(
@@ -897,15 +955,23 @@ class AsyncTransport:
                         stream=True,
                         follow_redirects=False,
                     )
-                    body = _body_for(response)
-                    async for chunk in response.aiter_bytes():
-                        if not body.add(chunk):
-                            break
+                    if reader is not None and response.is_success:
+                        opened = reader.opened(response, core)
+                    if opened is None:
+                        body = _body_for(response, reader)
+                        async for chunk in response.aiter_bytes():
+                            if not body.add(chunk):
+                                break
             except (*_HTTPX_ERRORS, TimeoutError) as error:
                 failure = error
+                opened = None
             finally:
-                if response is not None:
+                if response is not None and opened is None:
                     await response.aclose()
+            if opened is not None:
+                assert response is not None
+                _open(response)
+                return opened
             if failure is not None:
                 delay = core.on_error(call, attempt, failure, deadline, response, body)
             else:
@@ -915,8 +981,16 @@ class AsyncTransport:
                     try:
                         return _answered(
                             response,
-                            core.parse(
-                                response, model, body.value(), body.cut, call.needs
+                            (
+                                reader.read(core, response, body.value(), body.cut)
+                                if reader is not None
+                                else core.parse(
+                                    response,
+                                    model,  # type: ignore[arg-type]
+                                    body.value(),
+                                    body.cut,
+                                    call.needs,
+                                )
                             ),
                         )
                     except APIStatusError as error:
