@@ -11,7 +11,16 @@ from typing import Any
 from . import naming
 from .format import sort_imports
 from .ir import Alias, Api, Model
-from .python_types import EXACT_INTEGERS, annotation, checks, field_call, union
+from .ir_build.schemas import BASE
+from .python_types import (
+    COMPONENT_SCHEMA,
+    DISCRIMINATE,
+    EXACT_INTEGERS,
+    annotation,
+    checks,
+    field_call,
+    union,
+)
 from .render import docstring, render_json_models, render_xml_models, sends_text
 
 # `x-python-type` names the package's own runtime as `_runtime.wire.X`.
@@ -27,6 +36,9 @@ _IMPORTED = {
     "datetime": "datetime",
     "JsonString": "._runtime.wire",
     "MaxBytes": "._runtime.wire",
+    "Tag": "pydantic",
+    "Discriminator": "pydantic",
+    DISCRIMINATE: "._runtime.received",
 }
 _EXACT_INTEGERS = f'''
 
@@ -130,14 +142,20 @@ def _json_models(models: list[Model]) -> tuple[str, str]:
     """
     fields = {m.name: declarations(m) for m in models}
     used = {name for group in fields.values() for d in group for name in _words(d)}
+    bases = _bases(models)
     models = _dependency_order(
         models,
         {
             m.name: [n for d in fields[m.name] for n in sorted(_words(d))]
+            + ([bases[m.name]] if m.name in bases else [])
             for m in models
         },
     )
-    body = render_json_models(models, _forward_quoted(models, fields))
+    # A subclass declares only what its base does not declare the same way.
+    for name, base in bases.items():
+        inherited = set(fields[base])
+        fields[name] = [d for d in fields[name] if d not in inherited]
+    body = render_json_models(models, _forward_quoted(models, fields), bases)
     by_module: dict[str, set[str]] = {"pydantic": {"ConfigDict"}}
     for name, module in _IMPORTED.items():
         if name in used:
@@ -152,6 +170,36 @@ def _json_models(models: list[Model]) -> tuple[str, str]:
     for module, names in sorted(by_module.items()):
         lines.append(f"from {module} import {', '.join(sorted(names))}\n")
     return "".join(lines), body
+
+
+def _bases(models: list[Model]) -> dict[str, str]:
+    """The model each inherits from (an allOf whose first branch names a model,
+    `schemas.BASE`), where both are read the same way (strict or received, without
+    other wire shapes) and the base is not its own descendant."""
+    by_name = {m.name: m for m in models}
+    out: dict[str, str] = {}
+    for model in models:
+        ref = model.schema.get(BASE)
+        base = by_name.get(
+            str(ref.get("$ref", "")).removeprefix(COMPONENT_SCHEMA)
+            if isinstance(ref, dict)
+            else ""
+        )
+        if (
+            base is not None
+            and base.strict == model.strict
+            and not base.wire_shapes
+            and not model.wire_shapes
+        ):
+            out[model.name] = base.name
+    for name in list(out):
+        seen, step = {name}, out.get(name)
+        while step is not None and step not in seen:
+            seen.add(step)
+            step = out.get(step)
+        if step is not None:
+            del out[name]  # a cycle: merged, not inherited
+    return out
 
 
 def _words(declaration: Declaration) -> set[str]:

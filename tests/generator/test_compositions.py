@@ -1,0 +1,208 @@
+"""Every schema composition is typed: `allOf` merged (or inherited), `oneOf`/`anyOf` as
+unions of models picked by their discriminator or in order, inline branches as named
+models, `{}` as `Any`, recursive schemas, and received unions that keep what they do
+not know."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import pytest
+
+from tests.support.generate import generated_package
+
+SPEC = """
+openapi: 3.1.0
+info: {title: Compositions, version: 1.0.0}
+servers: [{url: https://compose.example.test}]
+paths:
+  /pets:
+    post:
+      operationId: AddPet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Order'}
+      responses:
+        '200':
+          description: The pet as stored.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Answer'}
+components:
+  schemas:
+    Animal:
+      type: object
+      required: [kind]
+      properties:
+        kind: {type: string}
+        name: {type: string}
+    Dog:
+      allOf:
+        - $ref: '#/components/schemas/Animal'
+        - type: object
+          required: [bark]
+          properties:
+            bark: {type: boolean}
+    Cat:
+      type: object
+      required: [kind]
+      properties:
+        kind: {type: string, const: cat}
+        lives: {type: integer}
+    Merged:
+      description: Two parts, one model.
+      allOf:
+        - type: object
+          required: [a]
+          properties:
+            a: {type: integer}
+        - type: object
+          properties:
+            b: {type: string}
+    Bird:
+      type: object
+      properties:
+        kind: {type: string}
+        wings: {type: integer}
+    Pet:
+      oneOf:
+        - $ref: '#/components/schemas/Dog'
+        - $ref: '#/components/schemas/Cat'
+        - $ref: '#/components/schemas/Bird'
+      discriminator:
+        propertyName: kind
+        mapping:
+          doggo: '#/components/schemas/Dog'
+    Shape:
+      anyOf:
+        - type: object
+          properties:
+            radius: {type: integer}
+        - type: object
+          properties:
+            side: {type: integer}
+    Node:
+      type: object
+      properties:
+        value: {type: integer}
+        children:
+          type: array
+          items: {$ref: '#/components/schemas/Node'}
+        next:
+          anyOf:
+            - $ref: '#/components/schemas/Node'
+            - type: 'null'
+    Order:
+      type: object
+      required: [pet]
+      properties:
+        pet: {$ref: '#/components/schemas/Pet'}
+        shape: {$ref: '#/components/schemas/Shape'}
+        merged: {$ref: '#/components/schemas/Merged'}
+    Answer:
+      type: object
+      properties:
+        pet: {$ref: '#/components/schemas/Pet'}
+        shape: {$ref: '#/components/schemas/Shape'}
+        node: {$ref: '#/components/schemas/Node'}
+        anything: {}
+        untyped: {description: No type at all.}
+"""
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield from generated_package(tmp_path_factory, "compose-pets", SPEC)
+
+
+@pytest.fixture(scope="module")
+def models(package: Path) -> Any:
+    return importlib.import_module(f"{package.name}.models")
+
+
+def test_all_of_merges_into_one_model(models: Any) -> None:
+    merged = models.Merged.model_validate({"a": 1, "b": "x"})
+    assert (merged.a, merged.b) == (1, "x")
+    assert set(models.Merged.model_fields) == {"a", "b"}
+    # The first branch's `required` holds in the sent model.
+    with pytest.raises(pydantic.ValidationError, match="a\n  Field required"):
+        models.Merged(b="x")
+
+
+def test_all_of_inherits_from_its_first_named_branch(models: Any) -> None:
+    assert issubclass(models.Dog, models.Animal)
+    assert issubclass(models.ReceivedDog, models.ReceivedAnimal)
+    dog = models.Dog(kind="doggo", name="Rex", bark=True)
+    assert (dog.kind, dog.name, dog.bark) == ("doggo", "Rex", True)
+    with pytest.raises(pydantic.ValidationError, match="bark"):
+        models.Dog(kind="doggo")
+
+
+def test_a_discriminator_picks_the_branch_by_its_mapping(models: Any) -> None:
+    order = models.Order.model_validate({"pet": {"kind": "doggo", "bark": True}})
+    assert type(order.pet) is models.Dog
+    # A branch's const is its value; the mapping's own value names Dog.
+    order = models.Order.model_validate({"pet": {"kind": "cat", "lives": 9}})
+    assert type(order.pet) is models.Cat
+    # Without a mapping entry, the component's name is its value (OpenAPI's implicit
+    # one); a component the mapping names goes by the mapping's value only.
+    order = models.Order.model_validate({"pet": {"kind": "Bird", "wings": 2}})
+    assert type(order.pet) is models.Bird
+    with pytest.raises(pydantic.ValidationError, match="union_tag_not_found"):
+        models.Order.model_validate({"pet": {"kind": "Dog", "bark": False}})
+    # A model built by the caller is its own branch.
+    assert type(models.Order(pet=models.Cat(kind="cat")).pet) is models.Cat
+
+
+def test_a_sent_union_refuses_a_value_its_discriminator_does_not_know(
+    models: Any,
+) -> None:
+    with pytest.raises(pydantic.ValidationError, match="pet"):
+        models.Order.model_validate({"pet": {"kind": "fish"}})
+
+
+def test_a_received_union_keeps_an_unknown_value_as_it_came(
+    models: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        answer = models.Answer.model_validate(
+            {"pet": {"kind": "fish", "fins": 2}, "shape": {"side": 1}}
+        )
+    assert answer.pet == {"kind": "fish", "fins": 2}
+    assert not caplog.records  # not a failure: a branch the client does not know yet
+    answer = models.Answer.model_validate({"pet": {"kind": "cat", "lives": 3}})
+    assert type(answer.pet) is models.ReceivedCat and answer.pet.lives == 3
+
+
+def test_inline_branches_are_named_models_tried_in_order(models: Any) -> None:
+    assert typing.get_args(models.Shape) == (models.ShapeOption1, models.ShapeOption2)
+    order = models.Order.model_validate({"pet": {"kind": "cat"}, "shape": {"side": 2}})
+    assert type(order.shape) is models.ShapeOption2  # the first refuses `side` (strict)
+    # Both branches take it when received: the first, as the spec lists them.
+    answer = models.Answer.model_validate({"shape": {"side": 2}})
+    assert type(answer.shape) is models.ReceivedShapeOption1
+    assert answer.shape.model_extra == {"side": 2}
+
+
+def test_schemas_without_a_type_are_any(models: Any) -> None:
+    hints = typing.get_type_hints(models.Answer)
+    assert hints["anything"] == Any
+    assert hints["untyped"] == Any
+    answer = models.Answer.model_validate({"anything": [1, {"a": None}], "untyped": 2})
+    assert (answer.anything, answer.untyped) == ([1, {"a": None}], 2)
+
+
+def test_recursive_schemas_hold_themselves(models: Any) -> None:
+    node = models.Node.model_validate(
+        {"value": 1, "children": [{"value": 2}], "next": {"value": 3, "next": None}}
+    )
+    assert type(node.children[0]) is models.Node and node.children[0].value == 2
+    assert type(node.next) is models.Node and node.next.value == 3
