@@ -172,7 +172,9 @@ class Models:
         hoisted out of its items or values."""
         check_depth(self.ctx, where)
         if isinstance(node, list):
-            return [self._rewrite(v, where + (i,), owner) for i, v in enumerate(node)]
+            return [
+                self._rewrite(v, where + (i,), owner, hint) for i, v in enumerate(node)
+            ]
         if not isinstance(node, dict):
             return node
         ref = node.get("$ref")
@@ -205,8 +207,18 @@ class Models:
                     for prop, sub in value.items()
                 }
             elif key in ("anyOf", "oneOf") and isinstance(value, list):
+                # A union inside a branch names its own branches after that branch,
+                # unless it is the only one beside null (`anyOf: [oneOf: …, null]`).
+                alone = sum(_not_null(b) for b in value) == 1
                 out[key] = [
-                    self._branch(branch, where + (key, i), owner, hint, i)
+                    self._branch(
+                        branch,
+                        where + (key, i),
+                        owner,
+                        hint,
+                        i,
+                        hint if alone else f"{hint}Option{i + 1}",
+                    )
                     for i, branch in enumerate(value)
                 ]
             elif key == "discriminator" and isinstance(value, dict):
@@ -221,7 +233,12 @@ class Models:
                 self.refs[owner].add(target)
                 out[key] = {"$ref": COMPONENT_SCHEMA + target}
             else:
-                out[key] = self._rewrite(value, where + (key,), owner)
+                # What is hoisted from inside items or values (a union's inline
+                # branches) is named after the property too.
+                inner = hint + {"items": "Item", "additionalProperties": "Value"}.get(
+                    key, ""
+                )
+                out[key] = self._rewrite(value, where + (key,), owner, inner)
         return out
 
     def _property(
@@ -239,15 +256,22 @@ class Models:
         return self._rewrite(schema, where, owner, hint)
 
     def _branch(
-        self, schema: Any, where: tuple[Any, ...], owner: str, hint: str, index: int
+        self,
+        schema: Any,
+        where: tuple[Any, ...],
+        owner: str,
+        hint: str,
+        index: int,
+        inner: str | None = None,
     ) -> Any:
         """A branch of `anyOf`/`oneOf`: an inline object becomes a model named after
-        its place and position (`<Owner><Property>Option1`)."""
+        its place and position (`<Owner><Property>Option1`); what is inside another
+        branch is named after `inner`."""
         if self.is_model(schema):
             target = self._add(f"{owner}{hint}Option{index + 1}", schema, where)
             self.refs[owner].add(target)
             return {"$ref": COMPONENT_SCHEMA + target}
-        return self._rewrite(schema, where, owner, hint)
+        return self._rewrite(schema, where, owner, hint if inner is None else inner)
 
     def _discriminator(
         self, node: Mapping[str, Any], where: tuple[Any, ...], owner: str, hint: str
@@ -379,6 +403,12 @@ _NOT_A_TYPE = frozenset(
     {"type", "properties", "required", "description", "title", "additionalProperties"}
     | {"readOnly", "writeOnly", "deprecated", "example", "examples", "$comment"}
 )
+
+
+def _not_null(branch: Any) -> bool:
+    return not (isinstance(branch, dict) and branch.get("type") == "null")
+
+
 # Where a merged allOf says which model it inherits from (`Models._merge`).
 BASE = "x-sdkgen-base"
 

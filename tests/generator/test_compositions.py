@@ -115,6 +115,20 @@ components:
         node: {$ref: '#/components/schemas/Node'}
         anything: {}
         untyped: {description: No type at all.}
+        events:
+          type: array
+          items:
+            anyOf:
+              - {type: object, properties: {started: {type: integer}}}
+              - {type: object, properties: {ended: {type: integer}}}
+        notes:
+          type: array
+          items:
+            anyOf:
+              - {type: object, properties: {text: {type: string}}}
+              - anyOf:
+                  - {type: object, properties: {html: {type: string}}}
+                  - {type: object, properties: {markdown: {type: string}}}
 """
 
 
@@ -190,6 +204,16 @@ def test_inline_branches_are_named_models_tried_in_order(models: Any) -> None:
     answer = models.Answer.model_validate({"shape": {"side": 2}})
     assert type(answer.shape) is models.ReceivedShapeOption1
     assert answer.shape.model_extra == {"side": 2}
+
+
+def test_branches_inside_items_are_named_after_their_property(models: Any) -> None:
+    answer = models.Answer.model_validate(
+        {"events": [{"started": 1}], "notes": [{"text": "a"}]}
+    )
+    assert type(answer.events[0]) is models.AnswerEventsItemOption1
+    assert type(answer.notes[0]) is models.AnswerNotesItemOption1
+    # A union inside a branch names its branches after that branch's position.
+    assert models.AnswerNotesItemOption2Option2.model_fields.keys() == {"markdown"}
 
 
 def test_schemas_without_a_type_are_any(models: Any) -> None:

@@ -28,7 +28,7 @@ DOCUMENTS = {entry["folder"]: entry for entry in MANIFEST["documents"]}
 # not objects with properties (arrays, unions, free-form objects): the companion issue
 # "Bodies beyond JSON".
 COUNTS: dict[str, tuple[int, int, int]] = {
-    "openai-api": (264, 24, 162),
+    "openai-api": (272, 16, 154),
     "assemblyai-api": (7, 3, 4),
     "speechall-api": (1, 5, 5),
     "speechmatics-batch": (5, 2, 4),
