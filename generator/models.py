@@ -11,7 +11,7 @@ from typing import Any
 from . import naming
 from .format import sort_imports
 from .ir import Alias, Api, Model
-from .ir_build.schemas import BASE
+from .ir_build.schemas import BASE, ROOT
 from .python_types import (
     COMPONENT_SCHEMA,
     DISCRIMINATE,
@@ -141,13 +141,16 @@ def _json_models(models: list[Model]) -> tuple[str, str]:
     every annotation on import. Only a name that cannot come first (a cycle) is quoted.
     """
     fields = {m.name: declarations(m) for m in models}
+    roots = {m.name: _root(m) for m in models if ROOT in m.schema}
     used = {name for group in fields.values() for d in group for name in _words(d)}
+    used |= {name for text in roots.values() for name in _names(text)}
     bases = _bases(models)
     models = _dependency_order(
         models,
         {
             m.name: [n for d in fields[m.name] for n in sorted(_words(d))]
             + ([bases[m.name]] if m.name in bases else [])
+            + sorted(_names(roots.get(m.name, "")))
             for m in models
         },
     )
@@ -155,7 +158,7 @@ def _json_models(models: list[Model]) -> tuple[str, str]:
     for name, base in bases.items():
         inherited = set(fields[base])
         fields[name] = [d for d in fields[name] if d not in inherited]
-    body = render_json_models(models, _forward_quoted(models, fields), bases)
+    body = render_json_models(models, _forward_quoted(models, fields), bases, roots)
     by_module: dict[str, set[str]] = {"pydantic": {"ConfigDict"}}
     for name, module in _IMPORTED.items():
         if name in used:
@@ -164,7 +167,9 @@ def _json_models(models: list[Model]) -> tuple[str, str]:
         by_module.setdefault("._runtime.wire", set()).add("WireShapes")
     if any(m.strict for m in models):
         by_module["pydantic"].add("BaseModel")
-    if any(not m.strict and not m.wire_shapes for m in models):
+    if roots:
+        by_module["pydantic"].add("RootModel")
+    if any(not m.strict and not m.wire_shapes and m.name not in roots for m in models):
         by_module.setdefault("._runtime.received", set()).add("Received")
     lines = ["\n"]
     for module, names in sorted(by_module.items()):
@@ -204,7 +209,19 @@ def _bases(models: list[Model]) -> dict[str, str]:
 
 def _words(declaration: Declaration) -> set[str]:
     """The names an annotation uses (words inside its text aside)."""
-    return set(_WORD.findall(_TEXT.sub("", declaration.annotation)))
+    return _names(declaration.annotation)
+
+
+def _names(text: str) -> set[str]:
+    return set(_WORD.findall(_TEXT.sub("", text)))
+
+
+def _root(model: Model) -> str:
+    """What a root model holds (a response that is not an object), as its type."""
+    schema = model.schema[ROOT]
+    return _RUNTIME_NAME.sub(
+        r"\1", annotation(schema, checked=True, strict=model.strict)
+    )
 
 
 def _dependency_order(models: list[Model], uses: dict[str, list[str]]) -> list[Model]:

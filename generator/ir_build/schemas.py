@@ -95,15 +95,28 @@ class Models:
             self.by_component[key] = self._add(naming.class_name(key), schema, where)
         return self.by_component[key]
 
-    def named(self, schema: Any, name: str, where: tuple[Any, ...]) -> str:
-        """The model for a body/response schema: a component's, or a new one for an inline object."""
+    def named(
+        self, schema: Any, name: str, where: tuple[Any, ...], root: bool = False
+    ) -> str:
+        """The model for a body/response schema: a component's, or a new one for an
+        inline object. `root`: any other JSON schema (a list, a union, a map, a
+        component that is not an object) is a root model named `name` (a response's)."""
         ref = schema.get("$ref") if isinstance(schema, dict) else None
         if isinstance(ref, str) and ref.startswith(COMPONENT_SCHEMA):
-            return self.component(ref.removeprefix(COMPONENT_SCHEMA))
+            key = ref.removeprefix(COMPONENT_SCHEMA)
+            if not (root and key in self._components() and self.is_alias(key)):
+                return self.component(key)
+        if root and not self.is_model(schema):
+            return self._add(naming.class_name(name), {ROOT: schema}, where)
         return self._add(naming.class_name(name), schema, where)
 
+    def _components(self) -> Mapping[str, Any]:
+        found = self.ctx.document.get("components", {}).get("schemas", {})
+        return found if isinstance(found, dict) else {}
+
     def _add(self, name: str, schema: Any, where: tuple[Any, ...]) -> str:
-        if not self.is_model(schema):
+        rooted = isinstance(schema, dict) and set(schema) == {ROOT}
+        if not rooted and not self.is_model(schema):
             raise self.ctx.error(
                 where, "a model must be an object schema with properties"
             )
@@ -117,7 +130,11 @@ class Models:
         self.schemas[name] = {}  # reserve the name before recursing (self-references)
         self.where[name] = where
         self.refs[name] = set()
-        self.schemas[name] = self._merge(self._rewrite(schema, where, name), where)
+        if rooted:
+            # The root schema is where it is: no pointer part of its own.
+            self.schemas[name] = {ROOT: self._rewrite(schema[ROOT], where, name)}
+        else:
+            self.schemas[name] = self._merge(self._rewrite(schema, where, name), where)
         return name
 
     def _merge(self, schema: dict[str, Any], where: tuple[Any, ...]) -> dict[str, Any]:
@@ -409,6 +426,10 @@ def _not_null(branch: Any) -> bool:
     return not (isinstance(branch, dict) and branch.get("type") == "null")
 
 
+# Where a root model (a response that is not an object: a list, a union) keeps the
+# schema of what it holds.
+ROOT = "x-sdkgen-root"
+
 # Where a merged allOf says which model it inherits from (`Models._merge`).
 BASE = "x-sdkgen-base"
 
@@ -560,8 +581,13 @@ def build_models(
         if name in in_requests:
             forms.append((name, _without(schema, "readOnly"), True))
         if name not in in_requests or name in twins:
-            received = tolerant(
-                _retarget(_without(schema, "writeOnly"), twins), keep.get(name, set())
+            received = (
+                {ROOT: _open_enums(_retarget(schema[ROOT], twins))}
+                if ROOT in schema
+                else tolerant(
+                    _retarget(_without(schema, "writeOnly"), twins),
+                    keep.get(name, set()),
+                )
             )
             forms.append((twins.get(name, name), received, False))
         for model_name, model_schema, strict in forms:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pydantic
 import pytest
 
@@ -36,8 +37,47 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Answer'}
+  /voices:
+    get:
+      operationId: ListVoices
+      responses:
+        '200':
+          description: Every voice.
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {$ref: '#/components/schemas/Voice'}
+  /voices/by-language:
+    get:
+      operationId: VoicesByLanguage
+      responses:
+        '200':
+          description: Voices by language.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties:
+                  type: array
+                  items: {$ref: '#/components/schemas/Voice'}
+  /pets/latest:
+    get:
+      operationId: LatestPet
+      responses:
+        '200':
+          description: A pet of any kind.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
 components:
   schemas:
+    Voice:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        gender: {type: string, enum: [female, male]}
     Animal:
       type: object
       required: [kind]
@@ -230,3 +270,37 @@ def test_recursive_schemas_hold_themselves(models: Any) -> None:
     )
     assert type(node.children[0]) is models.Node and node.children[0].value == 2
     assert type(node.next) is models.Node and node.next.value == 3
+
+
+def _client(package: Path, body: Any) -> Any:
+    module = importlib.import_module(package.name)
+    answer = httpx.MockTransport(lambda request: httpx.Response(200, json=body))
+    return module.Client(http_client=httpx.Client(transport=answer))
+
+
+def test_a_top_level_array_is_a_typed_list(package: Path, models: Any) -> None:
+    with _client(package, [{"id": "v1", "gender": "other"}, {"id": "v2"}]) as client:
+        voices = client.list_voices()
+    assert isinstance(voices, models.ListVoicesResponse)
+    assert [type(v) for v in voices.root] == [models.Voice, models.Voice]
+    # Received: an enum value added since is kept.
+    assert (voices.root[0].id, voices.root[0].gender) == ("v1", "other")
+    with _client(package, {"id": "v1"}) as client:
+        with pytest.raises(Exception, match="does not match ListVoicesResponse"):
+            client.list_voices()
+
+
+def test_a_top_level_map_is_a_typed_dict(package: Path, models: Any) -> None:
+    with _client(package, {"en": [{"id": "v1"}], "de": []}) as client:
+        voices = client.voices_by_language()
+    assert voices.root["en"][0].id == "v1" and voices.root["de"] == []
+
+
+def test_a_top_level_union_is_picked_by_its_discriminator(
+    package: Path, models: Any
+) -> None:
+    with _client(package, {"kind": "cat", "lives": 7}) as client:
+        pet = client.latest_pet()
+    assert type(pet.root) is models.ReceivedCat and pet.root.lives == 7
+    with _client(package, {"kind": "axolotl"}) as client:
+        assert client.latest_pet().root == {"kind": "axolotl"}
