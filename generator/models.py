@@ -158,6 +158,13 @@ def _json_models(models: list[Model]) -> tuple[str, str]:
     for name, base in bases.items():
         inherited = set(fields[base])
         fields[name] = [d for d in fields[name] if d not in inherited]
+    # A root model in a cycle (a union that holds itself) names a later class: quoted.
+    names = {m.name for m in models}
+    defined: set[str] = set()
+    for model in models:
+        if model.name in roots and (_names(roots[model.name]) & names) - defined:
+            roots[model.name] = repr(roots[model.name])
+        defined.add(model.name)
     body = render_json_models(models, _forward_quoted(models, fields), bases, roots)
     by_module: dict[str, set[str]] = {"pydantic": {"ConfigDict"}}
     for name, module in _IMPORTED.items():

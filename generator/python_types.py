@@ -121,8 +121,9 @@ def _choice(
 ) -> str:
     """How a union with models among its branches picks one. A `discriminator`'s
     property and mapping pick it (a value it does not know is refused when sent, and
-    kept as a plain `dict` when received); otherwise the first branch that validates,
-    in the spec's order (pydantic's default "smart" mode would pick by its own score)."""
+    kept as a plain `dict` when received); otherwise, when sent, the first branch that
+    validates, in the spec's order (pydantic's default "smart" mode would pick by its
+    own score)."""
     members = [m for m in top_level(text) if m != "None"]
     models = [b["$ref"].removeprefix(COMPONENT_SCHEMA) for b in branches if "$ref" in b]
     if len(members) < 2 or not models:
@@ -153,6 +154,11 @@ def _choice(
             f"{naming.literal(tags)}, {unknown})"
         )
         return f"Annotated[{' | '.join(tagged)}, Discriminator({call})]"
+    if not strict:
+        # A received model takes any object (every field optional, extras kept): the
+        # first would always win. pydantic's "smart" mode picks the branch that reads
+        # the most fields, the spec's order breaking ties.
+        return text
     tail = " | None" if "None" in top_level(text) else ""
     return f'Annotated[{" | ".join(members)}, Field(union_mode="left_to_right")]{tail}'
 

@@ -35,9 +35,45 @@ class Models:
         # Component schemas that cannot be generated (skipped, with the operations that
         # use them: `ir_build.build`).
         self.broken: set[str] = set()
+        # Non-object components that reach themselves, and each one's references.
+        self._cycles: dict[str, bool] = {}
+        self._direct: dict[str, set[str]] = {}
 
     def is_alias(self, key: str) -> bool:
-        return not self.is_model(self.ctx.document["components"]["schemas"][key])
+        """A component inlined where it is used: not an object, and not reaching
+        itself (a recursive union is a root model, which can name itself)."""
+        schema = self.ctx.document["components"]["schemas"][key]
+        return not self.is_model(schema) and not self._recursive(key)
+
+    def _recursive(self, key: str) -> bool:
+        if key not in self._cycles:
+            components = self._components()
+            seen: set[str] = set()
+            stack = list(self._refs_of(key))
+            while stack and key not in seen:
+                step = stack.pop()
+                if step not in seen and step in components:
+                    seen.add(step)
+                    stack.extend(self._refs_of(step))
+            self._cycles[key] = key in seen
+        return self._cycles[key]
+
+    def _refs_of(self, key: str) -> set[str]:
+        """The components a component's schema refers to."""
+        if key not in self._direct:
+            found: set[str] = set()
+            stack = [self._components().get(key)]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, list):
+                    stack.extend(node)
+                elif isinstance(node, dict):
+                    ref = node.get("$ref")
+                    if isinstance(ref, str) and ref.startswith(COMPONENT_SCHEMA):
+                        found.add(ref.removeprefix(COMPONENT_SCHEMA))
+                    stack.extend(v for k, v in node.items() if k not in _DATA)
+            self._direct[key] = found
+        return self._direct[key]
 
     def is_model(self, schema: Any, seen: frozenset[str] = frozenset()) -> bool:
         """An object with properties, or an `allOf` that composes one (of objects and
@@ -92,6 +128,8 @@ class Models:
         if key not in self.by_component:
             where = ("components", "schemas", key)
             schema = self.ctx.document["components"]["schemas"][key]
+            if not self.is_model(schema) and self._recursive(key):
+                schema = {ROOT: schema}  # a union that holds itself (`is_alias`)
             self.by_component[key] = self._add(naming.class_name(key), schema, where)
         return self.by_component[key]
 
@@ -101,14 +139,34 @@ class Models:
         """The model for a body/response schema: a component's, or a new one for an
         inline object. `root`: any other JSON schema (a list, a union, a map, a
         component that is not an object) is a root model named `name` (a response's)."""
-        ref = schema.get("$ref") if isinstance(schema, dict) else None
-        if isinstance(ref, str) and ref.startswith(COMPONENT_SCHEMA):
+        ref = self._same_as(schema)
+        if ref is not None:
             key = ref.removeprefix(COMPONENT_SCHEMA)
             if not (root and key in self._components() and self.is_alias(key)):
                 return self.component(key)
         if root and not self.is_model(schema):
             return self._add(naming.class_name(name), {ROOT: schema}, where)
         return self._add(naming.class_name(name), schema, where)
+
+    def _same_as(self, schema: Any) -> str | None:
+        """The component reference a schema amounts to: a `$ref`, an `allOf` of one
+        (`{allOf: [$ref], type: object}`), or a component that is one of those."""
+        for _ in range(8):  # a chain of such components; a loop ends here
+            if not isinstance(schema, dict):
+                return None
+            said = {k for k in schema if not k.startswith("x-")} - {"allOf"}
+            if _single_ref(schema.get("allOf")) and not said - _NOT_A_TYPE:
+                schema = schema["allOf"][0]
+            ref = schema.get("$ref")
+            if not isinstance(ref, str) or not ref.startswith(COMPONENT_SCHEMA):
+                return None
+            target = self._components().get(ref.removeprefix(COMPONENT_SCHEMA))
+            if self.is_model(target) or not (
+                isinstance(target, dict) and _single_ref(target.get("allOf"))
+            ):
+                return ref
+            schema = target
+        return None
 
     def _components(self) -> Mapping[str, Any]:
         found = self.ctx.document.get("components", {}).get("schemas", {})
@@ -420,6 +478,15 @@ _NOT_A_TYPE = frozenset(
     {"type", "properties", "required", "description", "title", "additionalProperties"}
     | {"readOnly", "writeOnly", "deprecated", "example", "examples", "$comment"}
 )
+
+
+def _single_ref(branches: Any) -> bool:
+    return (
+        isinstance(branches, list)
+        and len(branches) == 1
+        and isinstance(branches[0], dict)
+        and isinstance(branches[0].get("$ref"), str)
+    )
 
 
 def _not_null(branch: Any) -> bool:

@@ -70,8 +70,22 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Pet'}
+  /voices/default:
+    get:
+      operationId: DefaultVoice
+      responses:
+        '200':
+          description: The voice used when none is named.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/DefaultVoice'}
 components:
   schemas:
+    DefaultVoice:
+      type: object
+      x-label: A vendor's own word.
+      allOf:
+        - $ref: '#/components/schemas/Voice'
     Voice:
       type: object
       required: [id]
@@ -140,10 +154,25 @@ components:
           anyOf:
             - $ref: '#/components/schemas/Node'
             - type: 'null'
+    Leaf:
+      type: object
+      properties:
+        value: {type: integer}
+    Branch:
+      type: object
+      properties:
+        children:
+          type: array
+          items: {$ref: '#/components/schemas/Tree'}
+    Tree:
+      anyOf:
+        - $ref: '#/components/schemas/Leaf'
+        - $ref: '#/components/schemas/Branch'
     Order:
       type: object
       required: [pet]
       properties:
+        tree: {$ref: '#/components/schemas/Tree'}
         pet: {$ref: '#/components/schemas/Pet'}
         shape: {$ref: '#/components/schemas/Shape'}
         merged: {$ref: '#/components/schemas/Merged'}
@@ -240,10 +269,13 @@ def test_inline_branches_are_named_models_tried_in_order(models: Any) -> None:
     assert typing.get_args(models.Shape) == (models.ShapeOption1, models.ShapeOption2)
     order = models.Order.model_validate({"pet": {"kind": "cat"}, "shape": {"side": 2}})
     assert type(order.shape) is models.ShapeOption2  # the first refuses `side` (strict)
-    # Both branches take it when received: the first, as the spec lists them.
+    # Received models take any object: the branch that reads the most fields wins,
+    # and the spec's order breaks ties.
     answer = models.Answer.model_validate({"shape": {"side": 2}})
+    assert type(answer.shape) is models.ReceivedShapeOption2
+    answer = models.Answer.model_validate({"shape": {"corners": 3}})
     assert type(answer.shape) is models.ReceivedShapeOption1
-    assert answer.shape.model_extra == {"side": 2}
+    assert answer.shape.model_extra == {"corners": 3}
 
 
 def test_branches_inside_items_are_named_after_their_property(models: Any) -> None:
@@ -304,3 +336,20 @@ def test_a_top_level_union_is_picked_by_its_discriminator(
     assert type(pet.root) is models.ReceivedCat and pet.root.lives == 7
     with _client(package, {"kind": "axolotl"}) as client:
         assert client.latest_pet().root == {"kind": "axolotl"}
+
+
+def test_a_union_that_holds_itself_is_a_root_model(models: Any) -> None:
+    order = models.Order.model_validate(
+        {"pet": {"kind": "cat"}, "tree": {"children": [{"value": 1}, {"children": []}]}}
+    )
+    assert type(order.tree) is models.Tree
+    assert type(order.tree.root) is models.Branch
+    first, second = order.tree.root.children
+    assert type(first.root) is models.Leaf and first.root.value == 1
+    assert type(second.root) is models.Branch and second.root.children == []
+
+
+def test_an_all_of_of_one_reference_is_that_model(package: Path, models: Any) -> None:
+    with _client(package, {"id": "v9"}) as client:
+        voice = client.default_voice()
+    assert type(voice) is models.Voice and voice.id == "v9"
