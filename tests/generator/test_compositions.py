@@ -184,6 +184,11 @@ components:
         node: {$ref: '#/components/schemas/Node'}
         anything: {}
         untyped: {description: No type at all.}
+        event:
+          oneOf:
+            - {type: object, properties: {type: {const: started}, at: {type: integer}}}
+            - {type: object, properties: {type: {const: ended}, code: {type: integer}}}
+          discriminator: {propertyName: type}
         events:
           type: array
           items:
@@ -353,3 +358,11 @@ def test_an_all_of_of_one_reference_is_that_model(package: Path, models: Any) ->
     with _client(package, {"id": "v9"}) as client:
         voice = client.default_voice()
     assert type(voice) is models.Voice and voice.id == "v9"
+
+
+def test_inline_branches_are_told_apart_by_their_const(models: Any) -> None:
+    answer = models.Answer.model_validate({"event": {"type": "ended", "code": 1}})
+    assert type(answer.event) is models.AnswerEventOption2
+    assert answer.event.code == 1
+    answer = models.Answer.model_validate({"event": {"type": "paused"}})
+    assert answer.event == {"type": "paused"}
