@@ -11,7 +11,16 @@ from typing import Any
 from . import naming
 from .format import sort_imports
 from .ir import Alias, Api, Model
-from .python_types import EXACT_INTEGERS, annotation, checks, field_call, union
+from .ir_build.schemas import BASE, ROOT
+from .python_types import (
+    COMPONENT_SCHEMA,
+    DISCRIMINATE,
+    EXACT_INTEGERS,
+    annotation,
+    checks,
+    field_call,
+    union,
+)
 from .render import docstring, render_json_models, render_xml_models, sends_text
 
 # `x-python-type` names the package's own runtime as `_runtime.wire.X`.
@@ -27,6 +36,9 @@ _IMPORTED = {
     "datetime": "datetime",
     "JsonString": "._runtime.wire",
     "MaxBytes": "._runtime.wire",
+    "Tag": "pydantic",
+    "Discriminator": "pydantic",
+    DISCRIMINATE: "._runtime.received",
 }
 _EXACT_INTEGERS = f'''
 
@@ -129,15 +141,31 @@ def _json_models(models: list[Model]) -> tuple[str, str]:
     every annotation on import. Only a name that cannot come first (a cycle) is quoted.
     """
     fields = {m.name: declarations(m) for m in models}
+    roots = {m.name: _root(m) for m in models if ROOT in m.schema}
     used = {name for group in fields.values() for d in group for name in _words(d)}
+    used |= {name for text in roots.values() for name in _names(text)}
+    bases = _bases(models)
     models = _dependency_order(
         models,
         {
             m.name: [n for d in fields[m.name] for n in sorted(_words(d))]
+            + ([bases[m.name]] if m.name in bases else [])
+            + sorted(_names(roots.get(m.name, "")))
             for m in models
         },
     )
-    body = render_json_models(models, _forward_quoted(models, fields))
+    # A subclass declares only what its base does not declare the same way.
+    for name, base in bases.items():
+        inherited = set(fields[base])
+        fields[name] = [d for d in fields[name] if d not in inherited]
+    # A root model in a cycle (a union that holds itself) names a later class: quoted.
+    names = {m.name for m in models}
+    defined: set[str] = set()
+    for model in models:
+        if model.name in roots and (_names(roots[model.name]) & names) - defined:
+            roots[model.name] = repr(roots[model.name])
+        defined.add(model.name)
+    body = render_json_models(models, _forward_quoted(models, fields), bases, roots)
     by_module: dict[str, set[str]] = {"pydantic": {"ConfigDict"}}
     for name, module in _IMPORTED.items():
         if name in used:
@@ -146,7 +174,9 @@ def _json_models(models: list[Model]) -> tuple[str, str]:
         by_module.setdefault("._runtime.wire", set()).add("WireShapes")
     if any(m.strict for m in models):
         by_module["pydantic"].add("BaseModel")
-    if any(not m.strict and not m.wire_shapes for m in models):
+    if roots:
+        by_module["pydantic"].add("RootModel")
+    if any(not m.strict and not m.wire_shapes and m.name not in roots for m in models):
         by_module.setdefault("._runtime.received", set()).add("Received")
     lines = ["\n"]
     for module, names in sorted(by_module.items()):
@@ -154,9 +184,51 @@ def _json_models(models: list[Model]) -> tuple[str, str]:
     return "".join(lines), body
 
 
+def _bases(models: list[Model]) -> dict[str, str]:
+    """The model each inherits from (an allOf whose first branch names a model,
+    `schemas.BASE`), where both are read the same way (strict or received, without
+    other wire shapes) and the base is not its own descendant."""
+    by_name = {m.name: m for m in models}
+    out: dict[str, str] = {}
+    for model in models:
+        ref = model.schema.get(BASE)
+        base = by_name.get(
+            str(ref.get("$ref", "")).removeprefix(COMPONENT_SCHEMA)
+            if isinstance(ref, dict)
+            else ""
+        )
+        if (
+            base is not None
+            and base.strict == model.strict
+            and not base.wire_shapes
+            and not model.wire_shapes
+        ):
+            out[model.name] = base.name
+    for name in list(out):
+        seen, step = {name}, out.get(name)
+        while step is not None and step not in seen:
+            seen.add(step)
+            step = out.get(step)
+        if step is not None:
+            del out[name]  # a cycle: merged, not inherited
+    return out
+
+
 def _words(declaration: Declaration) -> set[str]:
     """The names an annotation uses (words inside its text aside)."""
-    return set(_WORD.findall(_TEXT.sub("", declaration.annotation)))
+    return _names(declaration.annotation)
+
+
+def _names(text: str) -> set[str]:
+    return set(_WORD.findall(_TEXT.sub("", text)))
+
+
+def _root(model: Model) -> str:
+    """What a root model holds (a response that is not an object), as its type."""
+    schema = model.schema[ROOT]
+    return _RUNTIME_NAME.sub(
+        r"\1", annotation(schema, checked=True, strict=model.strict)
+    )
 
 
 def _dependency_order(models: list[Model], uses: dict[str, list[str]]) -> list[Model]:

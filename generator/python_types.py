@@ -96,16 +96,71 @@ def annotation(
             else "dict[str, Any]"
         )
     elif isinstance(schema.get("anyOf") or schema.get("oneOf"), list):
-        branches = schema.get("anyOf") or schema["oneOf"]
-        return union(
-            [_member(b, checked, strict) for b in branches if isinstance(b, dict)]
-            + (["None"] if nullable else [])
-        )
+        branches = [
+            b for b in schema.get("anyOf") or schema["oneOf"] if isinstance(b, dict)
+        ]
+        text = union([_member(b, checked, strict) for b in branches])
+        if checked:
+            text = _choice(schema, branches, text, strict)
+        return union([text] + (["None"] if nullable else []))
     elif _single_all_of(schema):
         text = annotation(schema["allOf"][0], checked, strict)
     else:
         text = "Any"
     return f"{text} | None" if nullable and text != "Any" else text
+
+
+# The runtime's discriminator (`_runtime/received.py`), and the tag a received union
+# gives a value its discriminator does not know: kept as the object it came as.
+DISCRIMINATE = "discriminate"
+UNKNOWN_TAG = ""
+
+
+def _choice(
+    schema: Mapping[str, Any], branches: list[dict[str, Any]], text: str, strict: bool
+) -> str:
+    """How a union with models among its branches picks one. A `discriminator`'s
+    property and mapping pick it (a value it does not know is refused when sent, and
+    kept as a plain `dict` when received); otherwise, when sent, the first branch that
+    validates, in the spec's order (pydantic's default "smart" mode would pick by its
+    own score)."""
+    members = [m for m in top_level(text) if m != "None"]
+    models = [b["$ref"].removeprefix(COMPONENT_SCHEMA) for b in branches if "$ref" in b]
+    if len(members) < 2 or not models:
+        return text
+    found = schema.get("discriminator")
+    mapping = found.get("mapping") if isinstance(found, dict) else None
+    if (
+        isinstance(found, dict)
+        and isinstance(mapping, dict)
+        and mapping
+        and len(models) == len(branches)
+    ):
+        tags = {
+            str(value): str(ref["$ref"]).removeprefix(COMPONENT_SCHEMA)
+            for value, ref in mapping.items()
+            if isinstance(ref, dict) and "$ref" in ref
+        }
+        tags = {value: name for value, name in tags.items() if name in models}
+        tagged = [f"Annotated[{name}, Tag({naming.literal(name)})]" for name in models]
+        unknown = "None"
+        if not strict:
+            tagged.append(
+                f"Annotated[dict[str, Any], Tag({naming.literal(UNKNOWN_TAG)})]"
+            )
+            unknown = naming.literal(UNKNOWN_TAG)
+        call = (
+            f"{DISCRIMINATE}({naming.literal(found['propertyName'])}, "
+            f"{naming.literal(tags)}, {unknown})"
+        )
+        return f"Annotated[{' | '.join(tagged)}, Discriminator({call})]"
+    if not strict:
+        # A received model takes any object (every field optional, extras kept): the
+        # first would always win. pydantic's "smart" mode picks the branch that reads
+        # the most fields, the spec's order breaking ties.
+        return text
+    tail = " | None" if "None" in top_level(text) else ""
+    return f'Annotated[{" | ".join(members)}, Field(union_mode="left_to_right")]{tail}'
 
 
 def exact_integers(literal: str) -> str:

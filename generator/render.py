@@ -879,13 +879,19 @@ def render_xml_models(models: list[Model]) -> str:
     )
 
 
-def render_json_models(models: list[Model], fields: Mapping[str, Any]) -> str:
+def render_json_models(
+    models: list[Model],
+    fields: Mapping[str, Any],
+    bases: Mapping[str, str] | None = None,
+    roots: Mapping[str, str] | None = None,
+) -> str:
     """pydantic classes for the JSON schemas' models (unformatted); `fields` holds each
-    model's field declarations, by model name."""
+    model's field declarations, by model name; `bases` the model each inherits from;
+    `roots` the type each root model holds."""
     return (
         _environment()
         .get_template("models/json.py.jinja")
-        .render(models=models, fields=fields)
+        .render(models=models, fields=fields, bases=bases or {}, roots=roots or {})
     )
 
 

@@ -366,9 +366,16 @@ class Bodies:
         self.models = models
         self.xml_roots: dict[str, XmlRoot] = {}
 
-    def model(self, kind: str, schema: Any, hint: str, where: tuple[Any, ...]) -> str:
+    def model(
+        self,
+        kind: str,
+        schema: Any,
+        hint: str,
+        where: tuple[Any, ...],
+        any_json: bool = False,
+    ) -> str:
         if kind == "json":
-            return self.models.named(schema, hint, where)
+            return self.models.named(schema, hint, where, any_json)
         root = xml_root(
             self.ctx, self.ctx.xsd, (schema or {}).get("x-sdkgen-xml"), where
         )
@@ -401,7 +408,10 @@ def read_operation(
         )
     success = success_response(ctx, op, where)
     response = (
-        bodies.model(success.kind, success.schema, op_id + "Response", success.where)
+        # A response may be any JSON (a list, a union, a map): a root model.
+        bodies.model(
+            success.kind, success.schema, op_id + "Response", success.where, True
+        )
         if success and success.kind
         else None
     )

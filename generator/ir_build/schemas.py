@@ -35,9 +35,77 @@ class Models:
         # Component schemas that cannot be generated (skipped, with the operations that
         # use them: `ir_build.build`).
         self.broken: set[str] = set()
+        # Non-object components that reach themselves, and each one's references.
+        self._cycles: dict[str, bool] = {}
+        self._direct: dict[str, set[str]] = {}
 
     def is_alias(self, key: str) -> bool:
-        return not is_object(self.ctx.document["components"]["schemas"][key])
+        """A component inlined where it is used: not an object, and not reaching
+        itself (a recursive union is a root model, which can name itself)."""
+        schema = self.ctx.document["components"]["schemas"][key]
+        return not self.is_model(schema) and not self._recursive(key)
+
+    def _recursive(self, key: str) -> bool:
+        if key not in self._cycles:
+            components = self._components()
+            seen: set[str] = set()
+            stack = list(self._refs_of(key))
+            while stack and key not in seen:
+                step = stack.pop()
+                if step not in seen and step in components:
+                    seen.add(step)
+                    stack.extend(self._refs_of(step))
+            self._cycles[key] = key in seen
+        return self._cycles[key]
+
+    def _refs_of(self, key: str) -> set[str]:
+        """The components a component's schema refers to."""
+        if key not in self._direct:
+            found: set[str] = set()
+            stack = [self._components().get(key)]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, list):
+                    stack.extend(node)
+                elif isinstance(node, dict):
+                    ref = node.get("$ref")
+                    if isinstance(ref, str) and ref.startswith(COMPONENT_SCHEMA):
+                        found.add(ref.removeprefix(COMPONENT_SCHEMA))
+                    stack.extend(v for k, v in node.items() if k not in _DATA)
+            self._direct[key] = found
+        return self._direct[key]
+
+    def is_model(self, schema: Any, seen: frozenset[str] = frozenset()) -> bool:
+        """An object with properties, or an `allOf` that composes one (of objects and
+        references to object components): becomes a model of its own."""
+        if is_object(schema):
+            return True
+        if not isinstance(schema, dict) or "$ref" in schema:
+            return False
+        branches = schema.get("allOf")
+        if not isinstance(branches, list) or len(branches) < 2:
+            return False
+        objects = 0
+        components = self.ctx.document.get("components", {}).get("schemas", {})
+        for branch in branches:
+            if not isinstance(branch, dict):
+                return False
+            ref = branch.get("$ref")
+            if isinstance(ref, str):
+                key = ref.removeprefix(COMPONENT_SCHEMA)
+                if not ref.startswith(COMPONENT_SCHEMA) or key not in components:
+                    return False
+                # A component that composes itself is refused where it is built.
+                if key not in seen and not self.is_model(components[key], seen | {key}):
+                    return False
+                objects += 1
+            elif self.is_model(branch, seen):
+                objects += 1
+            elif set(branch) - _NOT_A_TYPE:
+                # A branch that says something of its own (a type, an enum) is more
+                # than an object's part: the composition stays as it is (`Any`).
+                return False
+        return objects > 0
 
     def alias(self, key: str) -> dict[str, Any]:
         """The schema of a component that is not an object, ready to inline."""
@@ -60,18 +128,53 @@ class Models:
         if key not in self.by_component:
             where = ("components", "schemas", key)
             schema = self.ctx.document["components"]["schemas"][key]
+            if not self.is_model(schema) and self._recursive(key):
+                schema = {ROOT: schema}  # a union that holds itself (`is_alias`)
             self.by_component[key] = self._add(naming.class_name(key), schema, where)
         return self.by_component[key]
 
-    def named(self, schema: Any, name: str, where: tuple[Any, ...]) -> str:
-        """The model for a body/response schema: a component's, or a new one for an inline object."""
-        ref = schema.get("$ref") if isinstance(schema, dict) else None
-        if isinstance(ref, str) and ref.startswith(COMPONENT_SCHEMA):
-            return self.component(ref.removeprefix(COMPONENT_SCHEMA))
+    def named(
+        self, schema: Any, name: str, where: tuple[Any, ...], root: bool = False
+    ) -> str:
+        """The model for a body/response schema: a component's, or a new one for an
+        inline object. `root`: any other JSON schema (a list, a union, a map, a
+        component that is not an object) is a root model named `name` (a response's)."""
+        ref = self._same_as(schema)
+        if ref is not None:
+            key = ref.removeprefix(COMPONENT_SCHEMA)
+            if not (root and key in self._components() and self.is_alias(key)):
+                return self.component(key)
+        if root and not self.is_model(schema):
+            return self._add(naming.class_name(name), {ROOT: schema}, where)
         return self._add(naming.class_name(name), schema, where)
 
+    def _same_as(self, schema: Any) -> str | None:
+        """The component reference a schema amounts to: a `$ref`, an `allOf` of one
+        (`{allOf: [$ref], type: object}`), or a component that is one of those."""
+        for _ in range(8):  # a chain of such components; a loop ends here
+            if not isinstance(schema, dict):
+                return None
+            said = {k for k in schema if not k.startswith("x-")} - {"allOf"}
+            if _single_ref(schema.get("allOf")) and not said - _NOT_A_TYPE:
+                schema = schema["allOf"][0]
+            ref = schema.get("$ref")
+            if not isinstance(ref, str) or not ref.startswith(COMPONENT_SCHEMA):
+                return None
+            target = self._components().get(ref.removeprefix(COMPONENT_SCHEMA))
+            if self.is_model(target) or not (
+                isinstance(target, dict) and _single_ref(target.get("allOf"))
+            ):
+                return ref
+            schema = target
+        return None
+
+    def _components(self) -> Mapping[str, Any]:
+        found = self.ctx.document.get("components", {}).get("schemas", {})
+        return found if isinstance(found, dict) else {}
+
     def _add(self, name: str, schema: Any, where: tuple[Any, ...]) -> str:
-        if not is_object(schema):
+        rooted = isinstance(schema, dict) and set(schema) == {ROOT}
+        if not rooted and not self.is_model(schema):
             raise self.ctx.error(
                 where, "a model must be an object schema with properties"
             )
@@ -85,8 +188,57 @@ class Models:
         self.schemas[name] = {}  # reserve the name before recursing (self-references)
         self.where[name] = where
         self.refs[name] = set()
-        self.schemas[name] = self._rewrite(schema, where, name)
+        if rooted:
+            # The root schema is where it is: no pointer part of its own.
+            self.schemas[name] = {ROOT: self._rewrite(schema[ROOT], where, name)}
+        else:
+            self.schemas[name] = self._merge(self._rewrite(schema, where, name), where)
         return name
+
+    def _merge(self, schema: dict[str, Any], where: tuple[Any, ...]) -> dict[str, Any]:
+        """An `allOf` of objects as the one object it composes: every branch's
+        properties (a later branch's replace an earlier one's of the same name) and
+        required names. Where the first branch names a model whose properties no later
+        branch redeclares, the model inherits from it (`x-sdkgen-base`)."""
+        branches = schema.get("allOf")
+        if not isinstance(branches, list) or len(branches) < 2:
+            return schema
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        opened = False
+        base: str | None = None
+        for index, branch in enumerate([*branches, schema]):
+            if index == len(branches):
+                part = {k: v for k, v in schema.items() if k != "allOf"}
+            elif "$ref" in branch:
+                target = str(branch["$ref"]).removeprefix(COMPONENT_SCHEMA)
+                part = self.schemas[target]
+                if not part:
+                    raise self.ctx.error(
+                        where + ("allOf", index),
+                        f"an allOf may not contain itself ({target})",
+                    )
+                if index == 0:
+                    base = target
+            else:
+                part = branch
+            own = part.get("properties", {})
+            if base is not None and index > 0 and set(own) & set(properties):
+                base = None  # redeclared: a subclass could not narrow it soundly
+            properties.update(own)
+            required += [r for r in part.get("required", ()) if r not in required]
+            opened = opened or part.get("additionalProperties") is True
+        out = {k: v for k, v in schema.items() if k != "allOf"}
+        out["type"] = "object"
+        out["properties"] = properties
+        if required:
+            out["required"] = required
+        if opened:
+            out["additionalProperties"] = True
+        if base is not None:
+            # A reference, so that a received model's base is the received twin.
+            out[BASE] = {"$ref": COMPONENT_SCHEMA + base}
+        return out
 
     def _rewrite(
         self, node: Any, where: tuple[Any, ...], owner: str, hint: str = ""
@@ -95,7 +247,9 @@ class Models:
         hoisted out of its items or values."""
         check_depth(self.ctx, where)
         if isinstance(node, list):
-            return [self._rewrite(v, where + (i,), owner) for i, v in enumerate(node)]
+            return [
+                self._rewrite(v, where + (i,), owner, hint) for i, v in enumerate(node)
+            ]
         if not isinstance(node, dict):
             return node
         ref = node.get("$ref")
@@ -127,17 +281,39 @@ class Models:
                     prop: self._property(sub, where + (key, prop), owner, prop)
                     for prop, sub in value.items()
                 }
+            elif key in ("anyOf", "oneOf") and isinstance(value, list):
+                # A union inside a branch names its own branches after that branch,
+                # unless it is the only one beside null (`anyOf: [oneOf: …, null]`).
+                alone = sum(_not_null(b) for b in value) == 1
+                out[key] = [
+                    self._branch(
+                        branch,
+                        where + (key, i),
+                        owner,
+                        hint,
+                        i,
+                        hint if alone else f"{hint}Option{i + 1}",
+                    )
+                    for i, branch in enumerate(value)
+                ]
+            elif key == "discriminator" and isinstance(value, dict):
+                out[key] = self._discriminator(node, where, owner, hint)
             elif key in (
                 "items",
                 "additionalProperties",
                 "contentSchema",
-            ) and is_object(value):
+            ) and self.is_model(value):
                 suffix = {"items": "Item", "additionalProperties": "Value"}.get(key, "")
                 target = self._add(owner + hint + suffix, value, where + (key,))
                 self.refs[owner].add(target)
                 out[key] = {"$ref": COMPONENT_SCHEMA + target}
             else:
-                out[key] = self._rewrite(value, where + (key,), owner)
+                # What is hoisted from inside items or values (a union's inline
+                # branches) is named after the property too.
+                inner = hint + {"items": "Item", "additionalProperties": "Value"}.get(
+                    key, ""
+                )
+                out[key] = self._rewrite(value, where + (key,), owner, inner)
         return out
 
     def _property(
@@ -145,7 +321,7 @@ class Models:
     ) -> Any:
         # Named as its field is: a name with no letter or digit (`$`, ``) is a value.
         hint = naming.pascal_case(prop) or "Value"
-        if is_object(schema) and "$ref" not in schema:
+        if self.is_model(schema):
             target = self._add(owner + hint, schema, where)
             self.refs[owner].add(target)
             hoisted: dict[str, Any] = {"$ref": COMPONENT_SCHEMA + target}
@@ -153,6 +329,89 @@ class Models:
                 hoisted["description"] = schema["description"]
             return hoisted
         return self._rewrite(schema, where, owner, hint)
+
+    def _branch(
+        self,
+        schema: Any,
+        where: tuple[Any, ...],
+        owner: str,
+        hint: str,
+        index: int,
+        inner: str | None = None,
+    ) -> Any:
+        """A branch of `anyOf`/`oneOf`: an inline object becomes a model named after
+        its place and position (`<Owner><Property>Option1`); what is inside another
+        branch is named after `inner`."""
+        if self.is_model(schema):
+            target = self._add(f"{owner}{hint}Option{index + 1}", schema, where)
+            self.refs[owner].add(target)
+            return {"$ref": COMPONENT_SCHEMA + target}
+        return self._rewrite(schema, where, owner, hint if inner is None else inner)
+
+    def _discriminator(
+        self, node: Mapping[str, Any], where: tuple[Any, ...], owner: str, hint: str
+    ) -> dict[str, Any]:
+        """`discriminator` with every value it knows and the model each names: its
+        `mapping`, then each referenced branch's component name (OpenAPI's implicit
+        mapping) and the `const` (or one-value enum) a branch gives the property."""
+        spec = node["discriminator"]
+        prop = spec.get("propertyName")
+        if not isinstance(prop, str):
+            raise self.ctx.error(
+                where + ("discriminator", "propertyName"), "must be a property name"
+            )
+        components = self.ctx.document.get("components", {}).get("schemas", {})
+        values: dict[str, str] = {}
+        for value, ref in (spec.get("mapping") or {}).items():
+            key = str(ref).removeprefix(COMPONENT_SCHEMA)
+            if key not in components or self.is_alias(key):
+                raise self.ctx.error(
+                    where + ("discriminator", "mapping", value),
+                    f"{ref!r} is not an object schema under components/schemas",
+                )
+            values[str(value)] = self.component(key)
+        kind = "oneOf" if "oneOf" in node else "anyOf"
+        branches = node.get(kind) or []
+        for index, branch in enumerate(branches):
+            if not isinstance(branch, dict):
+                continue
+            ref = branch.get("$ref")
+            named = str(ref).removeprefix(COMPONENT_SCHEMA) if ref else None
+            if named is not None and named in components and not self.is_alias(named):
+                target = self.component(named)
+                if target not in values.values():
+                    values.setdefault(named, target)
+                schema = components[named]
+            else:
+                schema = branch
+            fixed = _fixed_value(schema, prop, components)
+            model = self._branch_model(
+                branch, where + (kind, index), owner, hint, index
+            )
+            if fixed is not None and model is not None:
+                values.setdefault(fixed, model)
+        return {
+            "propertyName": prop,
+            "mapping": {v: {"$ref": COMPONENT_SCHEMA + t} for v, t in values.items()},
+        }
+
+    def _branch_model(
+        self,
+        branch: Mapping[str, Any],
+        where: tuple[Any, ...],
+        owner: str,
+        hint: str,
+        index: int,
+    ) -> str | None:
+        """The model a branch is, if it is one."""
+        ref = branch.get("$ref")
+        if isinstance(ref, str):
+            key = ref.removeprefix(COMPONENT_SCHEMA)
+            return None if self.is_alias(key) else self.component(key)
+        if not self.is_model(branch):
+            return None
+        hoisted = self._branch(branch, where, owner, hint, index)
+        return str(hoisted["$ref"]).removeprefix(COMPONENT_SCHEMA)
 
     def referenced(self, node: Any) -> set[str]:
         """The models a schema outside `components/schemas` (a parameter's) refers to."""
@@ -212,6 +471,54 @@ def check_enums(ctx: Context, node: Any, where: tuple[Any, ...]) -> None:
         for key, value in node.items():
             if key not in _DATA:
                 check_enums(ctx, value, where + (key,))
+
+
+# What an allOf branch may say and still be only a part of an object.
+_NOT_A_TYPE = frozenset(
+    {"type", "properties", "required", "description", "title", "additionalProperties"}
+    | {"readOnly", "writeOnly", "deprecated", "example", "examples", "$comment"}
+)
+
+
+def _single_ref(branches: Any) -> bool:
+    return (
+        isinstance(branches, list)
+        and len(branches) == 1
+        and isinstance(branches[0], dict)
+        and isinstance(branches[0].get("$ref"), str)
+    )
+
+
+def _not_null(branch: Any) -> bool:
+    return not (isinstance(branch, dict) and branch.get("type") == "null")
+
+
+# Where a root model (a response that is not an object: a list, a union) keeps the
+# schema of what it holds.
+ROOT = "x-sdkgen-root"
+
+# Where a merged allOf says which model it inherits from (`Models._merge`).
+BASE = "x-sdkgen-base"
+
+
+def _fixed_value(
+    schema: Mapping[str, Any], prop: str, components: Mapping[str, Any]
+) -> str | None:
+    """The one value a branch gives the discriminating property, if it fixes one."""
+    parts = [schema, *[b for b in schema.get("allOf", ()) if isinstance(b, dict)]]
+    for part in parts:
+        ref = part.get("$ref")
+        if isinstance(ref, str) and part is not schema:
+            part = components.get(ref.removeprefix(COMPONENT_SCHEMA), {})
+        sub = part.get("properties", {}).get(prop) if isinstance(part, dict) else None
+        if not isinstance(sub, dict):
+            continue
+        if isinstance(sub.get("const"), str):
+            return str(sub["const"])
+        enum = sub.get("enum")
+        if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str):
+            return enum[0]
+    return None
 
 
 # Keywords whose values are data, not schemas.
@@ -341,8 +648,13 @@ def build_models(
         if name in in_requests:
             forms.append((name, _without(schema, "readOnly"), True))
         if name not in in_requests or name in twins:
-            received = tolerant(
-                _retarget(_without(schema, "writeOnly"), twins), keep.get(name, set())
+            received = (
+                {ROOT: _open_enums(_retarget(schema[ROOT], twins))}
+                if ROOT in schema
+                else tolerant(
+                    _retarget(_without(schema, "writeOnly"), twins),
+                    keep.get(name, set()),
+                )
             )
             forms.append((twins.get(name, name), received, False))
         for model_name, model_schema, strict in forms:

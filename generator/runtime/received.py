@@ -16,6 +16,7 @@ needs, such as a submit's job id) that is missing or unusable still fails valida
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import (
@@ -98,3 +99,25 @@ def _report(cls: type[BaseModel], types: dict[str, set[str]]) -> None:
             ", ".join(sorted(kinds)),
             key,
         )
+
+
+def discriminate(
+    prop: str, tags: Mapping[str, str], unknown: str | None
+) -> Callable[[Any], str | None]:
+    """A union's discriminator: the tag (the model's name) of the branch a value's
+    `prop` names in `tags`, or `unknown`: the tag of a received union's plain-object
+    branch, which keeps what a vendor added since (None: refused, for what is sent)."""
+    names = frozenset(tags.values())
+
+    def tag(value: Any) -> str | None:
+        if isinstance(value, BaseModel):
+            # A model the caller built: its class is its branch.
+            name = type(value).__name__
+            return name if name in names else unknown
+        if isinstance(value, dict):
+            found = value.get(prop)
+            if isinstance(found, str) and found in tags:
+                return tags[found]
+        return unknown
+
+    return tag
