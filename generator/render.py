@@ -130,6 +130,8 @@ def _returns(op: Operation) -> str:
     model = op.response.name if op.response else None
     if op.returns == "model":
         return model or "None"
+    if op.returns == "events":
+        return f"list[{model or 'str'}]"
     kind = "BinaryResponse" if op.returns == "binary" else "str"
     return f"{model} | {kind}" if model else kind
 
@@ -395,11 +397,24 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         if any(s.kind == kind for s in api.auth) and name not in transport:
             transport.append(name)
     read = {op.returns for op in api.operations}
-    if read - {"model"}:
+    if read & {"binary", "text"}:
         imports["binary"] = sorted(
             ["AsyncStreamRequest", "StreamRequest", "astream", "stream"]
             + (["BinaryResponse", "binary"] if "binary" in read else [])
             + (["text"] if "text" in read else []),
+            key=_import_order,
+        )
+    if "events" in read:
+        imports["events"] = sorted(
+            [
+                "AsyncEventStreamRequest",
+                "AsyncEventStreamResponse",
+                "EventStreamRequest",
+                "EventStreamResponse",
+                "astream_events",
+                "read_events",
+                "stream_events",
+            ],
             key=_import_order,
         )
     homes: dict[str, list[str]] = {}

@@ -163,6 +163,7 @@ def build(
                 ("xml", bool(bodies.xml_roots)),
                 ("upload", any(op.upload or op.media_types for op in operations)),
                 ("binary", any(op.returns != "model" for op in operations)),
+                ("events", any(op.returns == "events" for op in operations)),
             )
             if used
         ),

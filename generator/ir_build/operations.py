@@ -573,11 +573,7 @@ def operation(
         files=files,
         raw_media_type=upload.raw_media_type if upload else "",
         raw_required=upload.required if upload else True,
-        returns="binary"
-        if read.returns == "binary"
-        else "text"
-        if read.returns == "text"
-        else "model",
+        returns=_returns(read.returns),
     )
     if rpc is not None:
         built_op = rpc_operation(ctx, rpc, built_op, read.where, built)
@@ -586,6 +582,16 @@ def operation(
         return built_op
     where = read.where + ("x-sdkgen-paging",)
     return replace(built_op, paging=paging(ctx, built_op, spec, where, built))
+
+
+def _returns(kind: str) -> Literal["model", "binary", "text", "events"]:
+    if kind == "binary":
+        return "binary"
+    if kind == "text":
+        return "text"
+    if kind == "events":
+        return "events"
+    return "model"
 
 
 def _upload_kind(kind: str | None) -> Literal["multipart", "form", "binary"] | None:
@@ -843,6 +849,14 @@ def success_response(
             returns = (
                 "binary" if "binary" in kinds else "text" if "text" in kinds else None
             )
+            if returns is None and kinds == {"stream"}:
+                # Server-sent events: the media type's schema, if any, is each event's
+                # data (JSON).
+                ((media_type, media),) = content.items()
+                if isinstance(media, Mapping) and "schema" in media:
+                    swhere = rwhere + ("content", media_type, "schema")
+                    return Success("json", media["schema"], swhere, "events")
+                return Success(None, None, rwhere, "events")
             structured = any(
                 kind in ("json", "xml") and "schema" in (content[t] or {})
                 for t in content
