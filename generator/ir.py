@@ -169,6 +169,11 @@ class Operation:
     # "binary" or "text" with a `response` too: the response's Content-Type decides.
     # "events": server-sent events, each event's data read as `response` (or its text).
     returns: Literal["model", "binary", "text", "events"] = "model"
+    # Server-sent events listed beside the JSON `response` (a body's `stream: true`
+    # chooses): its streaming form yields them, each event's data read as `events`
+    # (or its text).
+    streams_events: bool = False
+    events: Model | None = None
 
     @property
     def method_parameters(self) -> tuple[Parameter, ...]:

@@ -404,17 +404,11 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
             + (["text"] if "text" in read else []),
             key=_import_order,
         )
-    if "events" in read:
+    if "events" in read or any(op.streams_events for op in api.operations):
         imports["events"] = sorted(
-            [
-                "AsyncEventStreamRequest",
-                "AsyncEventStreamResponse",
-                "EventStreamRequest",
-                "EventStreamResponse",
-                "astream_events",
-                "read_events",
-                "stream_events",
-            ],
+            ["AsyncEventStreamRequest", "EventStreamRequest"]
+            + ["astream_events", "stream_events"]
+            + (["read_events"] if "events" in read else []),
             key=_import_order,
         )
     homes: dict[str, list[str]] = {}
@@ -800,6 +794,7 @@ def _context(api: Api) -> dict[str, Any]:
     signer_params = sorted({n for s in api.signers for n in s.client_parameters})
     submit_example, example_models = _submit_example(api)
     client_models = {op.response.name for op in api.operations if op.response}
+    client_models |= {op.events.name for op in api.operations if op.events}
     client_models |= {o.envelope_model.name for o in api.operations if o.envelope_model}
     client_models |= {op.body.name for op in api.operations if op.body}
     client_models |= {
@@ -816,7 +811,9 @@ def _context(api: Api) -> dict[str, Any]:
     return {
         "api": api,
         "paged": any(op.paging for op in api.operations),
-        "streamed": [op for op in api.operations if op.returns != "model"],
+        "streamed": [
+            op for op in api.operations if op.returns != "model" or op.streams_events
+        ],
         "exported_models": sorted(
             [m.name for m in api.models if m.role == "schema"]
             + [a.name for a in api.aliases],

@@ -20,7 +20,7 @@ import httpx
 import pydantic
 from pydantic import BaseModel
 
-from .binary import _positive, _Streamed, _Whole
+from .binary import _essence, _positive, _Streamed, _structured, _Whole
 from .errors import APIResponseValidationError
 from .transport import _HTTPX_ERRORS, Core, Reader
 
@@ -268,6 +268,16 @@ class _OpenEvents(Reader[Any]):
         request = response.request
         where = f"{request.method} {core.base_url}{request.url.path}"
         request_id = core.errors.request_id_of(response.headers, None, None)
+        if _structured(_essence(response)):
+            # An API that answers with JSON unless the request asks for a stream (a
+            # body's `stream: true`): no events would come, and silence would hide it.
+            raise APIResponseValidationError(
+                f"{where}: answered with {_essence(response)}, not server-sent events "
+                "(does the request ask for a stream?)",
+                status_code=response.status_code,
+                request_id=request_id,
+                body=b"",
+            )
         kind = AsyncEventStreamResponse if self.is_async else EventStreamResponse
         return kind(response, where, self.model, request_id)
 

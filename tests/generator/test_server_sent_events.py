@@ -19,6 +19,7 @@ import pydantic
 import pytest
 from mypy import api as mypy
 
+from tests.generator.test_other_shapes import ruff_check
 from tests.support.generate import generated_package
 from tests.support.server import Reply, serve
 
@@ -46,12 +47,13 @@ def aclient(module: Any, url: str, **options: Any) -> Any:
     return module.AsyncClient(api_key=KEY, base_url=url, **options)
 
 
-def test_it_type_checks_clean(package: Path) -> None:
+def test_it_type_checks_and_lints_clean(package: Path) -> None:
     out, err, status = mypy.run(
         ["--strict", "--python-version", "3.10", "--config-file", ""]
         + ["--no-incremental", str(package)]
     )
     assert status == 0, out + err
+    ruff_check(package)
 
 
 def test_the_types_a_caller_sees(package: Path) -> None:
@@ -344,6 +346,67 @@ def test_async_events_typed_and_early_stop(module: Any) -> None:
     asyncio.run(run())
 
 
+def test_events_beside_json_when_the_body_asks_for_a_stream(module: Any) -> None:
+    pieces = [_event({"delta": "Hel"}), _event({"delta": "lo"}), b"data: [DONE]\n\n"]
+    with SlowEvents(pieces) as server, client(module, server.url) as api:
+        stream = api.with_streaming_response.create_reply(prompt="Hi", stream=True)
+        with stream as response:
+            deltas = list(response.iter_events())
+    assert [type(d).__name__ for d in deltas] == ["ReplyDelta", "ReplyDelta"]
+    assert "".join(d.delta for d in deltas) == "Hello"
+    assert json.loads(server.bodies[0]) == {"prompt": "Hi", "stream": True}
+    # Without the stream, the method's own answer is the JSON model, as before.
+    whole = Reply(body={"text": "Hello"}, headers={"x-request-id": "req-5"})
+    with serve(whole) as scripted, client(module, scripted.url) as api:
+        assert api.create_reply(prompt="Hi").text == "Hello"
+        # Asked for events, answered with JSON: said, not a silent empty stream.
+        with pytest.raises(module.errors.APIResponseValidationError) as caught:
+            with api.with_streaming_response.create_reply(prompt="Hi"):
+                pass
+    assert "application/json" in str(caught.value)
+    assert caught.value.request_id == "req-5"
+
+
+ONLY_BESIDE_JSON = """
+openapi: 3.1.0
+info: {title: Chat only, version: 1.0.0}
+paths:
+  /chat:
+    post:
+      operationId: Chat
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {stream: {type: boolean}}}
+      responses:
+        '200':
+          description: A reply, or its events.
+          content:
+            application/json:
+              schema: {type: object, properties: {text: {type: string}}}
+            text/event-stream: {}
+"""
+
+
+def test_an_api_whose_only_events_are_beside_json(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # No binary or event-only method: the stream runtime is still copied.
+    for package in generated_package(tmp_path_factory, "chat-only", ONLY_BESIDE_JSON):
+        out, err, status = mypy.run(
+            ["--strict", "--python-version", "3.10", "--config-file", ""]
+            + ["--no-incremental", str(package)]
+        )
+        assert status == 0, out + err
+        ruff_check(package)
+        chat = importlib.import_module("tts_chat_only")
+        with SlowEvents([_event("a"), _event("b")]) as server:
+            with chat.Client(base_url=server.url) as api:
+                stream = api.with_streaming_response.chat(stream=True)
+                with stream as response:
+                    assert list(response.iter_events()) == ["a", "b"]
+
+
 # --- what the generator reads ----------------------------------------------------------------
 
 
@@ -391,3 +454,22 @@ def test_what_an_event_stream_is_read_as(
     (operation,) = api.operations
     assert operation.returns == returns
     assert (operation.response.name if operation.response else None) == model
+    assert not operation.streams_events
+
+
+@pytest.mark.parametrize(
+    ("events", "model"),
+    [
+        ({"schema": {"type": "object", "properties": {"d": {}}}}, "AEvent"),
+        ({}, None),
+    ],
+)
+def test_events_beside_json_are_the_streaming_form(
+    tmp_path: Path, events: dict[str, Any], model: str | None
+) -> None:
+    json_schema = {"schema": {"type": "object", "properties": {"a": {}}}}
+    content = {"application/json": json_schema, "text/event-stream": events}
+    (operation,) = _operations(tmp_path, content).operations
+    assert (operation.returns, operation.response.name) == ("model", "AResponse")
+    assert operation.streams_events
+    assert (operation.events.name if operation.events else None) == model
