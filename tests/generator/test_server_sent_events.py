@@ -407,6 +407,44 @@ def test_an_api_whose_only_events_are_beside_json(
                     assert list(response.iter_events()) == ["a", "b"]
 
 
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def test_openai_chat_completions_stream_typed_chunks(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    spec = (CORPUS / "openai-api" / "openapi.yaml").read_text(encoding="utf-8")
+    chunk = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1700000000,
+        "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "delta": {"content": "Hel"}, "finish_reason": None}],
+    }
+    second = {**chunk, "choices": [{"index": 0, "delta": {"content": "lo"}}]}
+    pieces = [_event(chunk), _event(second), b"data: [DONE]\n\n"]
+    for _ in generated_package(tmp_path_factory, "openai-api", spec):
+        openai = importlib.import_module("tts_openai_api")
+        user = openai.ChatCompletionRequestUserMessage(role="user", content="Hi")
+        with SlowEvents(pieces, pause=0.05) as server:
+            with openai.Client(api_key_auth=KEY, base_url=server.url) as api:
+                stream = api.with_streaming_response.create_chat_completion(
+                    messages=[user], model="gpt-4o-mini", stream=True
+                )
+                with stream as response:
+                    chunks = list(response.iter_events())
+        sent = json.loads(server.bodies[0])
+        assert (sent["stream"], sent["messages"]) == (
+            True,
+            [{"role": "user", "content": "Hi"}],
+        )
+        assert [type(c).__name__ for c in chunks] == [
+            "CreateChatCompletionStreamResponse"
+        ] * 2
+        text = "".join(c.choices[0].delta.content for c in chunks)
+        assert (text, chunks[0].model) == ("Hello", "gpt-4o-mini")
+
+
 # --- what the generator reads ----------------------------------------------------------------
 
 
