@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from .binary import _essence, _positive, _Streamed, _structured, _Whole
 from .errors import APIResponseValidationError
+from .response import MAX_RESPONSE_BYTES
 from .transport import _HTTPX_ERRORS, Core, Reader
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -60,10 +61,18 @@ class ServerSentEvent:
         )
 
 
-class EventDecoder:
-    """Turns the stream's bytes, fed as they arrive, into events."""
+class EventTooLarge(ValueError):
+    """One event (or one line) grew past the decoder's limit without ending."""
 
-    def __init__(self) -> None:
+
+class EventDecoder:
+    """Turns the stream's bytes, fed as they arrive, into events. A stream may run for
+    hours, but one event is held whole: past `max_bytes` of text without its end (a
+    server that never sends a line break), `EventTooLarge` is raised."""
+
+    def __init__(self, max_bytes: int = MAX_RESPONSE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._held = 0
         # UTF-8 whatever the Content-Type says (the standard); a bad byte is U+FFFD.
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""
@@ -97,6 +106,8 @@ class EventDecoder:
                 events.append(event)
             start = end + step
         self._pending = buffer[start:]
+        if self._held + len(self._pending) > self.max_bytes:
+            raise EventTooLarge(f"an event larger than {self.max_bytes:,} characters")
         # An event the stream ends inside, without its blank line, is dropped (WHATWG).
         return events
 
@@ -110,6 +121,7 @@ class EventDecoder:
             value = value[1:]
         if field == "data":
             self._data.append(value)
+            self._held += len(value) + 1
         elif field == "event":
             self._event = value
         elif field == "id" and "\0" not in value:
@@ -120,7 +132,7 @@ class EventDecoder:
 
     def _dispatch(self) -> ServerSentEvent | None:
         data, event, retry = self._data, self._event, self._retry
-        self._data, self._event, self._retry = [], "", None
+        self._data, self._event, self._retry, self._held = [], "", None, 0
         if not data:
             return None
         return ServerSentEvent(
@@ -165,7 +177,15 @@ class _EventStream(_Streamed, Generic[EventT]):
     def _events(self, chunk: bytes, final: bool) -> list[ServerSentEvent]:
         if self._done:
             return []
-        events = self._decoder.feed(chunk, final)
+        try:
+            events = self._decoder.feed(chunk, final)
+        except EventTooLarge as error:
+            raise APIResponseValidationError(
+                f"{self._where}: {error}: not read further",
+                status_code=self._response.status_code,
+                request_id=self._request_id,
+                body=chunk,
+            ) from None
         for i, event in enumerate(events):
             if event.data == DONE:
                 self._done = True

@@ -130,6 +130,21 @@ def test_no_data_no_event_and_an_unfinished_one_is_dropped(module: Any) -> None:
     assert _decode(module, stream) == [("message", "x", "3", None)]
 
 
+def test_an_event_that_never_ends_is_refused_past_the_limit(module: Any) -> None:
+    runtime = importlib.import_module("tts_example_events._runtime.events")
+    assert runtime.EventDecoder().max_bytes == 64 * 2**20
+    decoder = runtime.EventDecoder(max_bytes=100)
+    assert decoder.feed(b"data: " + b"x" * 90 + b"\n\n") == [
+        runtime.ServerSentEvent("x" * 90)
+    ]
+    with pytest.raises(runtime.EventTooLarge):
+        decoder.feed(b"data: " + b"x" * 200)  # no line break: one line too long
+    decoder = runtime.EventDecoder(max_bytes=100)
+    with pytest.raises(runtime.EventTooLarge):
+        for _ in range(20):  # many data lines, no blank line
+            decoder.feed(b"data: " + b"x" * 10 + b"\n")
+
+
 # --- the client -----------------------------------------------------------------------------
 
 
