@@ -167,7 +167,13 @@ class Operation:
     # What a success body is read as: `response`'s model; the bytes with their content
     # type ("binary": audio, octet-stream); or text decoded by its charset ("text").
     # "binary" or "text" with a `response` too: the response's Content-Type decides.
-    returns: Literal["model", "binary", "text"] = "model"
+    # "events": server-sent events, each event's data read as `response` (or its text).
+    returns: Literal["model", "binary", "text", "events"] = "model"
+    # Server-sent events listed beside the JSON `response` (a body's `stream: true`
+    # chooses): its streaming form yields them, each event's data read as `events`
+    # (or its text).
+    streams_events: bool = False
+    events: Model | None = None
 
     @property
     def method_parameters(self) -> tuple[Parameter, ...]:

@@ -130,6 +130,8 @@ def _returns(op: Operation) -> str:
     model = op.response.name if op.response else None
     if op.returns == "model":
         return model or "None"
+    if op.returns == "events":
+        return f"list[{model or 'str'}]"
     kind = "BinaryResponse" if op.returns == "binary" else "str"
     return f"{model} | {kind}" if model else kind
 
@@ -395,11 +397,18 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         if any(s.kind == kind for s in api.auth) and name not in transport:
             transport.append(name)
     read = {op.returns for op in api.operations}
-    if read - {"model"}:
+    if read & {"binary", "text"}:
         imports["binary"] = sorted(
             ["AsyncStreamRequest", "StreamRequest", "astream", "stream"]
             + (["BinaryResponse", "binary"] if "binary" in read else [])
             + (["text"] if "text" in read else []),
+            key=_import_order,
+        )
+    if "events" in read or any(op.streams_events for op in api.operations):
+        imports["events"] = sorted(
+            ["AsyncEventStreamRequest", "EventStreamRequest"]
+            + ["astream_events", "stream_events"]
+            + (["read_events"] if "events" in read else []),
             key=_import_order,
         )
     homes: dict[str, list[str]] = {}
@@ -785,6 +794,7 @@ def _context(api: Api) -> dict[str, Any]:
     signer_params = sorted({n for s in api.signers for n in s.client_parameters})
     submit_example, example_models = _submit_example(api)
     client_models = {op.response.name for op in api.operations if op.response}
+    client_models |= {op.events.name for op in api.operations if op.events}
     client_models |= {o.envelope_model.name for o in api.operations if o.envelope_model}
     client_models |= {op.body.name for op in api.operations if op.body}
     client_models |= {
@@ -801,7 +811,9 @@ def _context(api: Api) -> dict[str, Any]:
     return {
         "api": api,
         "paged": any(op.paging for op in api.operations),
-        "streamed": [op for op in api.operations if op.returns != "model"],
+        "streamed": [
+            op for op in api.operations if op.returns != "model" or op.streams_events
+        ],
         "exported_models": sorted(
             [m.name for m in api.models if m.role == "schema"]
             + [a.name for a in api.aliases],

@@ -69,6 +69,7 @@ def build(
     requests = {r.body for r in reads if r.body}
     requests |= {name for r in reads for name in r.parameter_models}
     responses = {r.response for r in reads if r.response}
+    responses |= {r.events for r in reads if r.events}
     responses |= {model for r in reads for _, model, _ in r.callbacks}
     xml = set(bodies.xml_roots)
     rpc = read_rpc(ctx)
@@ -162,7 +163,19 @@ def build(
                 ),
                 ("xml", bool(bodies.xml_roots)),
                 ("upload", any(op.upload or op.media_types for op in operations)),
-                ("binary", any(op.returns != "model" for op in operations)),
+                # events.py builds on binary.py's streams.
+                (
+                    "binary",
+                    any(
+                        op.returns != "model" or op.streams_events for op in operations
+                    ),
+                ),
+                (
+                    "events",
+                    any(
+                        op.returns == "events" or op.streams_events for op in operations
+                    ),
+                ),
             )
             if used
         ),
@@ -284,6 +297,7 @@ def _received_as_twins(read: Read, twins: Mapping[str, str]) -> Read:
     return dataclasses.replace(
         read,
         response=twins.get(read.response, read.response) if read.response else None,
+        events=twins.get(read.events, read.events) if read.events else None,
         callbacks=tuple(
             (name, twins.get(model, model), summary)
             for name, model, summary in read.callbacks

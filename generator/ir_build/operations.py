@@ -133,6 +133,9 @@ class Read:
     upload: RequestBody | None = None
     # What a success body is read as (`Operation.returns`).
     returns: str = "model"
+    # Server-sent events beside the JSON model, and the model of their data, if any.
+    streams_events: bool = False
+    events: str | None = None
 
 
 _MEDIA = {"application/xml": "xml", "application/json": "json"}
@@ -415,6 +418,11 @@ def read_operation(
         if success and success.kind
         else None
     )
+    streams_events, events = (
+        _events_beside(ctx, bodies, op, where, op_id)
+        if success and success.returns == "model"
+        else (False, None)
+    )
     callbacks = []
     for name, callback in op.get("callbacks", {}).items():
         for expression, item in callback.items():
@@ -456,7 +464,37 @@ def read_operation(
         named,
         upload,
         success.returns if success else "model",
+        streams_events,
+        events,
     )
+
+
+def _events_beside(
+    ctx: Context,
+    bodies: Bodies,
+    op: Mapping[str, Any],
+    where: tuple[Any, ...],
+    hint: str,
+) -> tuple[bool, str | None]:
+    """Server-sent events listed beside a JSON answer (OpenAI's chat, with the body's
+    `stream: true`), and the model of their data (`<Operation>Event`) when they have a
+    schema."""
+    for status, response in sorted(op.get("responses", {}).items()):
+        if not str(status).startswith("2"):
+            continue
+        rwhere = where + ("responses", status)
+        node, _ = ctx.deref(response, rwhere)
+        for media_type, media in ((node or {}).get("content") or {}).items():
+            if media_kind(ctx, str(media_type), media) != "stream":
+                continue
+            if not isinstance(media, Mapping) or "schema" not in media:
+                return True, None
+            swhere = rwhere + ("content", media_type, "schema")
+            return True, bodies.model(
+                "json", media["schema"], hint + "Event", swhere, True
+            )
+        return False, None
+    return False, None
 
 
 def operation(
@@ -573,11 +611,13 @@ def operation(
         files=files,
         raw_media_type=upload.raw_media_type if upload else "",
         raw_required=upload.required if upload else True,
-        returns="binary"
-        if read.returns == "binary"
-        else "text"
-        if read.returns == "text"
-        else "model",
+        returns=_returns(read.returns),
+        # The streaming form adds `timeout`: an argument of that name keeps the method
+        # and leaves the events out.
+        streams_events=read.streams_events
+        and "timeout"
+        not in {f.name for f in body_fields} | {p.name for p in parameters},
+        events=built[read.events] if read.events else None,
     )
     if rpc is not None:
         built_op = rpc_operation(ctx, rpc, built_op, read.where, built)
@@ -586,6 +626,16 @@ def operation(
         return built_op
     where = read.where + ("x-sdkgen-paging",)
     return replace(built_op, paging=paging(ctx, built_op, spec, where, built))
+
+
+def _returns(kind: str) -> Literal["model", "binary", "text", "events"]:
+    if kind == "binary":
+        return "binary"
+    if kind == "text":
+        return "text"
+    if kind == "events":
+        return "events"
+    return "model"
 
 
 def _upload_kind(kind: str | None) -> Literal["multipart", "form", "binary"] | None:
@@ -843,6 +893,14 @@ def success_response(
             returns = (
                 "binary" if "binary" in kinds else "text" if "text" in kinds else None
             )
+            if returns is None and kinds == {"stream"}:
+                # Server-sent events: the media type's schema, if any, is each event's
+                # data (JSON).
+                ((media_type, media),) = content.items()
+                if isinstance(media, Mapping) and "schema" in media:
+                    swhere = rwhere + ("content", media_type, "schema")
+                    return Success("json", media["schema"], swhere, "events")
+                return Success(None, None, rwhere, "events")
             structured = any(
                 kind in ("json", "xml") and "schema" in (content[t] or {})
                 for t in content
