@@ -20,15 +20,13 @@ from typing import TYPE_CHECKING, TypeVar
 from . import naming
 from .errors import Diagnostic, collect
 from .fingerprint import has_header, stamp, with_header
+from .spec_files import SPEC_FILE, SPEC_FILES, spec_file
 
 if TYPE_CHECKING:
     from .ir import Api
 
 REPO = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
-SPEC_FILE = "openapi.yaml"
-# The names an API's spec may have, in the order one is chosen when several are there.
-SPEC_FILES = (SPEC_FILE, "openapi.yml", "openapi.json")
 
 
 @dataclass(frozen=True)
@@ -60,14 +58,6 @@ def counts(operations: int, skipped: int, warnings: int) -> str:
         f"{operations} operation{'s' if operations != 1 else ''}, {skipped} skipped, "
         f"{warnings} warning{'s' if warnings != 1 else ''}"
     )
-
-
-def spec_file(folder: Path) -> Path:
-    """An API's OpenAPI file: `openapi.yaml`, else `openapi.yml`, else `openapi.json`."""
-    for name in SPEC_FILES:
-        if (folder / name).is_file():
-            return folder / name
-    return folder / SPEC_FILE
 
 
 def discover(specs: Path) -> list[str]:

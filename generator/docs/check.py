@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import SpecError
 from ..load import load_openapi
+from ..spec_files import spec_file
 from .compare import compare_tables
 from .examples import check_example
 from .layouts import LAYOUTS
@@ -21,8 +22,6 @@ from .sdk import READERS
 from .sdk.run import run_sdk
 from .source import read_source
 from .spec_view import Resolver, SpecOperation, operations
-
-SPEC_FILE = "openapi.yaml"
 
 
 @dataclass(frozen=True)
@@ -76,8 +75,8 @@ def _check_api(
         mapping = read_mapping(
             mapping_path, _display(specs, mapping_path), set(LAYOUTS), set(READERS)
         )
-        spec_display = _display(specs, folder / SPEC_FILE)
-        document = load_openapi(folder / SPEC_FILE, spec_display)
+        spec_display = _display(specs, spec_file(folder))
+        document = load_openapi(spec_file(folder), spec_display)
     except PageError as error:
         result.errors.append(error)
         return

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import naming, pipeline
+from generator import naming, pipeline, spec_files
 from generator.__main__ import main
 from generator.fingerprint import MARKER, has_header
 
@@ -89,7 +89,7 @@ def copy_specs(target: Path) -> Path:
     for key in pipeline.discover(SPECS):
         (target / key).mkdir(parents=True)
         shutil.copyfile(
-            SPECS / key / pipeline.SPEC_FILE, target / key / pipeline.SPEC_FILE
+            SPECS / key / spec_files.SPEC_FILE, target / key / spec_files.SPEC_FILE
         )
     return target
 
@@ -148,7 +148,9 @@ def test_every_api_has_a_package(fresh: Path) -> None:
 
 
 def test_headers_name_the_spec_and_its_hash(fresh: Path) -> None:
-    digest = hashlib.sha256((SPECS / API / pipeline.SPEC_FILE).read_bytes()).hexdigest()
+    digest = hashlib.sha256(
+        (SPECS / API / spec_files.SPEC_FILE).read_bytes()
+    ).hexdigest()
     package = snapshot(fresh / PACKAGE)
     with_header = [rel for rel in package if has_header(rel)]
     assert "client.py" in with_header and "py.typed" not in with_header
@@ -219,7 +221,7 @@ def test_a_second_generate_is_skipped_and_writes_nothing(tree: Path) -> None:
 
 def test_changing_one_byte_of_the_spec_regenerates(tree: Path, tmp_path: Path) -> None:
     specs = copy_specs(tmp_path / "specs")
-    spec = specs / API / pipeline.SPEC_FILE
+    spec = specs / API / spec_files.SPEC_FILE
     raw = spec.read_bytes()
     assert raw.endswith(b"\n")
     spec.write_bytes(raw + b"#")  # a YAML comment: same document, another sha256

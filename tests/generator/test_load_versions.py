@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import pipeline
+from generator import pipeline, spec_files
 from generator.errors import Diagnostic, SpecError, collect
 from generator.load import load_openapi
 from generator.normalise import to_openapi31
@@ -422,8 +422,8 @@ def test_openapi_json_is_an_api_s_spec(tmp_path: Path) -> None:
     _write(tmp_path / "b", _doc("3.1.0", {}), "openapi.yaml")
     _write(tmp_path / "b", _doc("3.1.0", {}), "openapi.json")
     assert pipeline.discover(tmp_path) == ["a", "b"]
-    assert pipeline.spec_file(tmp_path / "a").name == "openapi.json"
-    assert pipeline.spec_file(tmp_path / "b").name == "openapi.yaml"  # YAML first
+    assert spec_files.spec_file(tmp_path / "a").name == "openapi.json"
+    assert spec_files.spec_file(tmp_path / "b").name == "openapi.yaml"  # YAML first
 
 
 def _cli(specs: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:

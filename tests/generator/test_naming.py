@@ -16,7 +16,7 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from generator import naming, pipeline
+from generator import naming, pipeline, spec_files
 from generator.errors import SpecError
 from generator.ir import Api
 from generator.ir_build import build
@@ -275,7 +275,7 @@ def generate_variant(
     def run(key: str, text: str) -> Generated:
         specs = tmp_path / "specs"
         (specs / key).mkdir(parents=True)
-        path = specs / key / pipeline.SPEC_FILE
+        path = specs / key / spec_files.SPEC_FILE
         path.write_text(text, encoding="utf-8")
         out = tmp_path / "out"
         try:
