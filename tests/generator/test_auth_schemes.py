@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from generator import pipeline
-from tests.support.generate import generated_package
+from tests.support.generate import generated_package, importable
 
 SCHEMES = """
 components:
@@ -565,8 +565,7 @@ def test_a_credential_header_without_a_scheme_is_taken_by_the_client(
     assert warning.pointer == "/paths/~1speak/get/parameters/0"
     assert "'xi-api-key' carries a credential" in warning.message
     assert "xi_api_key=" in warning.message
-    sys.path.insert(0, str(tmp_path / "out"))
-    try:
+    with importable(tmp_path / "out"):
         module = importlib.import_module("tts_implied")
         assert "xi_api_key" not in inspect.signature(module.Client.speak).parameters
         vendor = Vendor()
@@ -575,10 +574,6 @@ def test_a_credential_header_without_a_scheme_is_taken_by_the_client(
             client.models()
         assert [r.headers.get("xi-api-key") for r in vendor.api] == [KEY, None]
         assert KEY not in repr(client)
-    finally:
-        sys.path.remove(str(tmp_path / "out"))
-        for name in [m for m in sys.modules if m.startswith("tts_implied")]:
-            del sys.modules[name]
 
 
 def test_a_spec_without_any_security_sends_no_credentials(
@@ -766,8 +761,7 @@ def test_a_requirement_the_client_cannot_meet_is_dropped_with_a_warning(
             "'digest'): this alternative is dropped, and the operation sends none",
         ),
     ]
-    sys.path.insert(0, str(tmp_path / "out"))
-    try:
+    with importable(tmp_path / "out"):
         module = importlib.import_module("tts_dropped")
         vendor = Vendor()
         with vendor.sync(module, bearer=TOKEN) as client:
@@ -777,7 +771,3 @@ def test_a_requirement_the_client_cannot_meet_is_dropped_with_a_warning(
             {**NOTHING, "authorization": f"Bearer {TOKEN}"},
             NOTHING,
         ]
-    finally:
-        sys.path.remove(str(tmp_path / "out"))
-        for name in [m for m in sys.modules if m.startswith("tts_dropped")]:
-            del sys.modules[name]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +20,7 @@ import pytest
 import yaml
 
 from generator import naming, pipeline
+from tests.support.generate import importable
 from tests.support.server import Received, Reply, serve
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -597,14 +597,9 @@ def packages(
     """Every corpus package, generated once for this module and imported."""
     folders = sorted(DOCUMENTS)
     out = generate_corpus(folders, tmp_path_factory.mktemp("corpus"))
-    sys.path.insert(0, str(out))
     names = {folder: naming.package_name(folder) for folder in folders}
-    try:
+    with importable(out):
         yield {f: importlib.import_module(name) for f, name in names.items()}
-    finally:
-        sys.path.remove(str(out))
-        for module in [m for m in sys.modules if m.startswith(tuple(names.values()))]:
-            del sys.modules[module]
 
 
 def _drive(

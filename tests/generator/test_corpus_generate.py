@@ -8,7 +8,6 @@ from __future__ import annotations
 import email
 import email.policy
 import importlib
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ import yaml
 
 from generator import naming, pipeline
 from generator.errors import SpecError
+from tests.support.generate import importable
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 MANIFEST = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
@@ -90,7 +90,6 @@ def test_a_published_document_generates_unedited(folder: str, tmp_path: Path) ->
 @pytest.fixture
 def corpus_package(tmp_path: Path) -> Iterator[Callable[[str], Any]]:
     """Generate a corpus document and import its package."""
-    added: list[str] = []
 
     def load(folder: str) -> Any:
         entry = DOCUMENTS[folder]
@@ -99,16 +98,10 @@ def corpus_package(tmp_path: Path) -> Iterator[Callable[[str], Any]]:
         name = "openapi.json" if entry["format"] == "json" else "openapi.yaml"
         (specs / folder / name).symlink_to(CORPUS / folder / entry["file"])
         pipeline.generate(folder, specs, tmp_path / "out")
-        if not added:
-            sys.path.insert(0, str(tmp_path / "out"))
-        added.append(naming.package_name(folder))
         return importlib.import_module(naming.package_name(folder))
 
-    yield load
-    if added:
-        sys.path.remove(str(tmp_path / "out"))
-    for name in [m for m in sys.modules if m.startswith(tuple(added))]:
-        del sys.modules[name]
+    with importable(tmp_path / "out"):
+        yield load
 
 
 def _answering(answer: httpx.Response, seen: list[httpx.Request]) -> httpx.Client:

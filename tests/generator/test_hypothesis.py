@@ -19,7 +19,6 @@ import importlib
 import json
 import keyword
 import string
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +31,7 @@ from hypothesis import strategies as st
 from generator import naming, pipeline
 from generator.errors import SpecError
 from generator.ir import Api
+from tests.support.generate import importable
 
 Draw = Any  # hypothesis' draw function
 Schema = dict[str, Any]
@@ -320,14 +320,9 @@ def imported(spec: dict[str, Any]) -> Iterator[tuple[Any, Api]]:
             raise
         for path in sorted((root / "out" / package).rglob("*.py")):
             compile(path.read_text(encoding="utf-8"), str(path), "exec")
-        sys.path.insert(0, str(root / "out"))
-        try:
+        with importable(root / "out"):
             module = importlib.import_module(package)
             yield module, pipeline.build_api(key, root / "specs")
-        finally:
-            sys.path.remove(str(root / "out"))
-            for name in [m for m in sys.modules if m.split(".")[0] == package]:
-                del sys.modules[name]
 
 
 def _python(value: Any, found: Schema) -> Any:

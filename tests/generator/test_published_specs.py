@@ -25,6 +25,7 @@ from generator.errors import Diagnostic, SpecError, collect
 from generator.ir_build.context import Context
 from generator.ir_build.operations import operation_names
 from generator.runtime.response import ErrorShape, common_parts
+from tests.support.generate import importable
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -101,20 +102,14 @@ def _generate(
 @pytest.fixture
 def imported(tmp_path: Path) -> Iterator[Any]:
     """Generate a spec into `tmp_path` and import its package: `imported(spec)`."""
-    added: list[str] = []
 
     def load(spec: Doc, key: str = "voices") -> Any:
         report = _generate(tmp_path, key, spec)
         assert report.written > 0
-        sys.path.insert(0, str(tmp_path / "out"))
-        added.append(naming.package_name(key))
         return importlib.import_module(naming.package_name(key))
 
-    yield load
-    if added:
-        sys.path.remove(str(tmp_path / "out"))
-    for name in [m for m in sys.modules if m.startswith(tuple(added))]:
-        del sys.modules[name]
+    with importable(tmp_path / "out"):
+        yield load
 
 
 def _mock(answer: httpx.Response, seen: list[httpx.Request]) -> httpx.Client:

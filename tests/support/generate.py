@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,21 @@ def generated_package(
     (root / "specs" / key / "openapi.yaml").write_text(spec, encoding="utf-8")
     report = pipeline.generate(key, root / "specs", root / "out")
     assert report.written > 0
-    package = naming.package_name(key)
-    sys.path.insert(0, str(root / "out"))
+    with importable(root / "out"):
+        yield root / "out" / naming.package_name(key)
+
+
+@contextmanager
+def importable(out: Path) -> Iterator[None]:
+    """The packages generated into `out` importable meanwhile, and forgotten after: the
+    modules imported from there leave `sys.modules`, so another test's package of the
+    same name is imported afresh."""
+    folder = str(out)
+    sys.path.insert(0, folder)
     try:
-        yield root / "out" / package
+        yield
     finally:
-        sys.path.remove(str(root / "out"))
-        for name in [m for m in sys.modules if m.startswith(package)]:
-            del sys.modules[name]
+        sys.path.remove(folder)
+        for name, module in list(sys.modules.items()):
+            if (getattr(module, "__file__", None) or "").startswith(folder + "/"):
+                del sys.modules[name]
