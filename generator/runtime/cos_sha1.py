@@ -250,7 +250,7 @@ class CosSha1Signer:
         method: str,
         url: str,
         headers: Mapping[str, str],
-        body: bytes,
+        body: object,
         *,
         now: float | None = None,
     ) -> dict[str, str]:
@@ -262,8 +262,9 @@ class CosSha1Signer:
         `url` is the absolute URL as sent. `headers` are the request's own
         headers; all of them are signed (Authorization excepted), plus Host
         taken from the URL if absent, so they must reach the server unchanged.
-        `body` is not part of a COS signature; it is accepted so every signer
-        has the same call shape. `now` is a Unix time (default: time.time()).
+        `body` is not part of a COS signature (bytes, or a streamed upload,
+        which is never read here); it is accepted so every signer has the same
+        call shape. `now` is a Unix time (default: time.time()).
         """
         del body
         if now is None:

@@ -24,7 +24,7 @@ class Auth(Protocol):
         method: str,
         url: str,
         headers: Mapping[str, str],
-        body: bytes,
+        body: bytes | Stream,
         *,
         now: float,
     ) -> dict[str, str]: ...
@@ -46,7 +46,7 @@ class TokenAuth:
         method: str,
         url: str,
         headers: Mapping[str, str],
-        body: bytes,
+        body: bytes | Stream,
         *,
         now: float | None = None,
     ) -> dict[str, str]:
@@ -60,13 +60,20 @@ class Stream:
     """A request body read from files as it is sent, never whole into memory (an upload:
     `upload.py` makes them). It cannot be assumed to replay, so the transport sends it
     again only when the request provably never left (the connection could not be
-    opened): never after it may have been sent, whatever the operation. Signers are
-    given no bytes of it."""
+    opened): never after it may have been sent, whatever the operation. A signer that
+    hashes the body reads it once more before it is sent (`read_ahead`)."""
 
     # Its size in bytes when known (sent as Content-Length; otherwise chunked).
     length: int | None = None
 
     def chunks(self) -> Iterator[bytes]:
+        raise NotImplementedError
+
+    def read_ahead(self) -> Iterator[bytes]:
+        """The body's bytes, read before it is sent, for a signer that hashes them: in
+        chunks, never whole, and from the start again when it is sent. A body that
+        cannot be read twice (a file object that cannot seek) is refused here, before
+        anything of it is read: a ValueError naming its argument."""
         raise NotImplementedError
 
     def achunks(self) -> AsyncIterator[bytes]:

@@ -13,14 +13,45 @@ import hmac
 import math
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Protocol
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
-__all__ = ["SdkHmacSha256Signer", "canonical_request", "string_to_sign"]
+__all__ = [
+    "Readable",
+    "SdkHmacSha256Signer",
+    "canonical_request",
+    "payload_sha256",
+    "string_to_sign",
+]
 
 _ALGORITHM = "SDK-HMAC-SHA256"
 _DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Sent by the caller instead of the body's hash, the gateway checks the signature
+# without the body (Huawei's API signing guide, FAQ "Must the Request Body Be
+# Signed?"): the canonical request then ends with this marker, as the header says.
+_CONTENT_SHA256_HEADER = "x-sdk-content-sha256"
+_UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+
+
+class Readable(Protocol):
+    """A body read from files as it is sent (the SDK's upload), that can be read once
+    before: `read_ahead` yields its bytes in chunks, and refuses (ValueError naming the
+    argument) a body that could not be read again for the send."""
+
+    def read_ahead(self) -> Iterable[bytes]: ...
+
+
+def payload_sha256(body: bytes | Readable) -> str:
+    """The hex SHA-256 of the body: of bytes at once, of a streamed body chunk by chunk
+    (its file read once ahead of the send, in bounded memory)."""
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return hashlib.sha256(body).hexdigest()
+    digest = hashlib.sha256()
+    for chunk in body.read_ahead():
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 # Text that quote(safe="") gives back unchanged (RFC 3986's unreserved characters), and
@@ -98,18 +129,31 @@ def _signed_header_names(normalised: list[tuple[str, str]]) -> str:
 
 
 def canonical_request(
-    method: str, url: str, headers: Mapping[str, str], body: bytes
+    method: str, url: str, headers: Mapping[str, str], body: bytes | Readable
 ) -> str:
     """Build the canonical request text.
 
     `headers` must be exactly the headers to sign, Host included; one whose
     name holds "_" is left out, as the vendor's SDK leaves it out.
     """
-    return _canonical(method, urlsplit(url), _normalised_headers(headers), body)
+    normalised = _normalised_headers(headers)
+    return _canonical(method, urlsplit(url), normalised, _body_hash(normalised, body))
+
+
+def _body_hash(normalised: Iterable[tuple[str, str]], body: bytes | Readable) -> str:
+    """What the canonical request ends with: the body's hex SHA-256, or the unsigned
+    payload marker when the request carries it (then the body is not read)."""
+    for name, value in normalised:
+        if name == _CONTENT_SHA256_HEADER and value == _UNSIGNED_PAYLOAD:
+            return _UNSIGNED_PAYLOAD
+    return payload_sha256(body)
 
 
 def _canonical(
-    method: str, parts: SplitResult, normalised: list[tuple[str, str]], body: bytes
+    method: str,
+    parts: SplitResult,
+    normalised: list[tuple[str, str]],
+    body_sha256: str,
 ) -> str:
     header_block = "".join(f"{name}:{value}\n" for name, value in normalised)
     return "\n".join(
@@ -119,7 +163,7 @@ def _canonical(
             _canonical_query(parts.query),
             header_block,
             _signed_header_names(normalised),
-            hashlib.sha256(body).hexdigest(),
+            body_sha256,
         ]
     )
 
@@ -219,7 +263,7 @@ class SdkHmacSha256Signer:
         method: str,
         url: str,
         headers: Mapping[str, str],
-        body: bytes,
+        body: bytes | Readable,
         *,
         now: datetime.datetime | float | None = None,
     ) -> dict[str, str]:
@@ -233,6 +277,9 @@ class SdkHmacSha256Signer:
         If `headers` already contains X-Sdk-Date, that value is used instead
         of `now` (this is how the vendor example is reproduced).
         `now` is an aware datetime or a Unix time (default: the clock).
+        `body` is the bytes sent, or a streamed body, hashed as it is read
+        ahead; neither is read when `headers` hold `X-Sdk-Content-Sha256:
+        UNSIGNED-PAYLOAD`, which the vendor documents for skipping the body.
         """
         to_sign = dict(_normalised_headers(headers))
         # Authorization carries the signature, so it cannot be part of it; a
@@ -262,7 +309,10 @@ class SdkHmacSha256Signer:
         # Sorted once, for the canonical request and SignedHeaders alike (the names
         # are lower-case and unique already; the values added here are not stripped).
         normalised = sorted((name, value.strip()) for name, value in to_sign.items())
-        canonical = _canonical(method, parts, normalised, body)
+        # The body's hash by default, a streamed body's too: the unsigned marker
+        # weakens the signature (the body could be swapped on the way), so it is
+        # used only where the caller sends it.
+        canonical = _canonical(method, parts, normalised, _body_hash(normalised, body))
         signature = hmac.new(
             self._sk.encode("utf-8"),
             string_to_sign(canonical, sdk_date).encode("utf-8"),

@@ -21,7 +21,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from .errors import APIConnectionError, APITimeoutError, AuthenticationError
-from .request import Auth
+from .request import Auth, Stream
 
 if TYPE_CHECKING:
     import asyncio
@@ -78,7 +78,7 @@ class ApiKey:
         method: str,
         url: str,
         headers: Mapping[str, str],
-        body: bytes,
+        body: bytes | Stream,
         *,
         now: float | None = None,
     ) -> dict[str, str]:
@@ -110,7 +110,7 @@ class HttpBasic:
         method: str,
         url: str,
         headers: Mapping[str, str],
-        body: bytes,
+        body: bytes | Stream,
         *,
         now: float | None = None,
     ) -> dict[str, str]:
@@ -175,7 +175,7 @@ class OAuth2ClientCredentials:
         method: str,
         url: str,
         headers: Mapping[str, str],
-        body: bytes,
+        body: bytes | Stream,
         *,
         now: float | None = None,
     ) -> dict[str, str]:
@@ -324,7 +324,7 @@ class Requirement:
         method: str,
         url: str,
         headers: Mapping[str, str],
-        body: bytes,
+        body: bytes | Stream,
         *,
         now: float,
     ) -> dict[str, str]:

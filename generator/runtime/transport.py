@@ -306,8 +306,8 @@ class Core:
         content: Any = call.body or b""
         body = content
         if isinstance(content, Stream):
-            # Read as it is sent, in the client's own kind of I/O; signed as no bytes.
-            body = b""
+            # Read as it is sent, in the client's own kind of I/O; a signer that hashes
+            # it reads it once before (Stream.read_ahead).
             is_async = isinstance(client, httpx.AsyncClient)
             content = content.achunks() if is_async else content.chunks()
         headers = self._headers(call)

@@ -36,6 +36,7 @@ class _File:
     """One file's content, read in chunks as it is sent."""
 
     def __init__(self, argument: str, content: object) -> None:
+        self.argument = argument
         self.path: Path | None = None
         self.data: bytes | None = None
         self.file: IO[bytes] | None = None
@@ -73,6 +74,10 @@ class _File:
             return
         self.length = end - self.start
 
+    def rereadable(self) -> bool:
+        """Whether its bytes can be read twice: hashed, then sent."""
+        return self.file is None or self.start is not None
+
     def name(self) -> str | None:
         if self.path is not None:
             return self.path.name
@@ -89,8 +94,8 @@ class _File:
             return
         assert self.file is not None
         if self._read:
-            # Sent once already (a connection that could not be opened reads nothing,
-            # so this is rare): from its start again, where the file can seek.
+            # Read once already (hashed for a signer, or sent on a connection that
+            # could not be opened): from its start again, where the file can seek.
             if self.start is None:
                 raise ValueError("the file object was read already and cannot seek")
             self.file.seek(self.start)
@@ -120,6 +125,18 @@ class Upload(Stream):
                 yield piece
             else:
                 yield from piece.chunks()
+
+    def read_ahead(self) -> Iterator[bytes]:
+        # Not a generator: a file that cannot be read twice is refused now, before
+        # anything of it is read, not when the hash is half done.
+        for piece in self.pieces:
+            if isinstance(piece, _File) and not piece.rereadable():
+                raise ValueError(
+                    f"{piece.argument}: the request is signed with a hash of its body, "
+                    "so the file is read twice (hashed, then sent), and this file object "
+                    "cannot seek back; pass a pathlib.Path, a seekable file or the bytes"
+                )
+        return self.chunks()
 
     async def achunks(self) -> AsyncIterator[bytes]:
         # Files on a local disk: each read is short, and is done in the event loop.
