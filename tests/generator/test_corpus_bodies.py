@@ -38,6 +38,7 @@ from tests.generator.test_corpus_clients import CORPUS, DOCUMENTS
 from tests.support.bodies import (
     EVENTS,
     FILE,
+    WHEN,
     Document,
     Kinds,
     Synthesiser,
@@ -223,8 +224,7 @@ def _arguments(
     chosen = _chosen_media_type(op, content)
     if chosen is not None:
         schema = (content[chosen] or {}).get("schema", {})
-        if op.upload != "binary":
-            value = synthesise.value(schema)
+        value = None if op.upload == "binary" else synthesise.value(schema)
         if essence(chosen) == MULTIPART and isinstance(value, dict):
             # Every file the body can carry is sent, required or not.
             properties = (doc.deref(schema) or {}).get("properties") or {}
@@ -634,6 +634,148 @@ def _invoke(client: Any, call: Call) -> Any:
 
 def test_the_corpus_documents_are_listed() -> None:
     assert sorted(DOCUMENTS) == sorted(EXPECTED)
+
+
+LISTED = {
+    "openapi": "3.1.0",
+    "info": {"title": "t", "version": "1"},
+    "paths": {
+        "/speech": {
+            "post": {
+                "requestBody": {"content": {"application/json": {"schema": {}}}},
+                "responses": {
+                    "200": {"content": {"audio/*": {}, "application/json": {}}}
+                },
+            }
+        },
+        "/files": {
+            "post": {
+                "requestBody": {"content": {MULTIPART: {"schema": {}}}},
+                "responses": {"204": {"description": "none"}},
+            },
+            "get": {"responses": {"200": {"content": {"text/vtt": {}}}}},
+        },
+        "/events": {"get": {"responses": {"200": {"content": {EVENTS: {}}}}}},
+        "/jobs": {
+            "post": {
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/Either"}
+                        }
+                    }
+                },
+                "responses": {
+                    "201": {
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Job"}
+                            }
+                        }
+                    }
+                },
+            },
+            # A JSON answer whose schema is bytes is audio.
+            "get": {
+                "responses": {
+                    "200": {
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "string", "format": "binary"}
+                            }
+                        }
+                    }
+                }
+            },
+        },
+        # Only JSON, its `anyOf` says which property is required, and a 4xx in text:
+        # not listed.
+        "/plain": {
+            "post": {
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/Job"}
+                        }
+                    }
+                },
+                "responses": {
+                    "200": {"content": {"application/json": {"schema": {}}}},
+                    "400": {"content": {"text/plain": {}}},
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Job": {
+                "type": "object",
+                "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+                "anyOf": [{"required": ["a"]}, {"required": ["b"]}],
+            },
+            "Either": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Job"},
+                    {"type": "object", "properties": {"c": {"type": "integer"}}},
+                    {"type": "null"},
+                ]
+            },
+        }
+    },
+}
+
+
+def test_the_operations_are_listed_from_the_document() -> None:
+    found = {
+        kinds.key: (
+            kinds.uploads,
+            kinds.binary,
+            kinds.text,
+            kinds.events,
+            kinds.union_request,
+            kinds.union_response,
+        )
+        for kinds in operations(Document(LISTED))
+    }
+    assert found == {
+        "POST /speech": ((), ("audio/*",), (), False, False, False),
+        "POST /files": ((MULTIPART,), (), (), False, False, False),
+        "GET /files": ((), (), ("text/vtt",), False, False, False),
+        "GET /events": ((), (), (), True, False, False),
+        "POST /jobs": ((), (), (), False, True, False),
+        "GET /jobs": ((), ("application/json",), (), False, False, False),
+    }
+
+
+def test_a_value_is_made_from_the_schema_for_what_is_sent() -> None:
+    doc = Document(LISTED)
+    make = Synthesiser(doc).value
+    # The first branch of a union; the first of the `required` alternatives.
+    assert make({"$ref": "#/components/schemas/Either"}) == {"a": "sample"}
+    schema = {
+        "type": "object",
+        "required": ["when", "n", "tags", "kind", "id"],
+        "properties": {
+            "when": {"type": "string", "format": "date-time"},
+            "n": {"type": "integer", "minimum": 5, "maximum": 9},
+            "tags": {"type": "array", "minItems": 2, "items": {"type": "string"}},
+            "kind": {"anyOf": [{"type": "null"}, {"enum": ["x", "y"]}]},
+            "id": {"type": "string", "readOnly": True},
+            "optional": {"type": "string"},
+        },
+    }
+    value = make(schema)
+    assert value == {"when": WHEN, "n": 5, "tags": ["sample"] * 2, "kind": "x"}
+    assert to_json(value)["when"] == "2026-01-02T03:04:05Z"
+    # A received answer has every property of its top level (read-only ones too).
+    assert set(Synthesiser(doc, received=True).value(schema)) == {
+        "when",
+        "n",
+        "tags",
+        "kind",
+        "id",
+        "optional",
+    }
 
 
 # Where each document's operations with bodies beyond JSON are at least this many

@@ -12,9 +12,6 @@ from typing import Any
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 JSON = re.compile(r"^application/([\w.+-]*\+)?json$|^\*/\*$")
-UPLOADS = ("multipart/form-data", "application/x-www-form-urlencoded")
-RAW = ("application/octet-stream", "audio/", "video/", "image/")
-TEXT = ("text/plain", "text/vtt", "text/srt", "text/html", "text/csv")
 EVENTS = "text/event-stream"
 
 
