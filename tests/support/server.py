@@ -76,7 +76,7 @@ class ScriptedServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
 
-            do_GET = do_POST = do_PUT = do_DELETE = _serve
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
