@@ -84,14 +84,14 @@ def warn(file: str, where: str, message: str) -> None:
             collector.found.append(found)
 
 
-def skip(error: SpecError, what: str) -> None:
+def skip(error: SpecError, what: str, done: str = "skipped") -> None:
     """Leave out `what` for `error` (at its place), with a warning; raise `error` itself
     instead where warnings are errors (`collect(strict=True)`), or where nothing collects
     them (a caller that cannot be told of a skip gets the reason)."""
     collector = _COLLECTOR.get()
     if collector is None or collector.strict or not error.pointer:
         raise error
-    warn(error.file, error.pointer, f"{error.message}: {what} skipped")
+    warn(error.file, error.pointer, f"{error.message}: {what} {done}")
 
 
 @contextmanager

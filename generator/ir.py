@@ -174,6 +174,9 @@ class Operation:
     # (or its text).
     streams_events: bool = False
     events: Model | None = None
+    # The method this one is an alternative body of (`create_image_edit` for
+    # `create_image_edit_multipart`): the same operation, counted once.
+    alternative_of: str = ""
 
     @property
     def method_parameters(self) -> tuple[Parameter, ...]:

@@ -177,7 +177,8 @@ def generate(
         len(outcome.removed),
         time.perf_counter() - start,
         warnings=tuple(warnings),
-        operations=len(api.operations),
+        # An alternative body's method is its operation's, counted once.
+        operations=sum(not o.alternative_of for o in api.operations),
         operations_skipped=len(api.skipped_operations),
     )
 
@@ -207,7 +208,7 @@ def check(key: str, specs: Path, out: Path, *, strict: bool = False) -> Checked:
     return Checked(
         diff_tree(out / naming.package_name(key), files),
         tuple(warnings),
-        len(api.operations),
+        sum(not o.alternative_of for o in api.operations),
         len(api.skipped_operations),
     )
 

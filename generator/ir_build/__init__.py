@@ -24,6 +24,7 @@ from .lifecycle import lifecycle
 from .operations import (
     Bodies,
     Read,
+    body_alternatives,
     build_client_model,
     iter_operations,
     operation,
@@ -57,15 +58,25 @@ def build(
     names = operation_names(ctx, found)
     skipped: list[str] = []
     reads = []
+    method_names = {named.method_name for named in names.values()}
     for path, method, op in found:
-        kept = _kept(models)
-        try:
-            reads.append(
-                read_operation(ctx, bodies, path, method, op, names[(path, method)])
-            )
-        except SpecError as error:
-            _skip(error, method, path, skipped)
-            _forget(models, kept)
+        where = ("paths", path, method)
+        named = names[(path, method)]
+        alternatives = body_alternatives(ctx, op, where, named, method_names)
+        for variant, variant_name in ((op, named), *alternatives):
+            kept = _kept(models)
+            try:
+                read = read_operation(ctx, bodies, path, method, variant, variant_name)
+            except SpecError as error:
+                if variant is op:
+                    _skip(error, method, path, skipped)
+                else:
+                    _leave_out(error, variant_name.method_name)
+                _forget(models, kept)
+                continue
+            if variant is not op:
+                read = dataclasses.replace(read, alternative_of=named.method_name)
+            reads.append(read)
     requests = {r.body for r in reads if r.body}
     requests |= {name for r in reads for name in r.parameter_models}
     responses = {r.response for r in reads if r.response}
@@ -97,7 +108,10 @@ def build(
             )
             built_reads.append(read)
         except SpecError as error:
-            _skip(error, read.method, read.path, skipped)
+            if read.alternative_of:
+                _leave_out(error, read.name.method_name)
+            else:
+                _skip(error, read.method, read.path, skipped)
     operations = tuple(built_ops)
     methods = [o.method_name for o in operations]
     methods += [o.paging.iterator_name for o in operations if o.paging]
@@ -224,6 +238,14 @@ def _skip(error: SpecError, method: str, path: str, skipped: list[str]) -> None:
 
 
 _Sizes = tuple[int, int, int, int, int, int]
+
+
+def _leave_out(error: SpecError, method: str) -> None:
+    """Leave out an operation's alternative body (`body_alternatives`) with a warning:
+    its own method stays, so the operation is not counted as skipped."""
+    if "/x-sdkgen-" in error.pointer:
+        raise error
+    skip(error, f"the method {method}()", "left out")
 
 
 def _kept(models: Models) -> _Sizes:

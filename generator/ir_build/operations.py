@@ -136,6 +136,8 @@ class Read:
     # Server-sent events beside the JSON model, and the model of their data, if any.
     streams_events: bool = False
     events: str | None = None
+    # The method this one is an alternative body of (`body_alternatives`), if any.
+    alternative_of: str = ""
 
 
 _MEDIA = {"application/xml": "xml", "application/json": "json"}
@@ -618,6 +620,7 @@ def operation(
         and "timeout"
         not in {f.name for f in body_fields} | {p.name for p in parameters},
         events=built[read.events] if read.events else None,
+        alternative_of=read.alternative_of,
     )
     if rpc is not None:
         built_op = rpc_operation(ctx, rpc, built_op, read.where, built)
@@ -1076,3 +1079,62 @@ def build_client_model(params: list[ClientParameter]) -> Model | None:
         strict=True,
         role="parameters",
     )
+
+
+def body_alternatives(
+    ctx: Context,
+    op: Mapping[str, Any],
+    where: tuple[Any, ...],
+    named: Named,
+    taken: set[str],
+) -> list[tuple[Mapping[str, Any], Named]]:
+    """The methods an operation gets besides its own for a request body it may also send
+    otherwise than as its JSON (or XML): a multipart or form media type with a schema of
+    its own, or with files, which JSON cannot carry (OpenAI's `/images/edits`: image URLs
+    as JSON, image files as multipart). Each is the operation with that one media type,
+    named `<method>_multipart` or `<method>_form`; the JSON method stays the default.
+    A media type with the JSON's schema and no files is no method of its own: the
+    caller picks it with `content_type=` (`request_body`). A name that is taken (`taken`,
+    updated) leaves the alternative out rather than clash."""
+    if "requestBody" not in op:
+        return []
+    node, _ = ctx.deref(op["requestBody"], where + ("requestBody",))
+    content = (node or {}).get("content") if isinstance(node, Mapping) else None
+    if not isinstance(content, Mapping):
+        return []
+    kinds = {str(mt): _request_kind(str(mt)) for mt in content}
+    document = next(
+        (
+            content[mt]
+            for mt, kind in kinds.items()
+            if kind in ("json", "xml") and isinstance(content[mt], Mapping)
+        ),
+        None,
+    )
+    if document is None:
+        return []
+    found: list[tuple[Mapping[str, Any], Named]] = []
+    for media_type, kind in kinds.items():
+        media = content[media_type]
+        if kind not in ("multipart", "form") or not isinstance(media, Mapping):
+            continue
+        schema, _ = ctx.deref(media.get("schema", {}), ())
+        files = (
+            _file_fields(ctx, schema, media)
+            if kind == "multipart" and isinstance(schema, Mapping)
+            else ()
+        )
+        if media.get("schema") == document.get("schema") and not files:
+            continue
+        method = f"{named.method_name}_{kind}"
+        if method in taken:
+            continue
+        taken.add(method)
+        alone = {**node, "content": {media_type: media}}
+        found.append(
+            (
+                {**op, "requestBody": alone},
+                Named(f"{named.operation_id}_{kind}", method),
+            )
+        )
+    return found
