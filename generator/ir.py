@@ -174,6 +174,10 @@ class Operation:
     # (or its text).
     streams_events: bool = False
     events: Model | None = None
+    # The body is one argument, `body` (its only `body_fields`): a JSON schema other
+    # than an object of properties (a union, a list, a map), checked by `body`, a root
+    # model, when sent.
+    whole_body: bool = False
 
     @property
     def method_parameters(self) -> tuple[Parameter, ...]:

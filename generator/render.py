@@ -54,6 +54,7 @@ _RUNTIME_HOME = {
     "Security": "security",
     "drop_none": "request",
     "json_body": "request",
+    "whole_body": "request",
     "path_segment": "request",
     "text_params": "request",
     "styled_query": "request",
@@ -335,6 +336,8 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         for op in api.operations
     ):
         transport.append("json_body")
+    if any(op.whole_body for op in api.operations):
+        transport.append("whole_body")
     if any(_encoded(op) for op in api.operations):
         transport.append("encode_body")
     if any(op.upload == "binary" for op in api.operations):

@@ -25,7 +25,7 @@ from .context import Context, clean
 from .extensions import ext
 from .paging import paging
 from .rpc import Rpc, rpc_operation
-from .schemas import Models, check_enums, constraint_notes, rename_refs
+from .schemas import ROOT, Models, check_enums, constraint_notes, rename_refs
 from .xsd import XmlRoot, model_name, xml_root
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -136,6 +136,8 @@ class Read:
     # Server-sent events beside the JSON model, and the model of their data, if any.
     streams_events: bool = False
     events: str | None = None
+    # The request body's `required` (a whole body's argument may be left out without).
+    body_required: bool = True
 
 
 _MEDIA = {"application/xml": "xml", "application/json": "json"}
@@ -259,7 +261,11 @@ def request_body(
             and content[mt].get("schema") == schema
             and not _file_fields(ctx, ctx.deref(schema, swhere)[0], content[mt])
         )
-        model = bodies.model(body_format, schema, hint, swhere)
+        # A JSON body of any other schema (a union, a list, a map) is one `body`
+        # argument: a root model checks it (`Operation.whole_body`).
+        model = bodies.model(body_format, schema, hint, swhere, body_format == "json")
+        if ROOT in bodies.models.schemas.get(model, {}):
+            others = ()  # no fields to send as parts or pairs
         upload = RequestBody(None, (default, *others)) if others else None
         return body_format, model, media.get("example"), upload
     chosen = next(
@@ -405,7 +411,10 @@ def read_operation(
     body = example = None
     body_format = "json"
     upload = None
+    body_required = True
     if "requestBody" in op:
+        spelt, _ = ctx.deref(op["requestBody"], where + ("requestBody",))
+        body_required = isinstance(spelt, Mapping) and spelt.get("required") is True
         body_format, body, example, upload = request_body(
             ctx, bodies, op["requestBody"], where + ("requestBody",), op_id + "Request"
         )
@@ -466,6 +475,7 @@ def read_operation(
         success.returns if success else "model",
         streams_events,
         events,
+        body_required,
     )
 
 
@@ -507,10 +517,13 @@ def operation(
     rpc: Rpc | None = None,
 ) -> Operation:
     body = built[read.body] if read.body else None
-    flattened = _flattened(ctx, read, body, built)
+    # A JSON body that is no object of properties (a union, a list, a map) is one
+    # `body` argument, checked by its root model when sent.
+    whole = _whole_body(ctx, read, body) if body and ROOT in body.schema else None
+    flattened = _flattened(ctx, read, None if whole else body, built)
     lifted = {f.name for _, fields in flattened for f in fields}
     arguments: list[Field] = []
-    for f in body.fields if body else ():
+    for f in (whole,) if whole else body.fields if body else ():
         group = next((fields for c, fields in flattened if c.name == f.name), None)
         arguments += group if group is not None else [f]
     # Required arguments first, each group in the spec's order; a fixed value is none.
@@ -603,7 +616,7 @@ def operation(
         response=built[read.response] if read.response else None,
         parameters_model=parameters_model,
         idempotent=idempotent,
-        example=_example(ctx, read, body, parameters, flattened),
+        example=_example(ctx, read, None if whole else body, parameters, flattened),
         body_format="xml" if read.body_format == "xml" else "json",
         flattened=tuple((c.name, tuple(f.name for f in fs)) for c, fs in flattened),
         upload=_upload_kind(upload.kind) if upload else None,
@@ -618,6 +631,7 @@ def operation(
         and "timeout"
         not in {f.name for f in body_fields} | {p.name for p in parameters},
         events=built[read.events] if read.events else None,
+        whole_body=whole is not None,
     )
     if rpc is not None:
         built_op = rpc_operation(ctx, rpc, built_op, read.where, built)
@@ -626,6 +640,21 @@ def operation(
         return built_op
     where = read.where + ("x-sdkgen-paging",)
     return replace(built_op, paging=paging(ctx, built_op, spec, where, built))
+
+
+def _whole_body(ctx: Context, read: Read, body: Model) -> Field:
+    """The `body` argument of a whole body: typed as what its root model holds."""
+    schema = body.schema[ROOT]
+    spelt, _ = ctx.deref(read.spec.get("requestBody"), read.where + ("requestBody",))
+    said = (spelt or {}).get("description") or schema.get("description")
+    return Field(
+        name="body",
+        wire_name="",
+        annotation=annotation(schema),
+        required=read.body_required,
+        description=clean(said or "") or "The request body.",
+        notes=constraint_notes(schema),
+    )
 
 
 def _returns(kind: str) -> Literal["model", "binary", "text", "events"]:

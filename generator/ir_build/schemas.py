@@ -145,8 +145,18 @@ class Models:
             if not (root and key in self._components() and self.is_alias(key)):
                 return self.component(key)
         if root and not self.is_model(schema):
-            return self._add(naming.class_name(name), {ROOT: schema}, where)
+            return self._add(
+                self._unused(naming.class_name(name)), {ROOT: schema}, where
+            )
         return self._add(naming.class_name(name), schema, where)
+
+    def _unused(self, name: str) -> str:
+        """`name`, or `<name>Body` when a component is called so (a body of operation
+        `Read` that is component `ReadRequest`, a union: the alias keeps its name)."""
+        components = {naming.class_name(key) for key in self._components()}
+        while name in components:
+            name += "Body"
+        return name
 
     def _same_as(self, schema: Any) -> str | None:
         """The component reference a schema amounts to: a `$ref`, an `allOf` of one
