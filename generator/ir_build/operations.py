@@ -184,14 +184,41 @@ class RequestBody:
 
 def _is_file(ctx: Context, schema: Any) -> bool:
     """A property that holds a file's bytes: `format: binary` (Swagger's `type: file`
-    becomes one), or a `contentMediaType` other than JSON."""
-    schema, _ = ctx.deref(schema, ())
+    becomes one), or a `contentMediaType` other than JSON; nullable or not (`type:
+    [string, null]`, or an `anyOf`/`oneOf` of a file and null, as FastAPI writes an
+    optional upload)."""
+    schema = _not_null(ctx, schema)
     if not isinstance(schema, Mapping) or schema.get("type") not in ("string", None):
         return False
     media = schema.get("contentMediaType")
     return schema.get("format") == "binary" or (
         isinstance(media, str) and not _is_json_media(media)
     )
+
+
+def _not_null(ctx: Context, schema: Any) -> Any:
+    """`schema` (dereferenced) without its `null`: the one other branch of an `anyOf`
+    or `oneOf` with null, or its type without null (`[string, null]` is `string`)."""
+    for _ in range(8):  # a reference to a nullable wrapper of a reference ...
+        schema, _ = ctx.deref(schema, ())
+        if not isinstance(schema, Mapping):
+            return schema
+        types = schema.get("type")
+        if isinstance(types, list) and "null" in types:
+            rest = [t for t in types if t != "null"]
+            return {**schema, "type": rest[0] if len(rest) == 1 else rest}
+        branches = schema.get("anyOf") or schema.get("oneOf")
+        if not isinstance(branches, list) or "type" in schema:
+            return schema
+        others = [
+            b
+            for b in branches
+            if not (isinstance(b, Mapping) and b.get("type") == "null")
+        ]
+        if len(others) != 1 or len(others) == len(branches):
+            return schema
+        schema = others[0]
+    return schema
 
 
 def _file_fields(
@@ -204,8 +231,9 @@ def _file_fields(
     )
     files = []
     for wire_name, prop in (schema.get("properties") or {}).items():
-        prop, _ = ctx.deref(prop, ())
-        if not isinstance(prop, Mapping):
+        described, _ = ctx.deref(prop, ())
+        prop = _not_null(ctx, prop)
+        if not isinstance(prop, Mapping) or not isinstance(described, Mapping):
             continue
         many = prop.get("type") == "array"
         if not _is_file(ctx, prop.get("items") if many else prop):
@@ -214,6 +242,13 @@ def _file_fields(
         # only a single, whole one is a default worth sending.
         spelt = encoding.get(wire_name)
         content_type = spelt.get("contentType") if isinstance(spelt, Mapping) else None
+        if content_type is None:
+            # Else the file's own `contentMediaType` (`{type: string,
+            # contentMediaType: audio/wav}`).
+            own = _not_null(ctx, prop.get("items") if many else prop)
+            content_type = (
+                own.get("contentMediaType") if isinstance(own, Mapping) else None
+            )
         if not (
             isinstance(content_type, str)
             and "," not in content_type
@@ -225,7 +260,7 @@ def _file_fields(
                 str(wire_name),
                 many,
                 wire_name in required,
-                clean(prop.get("description", "")),
+                clean(described.get("description") or prop.get("description") or ""),
                 content_type,
             )
         )

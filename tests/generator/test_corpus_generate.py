@@ -359,3 +359,127 @@ def test_a_union_request_body_of_the_corpus_is_sent_checked(
         with pytest.raises(ValueError, match="for body\n"):
             getattr(client, method)(*args, body={"provider": 1, "type": 1})
         assert len(seen) == 1
+
+
+# Every multipart operation of the corpus and its file arguments (a list of files: `[]`).
+# ElevenLabs' optional uploads (`anyOf: [{format: binary}, {type: null}]`, FastAPI's
+# spelling) were text arguments before: speech_to_text's `file`, dubbing's four, the
+# Studio project's `from_document` (twice), the pronunciation dictionary's `file`.
+MULTIPART_FILES: dict[str, dict[str, tuple[str, ...]]] = {
+    "openai-api": {
+        "create_transcription": ("file",),
+        "create_translation": ("file",),
+        "create_voice_consent": ("recording",),
+        "create_voice": ("audio_sample",),
+        "create_file": ("file",),
+        "create_image_variation": ("image",),
+        "create_realtime_call": (),
+        "add_upload_part": ("data",),
+        "createcontentprovenancecheck": ("file",),
+        "create_video_character": ("video",),
+    },
+    "elevenlabs-api": {
+        "audio_isolation_v1_audio_isolation_post": ("audio",),
+        "audio_isolation_stream_v1_audio_isolation_stream_post": ("audio",),
+        "speech_to_speech_v1_speech_to_speech_voice_id_post": ("audio",),
+        "speech_to_speech_streaming_v1_speech_to_speech_voice_id_stream_post": (
+            "audio",
+        ),
+        "add_voice_v1_voices_add_post": ("files[]",),
+        "edit_voice_v1_voices_voice_id_edit_post": ("files[]",),
+        "add_project": ("from_document",),
+        "edit_project_content": ("from_document",),
+        "dub_a_video_or_an_audio_file_v1_dubbing_post": (
+            "file",
+            "csv_file",
+            "foreground_audio_file",
+            "background_audio_file",
+        ),
+        "create_audio_native_project": ("file",),
+        "audio_native_project_update_content_endpoint": ("file",),
+        "get_similar_library_voices_v1_similar_voices_post": ("audio_file",),
+        "add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post": (
+            "file",
+        ),
+        "speech_to_text_v1_speech_to_text_post": ("file",),
+        "create_forced_alignment_v1_forced_alignment_post": ("file",),
+        "post_agent_avatar_route": ("avatar_file",),
+        "add_documentation_to_knowledge_base": ("file",),
+        "create_file_document_route": ("file",),
+        "add_samples_to_pvc_voice_v1_voices_pvc_voice_id_samples_post": ("files[]",),
+        "verify_pvc_voice_captcha_v1_voices_pvc_voice_id_captcha_post": ("recording",),
+        "request_manual_verification_v1_voices_pvc_voice_id_verification_post": (
+            "files[]",
+        ),
+    },
+    "gladia-api": {
+        "audio_to_text_controller_audio_transcription": ("audio",),
+        "video_to_text_controller_video_transcription": ("video",),
+    },
+    "vapi-api": {
+        "file_controller_create": ("file",),
+    },
+    "speechall-api": {
+        "openai_compatible_create_transcription": ("file",),
+        "openai_compatible_create_translation": ("file",),
+    },
+    "speechmatics-batch": {
+        "create_job": ("data_file",),
+    },
+}
+
+
+def test_every_multipart_operation_of_the_corpus_takes_its_files_as_files(
+    tmp_path: Path,
+) -> None:
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for folder, entry in sorted(DOCUMENTS.items()):
+        (tmp_path / folder).mkdir()
+        name = "openapi.json" if entry["format"] == "json" else "openapi.yaml"
+        (tmp_path / folder / name).symlink_to(CORPUS / folder / entry["file"])
+        api = pipeline.build_api(folder, tmp_path)
+        for op in api.operations:
+            if op.upload != "multipart":
+                continue
+            found.setdefault(folder, {})[op.method_name] = tuple(
+                f.name + ("[]" if f.many else "") for f in op.files
+            )
+            # No other field of the body is bytes in disguise (typed as text).
+            properties = op.body.schema.get("properties", {}) if op.body else {}
+            for field in op.body_fields:
+                said = json.dumps(properties.get(field.wire_name, {}))
+                assert '"binary"' not in said, (folder, op.method_name, field.name)
+                assert "contentMediaType" not in said, (folder, op.method_name)
+    assert found == {k: v for k, v in MULTIPART_FILES.items() if v}
+
+
+def test_elevenlabs_speech_to_text_uploads_its_file(
+    corpus_packages: Callable[[str], Any], tmp_path: Path
+) -> None:
+    module = corpus_packages("elevenlabs-api")
+    audio = tmp_path / "interview.mp3"
+    audio.write_bytes(b"ID3" * 500)
+    seen: list[httpx.Request] = []
+    answer = httpx.Response(200, json={"language_code": "en", "text": "Hi."})
+    client = module.Client(
+        xi_api_key="k",
+        base_url="https://api.elevenlabs.io",
+        http_client=_answering(answer, seen),
+    )
+    client.speech_to_text_v1_speech_to_text_post(model_id="scribe_v1", file=audio)
+    [request] = seen
+    message = email.message_from_bytes(
+        f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode()
+        + request.content,
+        policy=email.policy.HTTP,
+    )
+    files = [
+        (part.get_filename(), part.get_content_type(), part.get_payload(decode=True))
+        for part in message.iter_parts()
+        if part.get_param("name", header="content-disposition") == "file"
+    ]
+    assert files == [("interview.mp3", "audio/mpeg", b"ID3" * 500)]
+    with pytest.raises(TypeError, match="file"):
+        client.speech_to_text_v1_speech_to_text_post(
+            model_id="scribe_v1", file="interview.mp3"
+        )
