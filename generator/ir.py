@@ -65,6 +65,9 @@ class Model:
     one_of: tuple[tuple[str, ...], ...] = ()
     # And lengths capped only when another field has a given value.
     length_when: tuple[LengthWhen, ...] = ()
+    # A root model (a JSON schema that is no object: a list, a map, a union): the type
+    # of what it holds (`list[Voice]`), which a method answering with it returns.
+    root_type: str = ""
 
     def field(self, wire_name: str) -> Field:
         return next(f for f in self.fields if f.wire_name == wire_name)

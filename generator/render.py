@@ -122,13 +122,29 @@ def _environment() -> jinja2.Environment:
         body_entries=_body_entries,
         argument_type=_argument_type,
         returns=_returns,
+        unwraps=_unwraps,
     )
     return env
+
+
+def _unwraps(op: Operation) -> bool:
+    """The method returns what its answer's root model holds (a list, a map, a union),
+    not the root model."""
+    return (
+        op.returns == "model"
+        and op.response is not None
+        and bool(op.response.root_type)
+        and "_runtime." not in op.response.root_type
+        and op.envelope is None
+        and op.paging is None
+    )
 
 
 def _returns(op: Operation) -> str:
     """The return annotation of an operation's method."""
     model = op.response.name if op.response else None
+    if _unwraps(op) and op.response is not None:
+        return op.response.root_type
     if op.returns == "model":
         return model or "None"
     if op.returns == "events":
@@ -794,6 +810,7 @@ def _context(api: Api) -> dict[str, Any]:
     annotations += [
         op.paging.item_annotation for op in api.operations if op.paging is not None
     ]
+    annotations += [_returns(op) for op in api.operations if _unwraps(op)]
     signer_params = sorted({n for s in api.signers for n in s.client_parameters})
     submit_example, example_models = _submit_example(api)
     client_models = {op.response.name for op in api.operations if op.response}
