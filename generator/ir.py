@@ -174,7 +174,8 @@ class Operation:
     returns: Literal["model", "binary", "text", "events"] = "model"
     # Server-sent events listed beside the JSON `response` (a body's `stream: true`
     # chooses): its streaming form yields them, each event's data read as `events`
-    # (or its text).
+    # (or its text). Beside bytes or text ("binary", "text"): the response's
+    # Content-Type decides between them and the events, in both forms.
     streams_events: bool = False
     events: Model | None = None
     # The body is one argument, `body` (its only `body_fields`): a JSON schema other

@@ -123,6 +123,7 @@ def _environment() -> jinja2.Environment:
         argument_type=_argument_type,
         returns=_returns,
         unwraps=_unwraps,
+        bytes_or_events=_bytes_or_events,
     )
     return env
 
@@ -150,7 +151,14 @@ def _returns(op: Operation) -> str:
     if op.returns == "events":
         return f"list[{model or 'str'}]"
     kind = "BinaryResponse" if op.returns == "binary" else "str"
+    if _bytes_or_events(op):
+        kind += f" | list[{op.events.name if op.events else 'str'}]"
     return f"{model} | {kind}" if model else kind
+
+
+def _bytes_or_events(op: Operation) -> bool:
+    """An answer of bytes or text, or of server-sent events: its Content-Type says."""
+    return op.streams_events and op.returns in ("binary", "text")
 
 
 def _literal(value: Any) -> str:
@@ -417,19 +425,29 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
             transport.append(name)
     read = {op.returns for op in api.operations}
     if read & {"binary", "text"}:
+        plain = any(
+            op.returns in ("binary", "text") and not _bytes_or_events(op)
+            for op in api.operations
+        )
         imports["binary"] = sorted(
-            ["AsyncStreamRequest", "StreamRequest", "astream", "stream"]
+            ["astream", "stream"]
+            + (["AsyncStreamRequest", "StreamRequest"] if plain else [])
             + (["BinaryResponse", "binary"] if "binary" in read else [])
             + (["text"] if "text" in read else []),
             key=_import_order,
         )
-    if "events" in read or any(op.streams_events for op in api.operations):
-        imports["events"] = sorted(
-            ["AsyncEventStreamRequest", "EventStreamRequest"]
-            + ["astream_events", "stream_events"]
-            + (["read_events"] if "events" in read else []),
-            key=_import_order,
-        )
+    events = []
+    if "events" in read or any(
+        op.streams_events and op.returns == "model" for op in api.operations
+    ):
+        events += ["AsyncEventStreamRequest", "EventStreamRequest"]
+        events += ["astream_events", "stream_events"]
+        events += ["read_events"] if "events" in read else []
+    if any(_bytes_or_events(op) for op in api.operations):
+        events += ["AsyncStreamOrEventsRequest", "StreamOrEventsRequest"]
+        events += ["or_async_event_stream", "or_event_stream", "or_events"]
+    if events:
+        imports["events"] = sorted(events, key=_import_order)
     homes: dict[str, list[str]] = {}
     for name in transport:
         homes.setdefault(_RUNTIME_HOME.get(name, "transport"), []).append(name)

@@ -464,7 +464,7 @@ def read_operation(
     )
     streams_events, events = (
         _events_beside(ctx, bodies, op, where, op_id)
-        if success and success.returns == "model"
+        if success and success.returns != "events"
         else (False, None)
     )
     callbacks = []
@@ -522,8 +522,8 @@ def _events_beside(
     hint: str,
 ) -> tuple[bool, str | None]:
     """Server-sent events listed beside a JSON answer (OpenAI's chat, with the body's
-    `stream: true`), and the model of their data (`<Operation>Event`) when they have a
-    schema."""
+    `stream: true`) or beside bytes or text (OpenAI's speech, `stream_format: sse`),
+    and the model of their data (`<Operation>Event`) when they have a schema."""
     for status, response in sorted(op.get("responses", {}).items()):
         if not str(status).startswith("2"):
             continue
