@@ -327,6 +327,11 @@ def test_a_top_level_array_is_a_typed_list(package: Path, models: Any) -> None:
     assert inspect.signature(type(client).list_voices).return_annotation == (
         "list[Voice]"
     )
+    readme = (package / "README.md").read_text(encoding="utf-8")
+    assert (
+        "`GET /voices` returns `list[Voice]`, read and checked through "
+        "`ListVoicesResponse`." in readme
+    )
     # Received: an enum value added since is kept.
     assert (voices[0].id, voices[0].gender) == ("v1", "other")
     with _client(package, {"id": "v1"}) as client:
