@@ -76,6 +76,8 @@ def {_ONE_OF}(*branches: type[BaseModel]) -> Callable[[object], object]:
 
     return check
 '''
+# What a reference may say beside `$ref` (`schemas._REF_SIBLINGS`): no part of its type.
+_REF_WORDS = ("description", "default")
 _WORD = re.compile(r"\w+")
 # Text inside an annotation (a Literal's values, a pattern): its words name nothing.
 _TEXT = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -270,7 +272,10 @@ def _root(model: Model) -> str:
         and isinstance(branches, list)
         and len(branches) > 1
         and "discriminator" not in schema
-        and all(isinstance(b, dict) and set(b) == {"$ref"} for b in branches)
+        and all(
+            isinstance(b, dict) and "$ref" in b and set(b) <= {"$ref", *_REF_WORDS}
+            for b in branches
+        )
     ):
         names = [str(b["$ref"]).removeprefix(COMPONENT_SCHEMA) for b in branches]
         if len(set(names)) == len(names):

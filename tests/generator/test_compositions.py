@@ -418,7 +418,7 @@ paths:
           application/json:
             schema:
               oneOf:
-                - {$ref: '#/components/schemas/Short'}
+                - {$ref: '#/components/schemas/Short', description: The short form.}
                 - {$ref: '#/components/schemas/Long'}
       responses: {'204': {description: done}}
   /inline/{body}:
