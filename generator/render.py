@@ -124,6 +124,7 @@ def _environment() -> jinja2.Environment:
         returns=_returns,
         unwraps=_unwraps,
         bytes_or_events=_bytes_or_events,
+        event_type=_event_type,
     )
     return env
 
@@ -141,6 +142,17 @@ def _unwraps(op: Operation) -> bool:
     )
 
 
+def _event_type(model: Model | None) -> str:
+    """The type of one event's data: its model's, or (a list, a union: a root model,
+    which the runtime reads it through) what that holds; text without a model."""
+    if model is None:
+        return "str"
+    if not model.root_type:
+        return model.name
+    # A wire form (JSON inside a string) has no name the client imports.
+    return "Any" if "_runtime." in model.root_type else model.root_type
+
+
 def _returns(op: Operation) -> str:
     """The return annotation of an operation's method."""
     model = op.response.name if op.response else None
@@ -149,10 +161,10 @@ def _returns(op: Operation) -> str:
     if op.returns == "model":
         return model or "None"
     if op.returns == "events":
-        return f"list[{model or 'str'}]"
+        return f"list[{_event_type(op.response)}]"
     kind = "BinaryResponse" if op.returns == "binary" else "str"
     if _bytes_or_events(op):
-        kind += f" | list[{op.events.name if op.events else 'str'}]"
+        kind += f" | list[{_event_type(op.events)}]"
     return f"{model} | {kind}" if model else kind
 
 
@@ -829,6 +841,12 @@ def _context(api: Api) -> dict[str, Any]:
         op.paging.item_annotation for op in api.operations if op.paging is not None
     ]
     annotations += [_returns(op) for op in api.operations if _unwraps(op)]
+    annotations += [
+        _event_type(model)
+        for op in api.operations
+        for model in (op.events, op.response if op.returns == "events" else None)
+        if model is not None and model.root_type
+    ]
     signer_params = sorted({n for s in api.signers for n in s.client_parameters})
     submit_example, example_models = _submit_example(api)
     client_models = {op.response.name for op in api.operations if op.response}

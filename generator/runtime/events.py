@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar, overload
 
 import httpx
 import pydantic
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
 from .binary import (
     AsyncStreamedResponse,
@@ -35,6 +35,7 @@ from .transport import _HTTPX_ERRORS, Core, Reader
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 EventT = TypeVar("EventT")
+_R = TypeVar("_R")
 
 _T = TypeVar("_T")
 
@@ -161,7 +162,7 @@ def _parse(
     if model is None:
         return event.data
     try:
-        return model.model_validate(json.loads(event.data))
+        parsed = model.model_validate(json.loads(event.data))
     except (ValueError, pydantic.ValidationError) as error:
         raise APIResponseValidationError(
             f"event {event.event!r}: its data is not the JSON the spec describes: "
@@ -170,6 +171,8 @@ def _parse(
             request_id=request_id,
             body=event.data.encode("utf-8"),
         ) from None
+    # Data that is a list or a union is read through its root model, handed over plain.
+    return parsed.root if isinstance(parsed, RootModel) else parsed
 
 
 class _EventStream(_Streamed, Generic[EventT]):
@@ -326,6 +329,12 @@ def stream_events(
 
 
 @overload
+def stream_events(  # type: ignore[overload-overlap]
+    model: type[RootModel[_R]], *, timeout: float | None = None
+) -> Reader[EventStreamResponse[_R]]: ...
+
+
+@overload
 def stream_events(
     model: type[ModelT], *, timeout: float | None = None
 ) -> Reader[EventStreamResponse[ModelT]]: ...
@@ -343,6 +352,12 @@ def stream_events(
 def astream_events(
     model: None = None, *, timeout: float | None = None
 ) -> Reader[AsyncEventStreamResponse[str]]: ...
+
+
+@overload
+def astream_events(  # type: ignore[overload-overlap]
+    model: type[RootModel[_R]], *, timeout: float | None = None
+) -> Reader[AsyncEventStreamResponse[_R]]: ...
 
 
 @overload
@@ -415,6 +430,12 @@ class _OrEvents(Reader[Any]):
 
 
 @overload
+def or_events(
+    model: type[RootModel[_R]], reader: Reader[_T]
+) -> Reader[_T | list[_R]]: ...
+
+
+@overload
 def or_events(model: None, reader: Reader[_T]) -> Reader[_T | list[str]]: ...
 
 
@@ -426,6 +447,12 @@ def or_events(model: type[BaseModel] | None, reader: Reader[Any]) -> Reader[Any]
     """`reader` (`binary(...)` or `text(...)`), or the list of the events' data when the
     answer is server-sent events."""
     return _OrEvents(model, reader, False)
+
+
+@overload
+def or_event_stream(
+    model: type[RootModel[_R]], reader: Reader[_T]
+) -> Reader[_T | EventStreamResponse[_R]]: ...
 
 
 @overload
@@ -444,6 +471,12 @@ def or_event_stream(model: type[BaseModel] | None, reader: Reader[Any]) -> Reade
     """`reader` (`stream(...)`), or an `EventStreamResponse` when the answer is
     server-sent events."""
     return _OrEvents(model, reader, True)
+
+
+@overload
+def or_async_event_stream(
+    model: type[RootModel[_R]], reader: Reader[_T]
+) -> Reader[_T | AsyncEventStreamResponse[_R]]: ...
 
 
 @overload
@@ -469,6 +502,15 @@ def or_async_event_stream(
 def read_events(
     model: None = None, *, timeout: float | None = None, max_bytes: int | None = None
 ) -> Reader[list[str]]: ...
+
+
+@overload
+def read_events(  # type: ignore[overload-overlap]
+    model: type[RootModel[_R]],
+    *,
+    timeout: float | None = None,
+    max_bytes: int | None = None,
+) -> Reader[list[_R]]: ...
 
 
 @overload

@@ -669,13 +669,25 @@ def test_openai_create_speech_answers_audio_or_events(
             with openai.Client(api_key_auth=KEY, base_url=server.url) as api:
                 events = api.create_speech(**arguments, stream_format="sse")
         assert json.loads(server.bodies[0])["stream_format"] == "sse"
-        # Its events are a union (a root model): each is read as its own branch.
-        assert [type(e.root).__name__ for e in events] == [
+        # Its events are a union: each is read through the root model
+        # (CreateSpeechEvent) and handed over as its own branch.
+        assert [type(e).__name__ for e in events] == [
             "SpeechAudioDeltaEvent",
             "SpeechAudioDoneEvent",
         ]
-        assert events[0].root.audio == "SUQz"
-        assert events[1].root.usage.total_tokens == 11
+        assert events[0].audio == "SUQz" and events[1].usage.total_tokens == 11
+        assert inspect.signature(openai.Client.create_speech).return_annotation == (
+            "BinaryResponse | list[SpeechAudioDeltaEvent | SpeechAudioDoneEvent | "
+            "dict[str, Any]]"
+        )
+        with SlowEvents([_event(delta), _event(done)]) as server:
+            with openai.Client(api_key_auth=KEY, base_url=server.url) as api:
+                request = api.with_streaming_response.create_speech(
+                    **arguments, stream_format="sse"
+                )
+                with request as stream:
+                    kinds = [type(e).__name__ for e in stream.iter_events()]
+        assert kinds == ["SpeechAudioDeltaEvent", "SpeechAudioDoneEvent"]
         audio = Reply(200, b"ID3" * 10, headers={"Content-Type": "audio/mpeg"})
         with serve(audio) as audio_server:
             with openai.Client(api_key_auth=KEY, base_url=audio_server.url) as api:
