@@ -5,6 +5,7 @@ not know."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
 import logging
@@ -636,3 +637,23 @@ def test_the_first_branch_that_validates_wins_at_every_depth(
         assert type(holder.mapped["k"]) is chosen
         root = module.models.EitherRequest.model_validate(document)
         assert type(root.root) is chosen
+
+
+def test_the_async_client_sends_a_whole_body_too(bodies: Any) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    async def send() -> None:
+        transport = httpx.MockTransport(handler)
+        async with bodies.AsyncClient(
+            http_client=httpx.AsyncClient(transport=transport)
+        ) as client:
+            await client.read(body={"url": "u"})
+            with pytest.raises(pydantic.ValidationError, match="for body\n"):
+                await client.read(body={"url": "u", "text": "t"})
+
+    asyncio.run(send())
+    assert [r.content for r in seen] == [b'{"url":"u"}']
