@@ -614,8 +614,8 @@ def test_audio_or_events_by_the_answer_s_content_type(
         )
         audio = Reply(200, b"ID3" * 100, headers={"Content-Type": "audio/mpeg"})
         # Audio: the bytes, whole or streamed.
-        with serve(audio) as server:
-            with speech.Client(base_url=server.url) as api:
+        with serve(audio) as audio_server:
+            with speech.Client(base_url=audio_server.url) as api:
                 answer = api.create_speech(input="Hi")
                 with api.with_streaming_response.create_speech(input="Hi") as stream:
                     assert stream.content_type == "audio/mpeg"
