@@ -65,6 +65,9 @@ class Model:
     one_of: tuple[tuple[str, ...], ...] = ()
     # And lengths capped only when another field has a given value.
     length_when: tuple[LengthWhen, ...] = ()
+    # A root model (a JSON schema that is no object: a list, a map, a union): the type
+    # of what it holds (`list[Voice]`), which a method answering with it returns.
+    root_type: str = ""
 
     def field(self, wire_name: str) -> Field:
         return next(f for f in self.fields if f.wire_name == wire_name)
@@ -171,12 +174,17 @@ class Operation:
     returns: Literal["model", "binary", "text", "events"] = "model"
     # Server-sent events listed beside the JSON `response` (a body's `stream: true`
     # chooses): its streaming form yields them, each event's data read as `events`
-    # (or its text).
+    # (or its text). Beside bytes or text ("binary", "text"): the response's
+    # Content-Type decides between them and the events, in both forms.
     streams_events: bool = False
     events: Model | None = None
     # The method this one is an alternative body of (`create_image_edit` for
     # `create_image_edit_multipart`): the same operation, counted once.
     alternative_of: str = ""
+    # The body is one argument, `body` (its only `body_fields`): a JSON schema other
+    # than an object of properties (a union, a list, a map), checked by `body`, a root
+    # model, when sent.
+    whole_body: bool = False
 
     @property
     def method_parameters(self) -> tuple[Parameter, ...]:

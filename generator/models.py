@@ -49,6 +49,35 @@ def {EXACT_INTEGERS}(value: object) -> object:
         raise ValueError(f"expected an integer, not {{type(value).__name__}}")
     return value
 '''
+# Checks a strict root `oneOf` without a discriminator: the branches are tried in order
+# (`union_mode="left_to_right"`), and this refuses a document that more than one takes.
+_ONE_OF = "_one_of"
+_ONE_OF_SOURCE = f'''
+
+def {_ONE_OF}(*branches: type[BaseModel]) -> Callable[[object], object]:
+    """A oneOf's check: a document that more than one of its branches takes is refused
+    (pydantic would take the first). A model the caller built is its own branch."""
+
+    def check(value: object) -> object:
+        if isinstance(value, BaseModel):
+            return value
+        taken = []
+        for branch in branches:
+            try:
+                branch.model_validate(value, strict=True)
+            except ValidationError:
+                continue
+            taken.append(branch.__name__)
+        if len(taken) > 1:
+            raise ValueError(
+                "oneOf takes exactly one branch; this matches " + ", ".join(taken)
+            )
+        return value
+
+    return check
+'''
+# What a reference may say beside `$ref` (`schemas._REF_SIBLINGS`): no part of its type.
+_REF_WORDS = ("description", "default")
 _WORD = re.compile(r"\w+")
 # Text inside an annotation (a Literal's values, a pattern): its words name nothing.
 _TEXT = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -84,6 +113,11 @@ def render_models(api: Api) -> str:
     if any(f"BeforeValidator({EXACT_INTEGERS})" in body for body in bodies):
         imports.append("from pydantic import BeforeValidator\n")
         bodies.insert(0, _EXACT_INTEGERS)
+    if any(f"BeforeValidator({_ONE_OF}(" in body for body in bodies):
+        imports.append("from collections.abc import Callable\n")
+        imports.append("from pydantic import BaseModel, BeforeValidator\n")
+        imports.append("from pydantic import ValidationError\n")
+        bodies.insert(0, _ONE_OF_SOURCE)
     return sort_imports(
         '"""Request, response and callback models."""\n\n'
         + "".join(imports)
@@ -226,9 +260,28 @@ def _names(text: str) -> set[str]:
 def _root(model: Model) -> str:
     """What a root model holds (a response that is not an object), as its type."""
     schema = model.schema[ROOT]
-    return _RUNTIME_NAME.sub(
+    text = _RUNTIME_NAME.sub(
         r"\1", annotation(schema, checked=True, strict=model.strict)
     )
+    pairs = checks(schema)
+    if pairs:  # its own checks (a list's length), as a field's would be
+        text = f"Annotated[{text}, {field_call(pairs)}]"
+    branches = schema.get("oneOf")
+    if (
+        model.strict
+        and isinstance(branches, list)
+        and len(branches) > 1
+        and "discriminator" not in schema
+        and all(
+            isinstance(b, dict) and "$ref" in b and set(b) <= {"$ref", *_REF_WORDS}
+            for b in branches
+        )
+    ):
+        names = [str(b["$ref"]).removeprefix(COMPONENT_SCHEMA) for b in branches]
+        if len(set(names)) == len(names):
+            check = f"BeforeValidator({_ONE_OF}({', '.join(names)}))"
+            text = f"Annotated[{text}, {check}]"
+    return text
 
 
 def _dependency_order(models: list[Model], uses: dict[str, list[str]]) -> list[Model]:

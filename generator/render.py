@@ -54,6 +54,7 @@ _RUNTIME_HOME = {
     "Security": "security",
     "drop_none": "request",
     "json_body": "request",
+    "whole_body": "request",
     "path_segment": "request",
     "text_params": "request",
     "styled_query": "request",
@@ -121,19 +122,55 @@ def _environment() -> jinja2.Environment:
         body_entries=_body_entries,
         argument_type=_argument_type,
         returns=_returns,
+        unwraps=_unwraps,
+        bytes_or_events=_bytes_or_events,
+        event_type=_event_type,
     )
     return env
+
+
+def _unwraps(op: Operation) -> bool:
+    """The method returns what its answer's root model holds (a list, a map, a union),
+    not the root model."""
+    return (
+        op.returns == "model"
+        and op.response is not None
+        and bool(op.response.root_type)
+        and "_runtime." not in op.response.root_type
+        and op.envelope is None
+        and op.paging is None
+    )
+
+
+def _event_type(model: Model | None) -> str:
+    """The type of one event's data: its model's, or (a list, a union: a root model,
+    which the runtime reads it through) what that holds; text without a model."""
+    if model is None:
+        return "str"
+    if not model.root_type:
+        return model.name
+    # A wire form (JSON inside a string) has no name the client imports.
+    return "Any" if "_runtime." in model.root_type else model.root_type
 
 
 def _returns(op: Operation) -> str:
     """The return annotation of an operation's method."""
     model = op.response.name if op.response else None
+    if _unwraps(op) and op.response is not None:
+        return op.response.root_type
     if op.returns == "model":
         return model or "None"
     if op.returns == "events":
-        return f"list[{model or 'str'}]"
+        return f"list[{_event_type(op.response)}]"
     kind = "BinaryResponse" if op.returns == "binary" else "str"
+    if _bytes_or_events(op):
+        kind += f" | list[{_event_type(op.events)}]"
     return f"{model} | {kind}" if model else kind
+
+
+def _bytes_or_events(op: Operation) -> bool:
+    """An answer of bytes or text, or of server-sent events: its Content-Type says."""
+    return op.streams_events and op.returns in ("binary", "text")
 
 
 def _literal(value: Any) -> str:
@@ -335,6 +372,8 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         for op in api.operations
     ):
         transport.append("json_body")
+    if any(op.whole_body for op in api.operations):
+        transport.append("whole_body")
     if any(_encoded(op) for op in api.operations):
         transport.append("encode_body")
     if any(op.upload == "binary" for op in api.operations):
@@ -398,19 +437,29 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
             transport.append(name)
     read = {op.returns for op in api.operations}
     if read & {"binary", "text"}:
+        plain = any(
+            op.returns in ("binary", "text") and not _bytes_or_events(op)
+            for op in api.operations
+        )
         imports["binary"] = sorted(
-            ["AsyncStreamRequest", "StreamRequest", "astream", "stream"]
+            ["astream", "stream"]
+            + (["AsyncStreamRequest", "StreamRequest"] if plain else [])
             + (["BinaryResponse", "binary"] if "binary" in read else [])
             + (["text"] if "text" in read else []),
             key=_import_order,
         )
-    if "events" in read or any(op.streams_events for op in api.operations):
-        imports["events"] = sorted(
-            ["AsyncEventStreamRequest", "EventStreamRequest"]
-            + ["astream_events", "stream_events"]
-            + (["read_events"] if "events" in read else []),
-            key=_import_order,
-        )
+    events = []
+    if "events" in read or any(
+        op.streams_events and op.returns == "model" for op in api.operations
+    ):
+        events += ["AsyncEventStreamRequest", "EventStreamRequest"]
+        events += ["astream_events", "stream_events"]
+        events += ["read_events"] if "events" in read else []
+    if any(_bytes_or_events(op) for op in api.operations):
+        events += ["AsyncStreamOrEventsRequest", "StreamOrEventsRequest"]
+        events += ["or_async_event_stream", "or_event_stream", "or_events"]
+    if events:
+        imports["events"] = sorted(events, key=_import_order)
     homes: dict[str, list[str]] = {}
     for name in transport:
         homes.setdefault(_RUNTIME_HOME.get(name, "transport"), []).append(name)
@@ -790,6 +839,13 @@ def _context(api: Api) -> dict[str, Any]:
     annotations += [p.annotation for p in api.client_parameters]
     annotations += [
         op.paging.item_annotation for op in api.operations if op.paging is not None
+    ]
+    annotations += [_returns(op) for op in api.operations if _unwraps(op)]
+    annotations += [
+        _event_type(model)
+        for op in api.operations
+        for model in (op.events, op.response if op.returns == "events" else None)
+        if model is not None and model.root_type
     ]
     signer_params = sorted({n for s in api.signers for n in s.client_parameters})
     submit_example, example_models = _submit_example(api)

@@ -25,7 +25,7 @@ from .context import Context, clean
 from .extensions import ext
 from .paging import paging
 from .rpc import Rpc, rpc_operation
-from .schemas import Models, check_enums, constraint_notes, rename_refs
+from .schemas import ROOT, Models, check_enums, constraint_notes, rename_refs
 from .xsd import XmlRoot, model_name, xml_root
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -138,6 +138,8 @@ class Read:
     events: str | None = None
     # The method this one is an alternative body of (`body_alternatives`), if any.
     alternative_of: str = ""
+    # The request body's `required` (a whole body's argument may be left out without).
+    body_required: bool = True
 
 
 _MEDIA = {"application/xml": "xml", "application/json": "json"}
@@ -184,14 +186,41 @@ class RequestBody:
 
 def _is_file(ctx: Context, schema: Any) -> bool:
     """A property that holds a file's bytes: `format: binary` (Swagger's `type: file`
-    becomes one), or a `contentMediaType` other than JSON."""
-    schema, _ = ctx.deref(schema, ())
+    becomes one), or a `contentMediaType` other than JSON; nullable or not (`type:
+    [string, null]`, or an `anyOf`/`oneOf` of a file and null, as FastAPI writes an
+    optional upload)."""
+    schema = _not_null(ctx, schema)
     if not isinstance(schema, Mapping) or schema.get("type") not in ("string", None):
         return False
     media = schema.get("contentMediaType")
     return schema.get("format") == "binary" or (
         isinstance(media, str) and not _is_json_media(media)
     )
+
+
+def _not_null(ctx: Context, schema: Any) -> Any:
+    """`schema` (dereferenced) without its `null`: the one other branch of an `anyOf`
+    or `oneOf` with null, or its type without null (`[string, null]` is `string`)."""
+    for _ in range(8):  # a reference to a nullable wrapper of a reference ...
+        schema, _ = ctx.deref(schema, ())
+        if not isinstance(schema, Mapping):
+            return schema
+        types = schema.get("type")
+        if isinstance(types, list) and "null" in types:
+            rest = [t for t in types if t != "null"]
+            return {**schema, "type": rest[0] if len(rest) == 1 else rest}
+        branches = schema.get("anyOf") or schema.get("oneOf")
+        if not isinstance(branches, list) or "type" in schema:
+            return schema
+        others = [
+            b
+            for b in branches
+            if not (isinstance(b, Mapping) and b.get("type") == "null")
+        ]
+        if len(others) != 1 or len(others) == len(branches):
+            return schema
+        schema = others[0]
+    return schema
 
 
 def _file_fields(
@@ -204,8 +233,9 @@ def _file_fields(
     )
     files = []
     for wire_name, prop in (schema.get("properties") or {}).items():
-        prop, _ = ctx.deref(prop, ())
-        if not isinstance(prop, Mapping):
+        described, _ = ctx.deref(prop, ())
+        prop = _not_null(ctx, prop)
+        if not isinstance(prop, Mapping) or not isinstance(described, Mapping):
             continue
         many = prop.get("type") == "array"
         if not _is_file(ctx, prop.get("items") if many else prop):
@@ -214,6 +244,13 @@ def _file_fields(
         # only a single, whole one is a default worth sending.
         spelt = encoding.get(wire_name)
         content_type = spelt.get("contentType") if isinstance(spelt, Mapping) else None
+        if content_type is None:
+            # Else the file's own `contentMediaType` (`{type: string,
+            # contentMediaType: audio/wav}`).
+            own = _not_null(ctx, prop.get("items") if many else prop)
+            content_type = (
+                own.get("contentMediaType") if isinstance(own, Mapping) else None
+            )
         if not (
             isinstance(content_type, str)
             and "," not in content_type
@@ -225,7 +262,7 @@ def _file_fields(
                 str(wire_name),
                 many,
                 wire_name in required,
-                clean(prop.get("description", "")),
+                clean(described.get("description") or prop.get("description") or ""),
                 content_type,
             )
         )
@@ -261,7 +298,11 @@ def request_body(
             and content[mt].get("schema") == schema
             and not _file_fields(ctx, ctx.deref(schema, swhere)[0], content[mt])
         )
-        model = bodies.model(body_format, schema, hint, swhere)
+        # A JSON body of any other schema (a union, a list, a map) is one `body`
+        # argument: a root model checks it (`Operation.whole_body`).
+        model = bodies.model(body_format, schema, hint, swhere, body_format == "json")
+        if ROOT in bodies.models.schemas.get(model, {}):
+            others = ()  # no fields to send as parts or pairs
         upload = RequestBody(None, (default, *others)) if others else None
         return body_format, model, media.get("example"), upload
     chosen = next(
@@ -407,7 +448,10 @@ def read_operation(
     body = example = None
     body_format = "json"
     upload = None
+    body_required = True
     if "requestBody" in op:
+        spelt, _ = ctx.deref(op["requestBody"], where + ("requestBody",))
+        body_required = isinstance(spelt, Mapping) and spelt.get("required") is True
         body_format, body, example, upload = request_body(
             ctx, bodies, op["requestBody"], where + ("requestBody",), op_id + "Request"
         )
@@ -422,7 +466,7 @@ def read_operation(
     )
     streams_events, events = (
         _events_beside(ctx, bodies, op, where, op_id)
-        if success and success.returns == "model"
+        if success and success.returns != "events"
         else (False, None)
     )
     callbacks = []
@@ -468,6 +512,7 @@ def read_operation(
         success.returns if success else "model",
         streams_events,
         events,
+        body_required,
     )
 
 
@@ -479,8 +524,8 @@ def _events_beside(
     hint: str,
 ) -> tuple[bool, str | None]:
     """Server-sent events listed beside a JSON answer (OpenAI's chat, with the body's
-    `stream: true`), and the model of their data (`<Operation>Event`) when they have a
-    schema."""
+    `stream: true`) or beside bytes or text (OpenAI's speech, `stream_format: sse`),
+    and the model of their data (`<Operation>Event`) when they have a schema."""
     for status, response in sorted(op.get("responses", {}).items()):
         if not str(status).startswith("2"):
             continue
@@ -509,10 +554,13 @@ def operation(
     rpc: Rpc | None = None,
 ) -> Operation:
     body = built[read.body] if read.body else None
-    flattened = _flattened(ctx, read, body, built)
+    # A JSON body that is no object of properties (a union, a list, a map) is one
+    # `body` argument, checked by its root model when sent.
+    whole = _whole_body(ctx, read, body) if body and ROOT in body.schema else None
+    flattened = _flattened(ctx, read, None if whole else body, built)
     lifted = {f.name for _, fields in flattened for f in fields}
     arguments: list[Field] = []
-    for f in body.fields if body else ():
+    for f in (whole,) if whole else body.fields if body else ():
         group = next((fields for c, fields in flattened if c.name == f.name), None)
         arguments += group if group is not None else [f]
     # Required arguments first, each group in the spec's order; a fixed value is none.
@@ -605,7 +653,7 @@ def operation(
         response=built[read.response] if read.response else None,
         parameters_model=parameters_model,
         idempotent=idempotent,
-        example=_example(ctx, read, body, parameters, flattened),
+        example=_example(ctx, read, None if whole else body, parameters, flattened),
         body_format="xml" if read.body_format == "xml" else "json",
         flattened=tuple((c.name, tuple(f.name for f in fs)) for c, fs in flattened),
         upload=_upload_kind(upload.kind) if upload else None,
@@ -621,6 +669,7 @@ def operation(
         not in {f.name for f in body_fields} | {p.name for p in parameters},
         events=built[read.events] if read.events else None,
         alternative_of=read.alternative_of,
+        whole_body=whole is not None,
     )
     if rpc is not None:
         built_op = rpc_operation(ctx, rpc, built_op, read.where, built)
@@ -629,6 +678,21 @@ def operation(
         return built_op
     where = read.where + ("x-sdkgen-paging",)
     return replace(built_op, paging=paging(ctx, built_op, spec, where, built))
+
+
+def _whole_body(ctx: Context, read: Read, body: Model) -> Field:
+    """The `body` argument of a whole body: typed as what its root model holds."""
+    schema = body.schema[ROOT]
+    spelt, _ = ctx.deref(read.spec.get("requestBody"), read.where + ("requestBody",))
+    said = (spelt or {}).get("description") or schema.get("description")
+    return Field(
+        name="body",
+        wire_name="",
+        annotation=annotation(schema),
+        required=read.body_required,
+        description=clean(said or "") or "The request body.",
+        notes=constraint_notes(schema),
+    )
 
 
 def _returns(kind: str) -> Literal["model", "binary", "text", "events"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -145,8 +146,18 @@ class Models:
             if not (root and key in self._components() and self.is_alias(key)):
                 return self.component(key)
         if root and not self.is_model(schema):
-            return self._add(naming.class_name(name), {ROOT: schema}, where)
+            return self._add(
+                self._unused(naming.class_name(name)), {ROOT: schema}, where
+            )
         return self._add(naming.class_name(name), schema, where)
+
+    def _unused(self, name: str) -> str:
+        """`name`, or `<name>Body` when a component is called so (a body of operation
+        `Read` that is component `ReadRequest`, a union: the alias keeps its name)."""
+        components = {naming.class_name(key) for key in self._components()}
+        while name in components:
+            name += "Body"
+        return name
 
     def _same_as(self, schema: Any) -> str | None:
         """The component reference a schema amounts to: a `$ref`, an `allOf` of one
@@ -497,6 +508,49 @@ def _not_null(branch: Any) -> bool:
 # schema of what it holds.
 ROOT = "x-sdkgen-root"
 
+
+def held_type(checked: str) -> str:
+    """The type a checked annotation declares, as mypy sees it: `Annotated[T, ...]` is
+    `T` (checks, tags and validators are no part of the type)."""
+    out: list[str] = []
+    index = 0
+    while True:
+        start = _ANNOTATED.search(checked, index)
+        if start is None:
+            out.append(checked[index:])
+            return "".join(out)
+        out.append(checked[index : start.start()])
+        inner = start.end()
+        end = _bracket_end(checked, inner, stop_at_comma=True)
+        out.append(held_type(checked[inner:end]))
+        index = _bracket_end(checked, end) + 1
+
+
+_ANNOTATED = re.compile(r"\bAnnotated\[")
+
+
+def _bracket_end(text: str, index: int, stop_at_comma: bool = False) -> int:
+    """Where the bracket open before `index` closes (or, with `stop_at_comma`, its
+    first top-level comma), passing over quoted text (a pattern, a Literal's value)."""
+    depth = 0
+    while index < len(text):
+        char = text[index]
+        if char in "\"'":
+            index += 1
+            while text[index] != char:
+                index += 2 if text[index] == "\\" else 1
+        elif char in "[(":
+            depth += 1
+        elif char in "])":
+            if depth == 0:
+                return index
+            depth -= 1
+        elif char == "," and depth == 0 and stop_at_comma:
+            return index
+        index += 1
+    raise ValueError(f"unbalanced brackets in {text!r}")
+
+
 # Where a merged allOf says which model it inherits from (`Models._merge`).
 BASE = "x-sdkgen-base"
 
@@ -660,13 +714,17 @@ def build_models(
         for model_name, model_schema, strict in forms:
             where = models.where[name]
             fields = model_fields(ctx, model_name, model_schema, where, descriptions)
+            schema = wire_model_schema(model_schema, strict, fields)
             built[model_name] = Model(
                 name=model_name,
                 description=descriptions[name],
                 fields=fields,
-                schema=wire_model_schema(model_schema, strict, fields),
+                schema=schema,
                 strict=strict,
                 wire_shapes=wire.wire_shapes(ctx, model_schema, where),
+                root_type=held_type(annotation(schema[ROOT], True, strict))
+                if ROOT in schema
+                else "",
             )
     return built
 

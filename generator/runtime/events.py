@@ -18,15 +18,28 @@ from typing import Any, Generic, TypeVar, overload
 
 import httpx
 import pydantic
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
-from .binary import _essence, _positive, _Streamed, _structured, _Whole
+from .binary import (
+    AsyncStreamedResponse,
+    StreamedResponse,
+    _essence,
+    _positive,
+    _Streamed,
+    _structured,
+    _Whole,
+)
 from .errors import APIResponseValidationError
 from .response import MAX_RESPONSE_BYTES
 from .transport import _HTTPX_ERRORS, Core, Reader
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 EventT = TypeVar("EventT")
+_R = TypeVar("_R")
+
+_T = TypeVar("_T")
+
+EVENT_STREAM = "text/event-stream"
 
 DONE = "[DONE]"
 """The data of the event that ends a stream (OpenAI's), never handed over."""
@@ -149,7 +162,7 @@ def _parse(
     if model is None:
         return event.data
     try:
-        return model.model_validate(json.loads(event.data))
+        parsed = model.model_validate(json.loads(event.data))
     except (ValueError, pydantic.ValidationError) as error:
         raise APIResponseValidationError(
             f"event {event.event!r}: its data is not the JSON the spec describes: "
@@ -158,6 +171,8 @@ def _parse(
             request_id=request_id,
             body=event.data.encode("utf-8"),
         ) from None
+    # Data that is a list or a union is read through its root model, handed over plain.
+    return parsed.root if isinstance(parsed, RootModel) else parsed
 
 
 class _EventStream(_Streamed, Generic[EventT]):
@@ -314,6 +329,12 @@ def stream_events(
 
 
 @overload
+def stream_events(  # type: ignore[overload-overlap]
+    model: type[RootModel[_R]], *, timeout: float | None = None
+) -> Reader[EventStreamResponse[_R]]: ...
+
+
+@overload
 def stream_events(
     model: type[ModelT], *, timeout: float | None = None
 ) -> Reader[EventStreamResponse[ModelT]]: ...
@@ -331,6 +352,12 @@ def stream_events(
 def astream_events(
     model: None = None, *, timeout: float | None = None
 ) -> Reader[AsyncEventStreamResponse[str]]: ...
+
+
+@overload
+def astream_events(  # type: ignore[overload-overlap]
+    model: type[RootModel[_R]], *, timeout: float | None = None
+) -> Reader[AsyncEventStreamResponse[_R]]: ...
 
 
 @overload
@@ -364,10 +391,126 @@ class _WholeEvents(_Whole):
         return events
 
 
+class _OrEvents(Reader[Any]):
+    """A reader of bytes or text (`binary`, `text`, `stream`), unless the answer is a
+    success in server-sent events (OpenAI's speech with `stream_format="sse"`): then
+    its events, typed as `model` says, read whole (`opens` False) or handed over as they
+    arrive. The response's own Content-Type decides, never the request."""
+
+    __slots__ = ("events", "inner", "opens")
+
+    def __init__(
+        self,
+        model: type[BaseModel] | None,
+        inner: Reader[Any],
+        opens: bool,
+        is_async: bool = False,
+    ) -> None:
+        super().__init__(inner.timeout, inner.max_bytes)
+        self.inner = inner
+        self.opens = opens
+        self.events: Reader[Any] = (
+            _OpenEvents(model, None, is_async)
+            if opens
+            else _WholeEvents(False, model, None, inner.max_bytes)
+        )
+
+    def _answered_with_events(self, response: httpx.Response) -> bool:
+        return response.is_success and _essence(response) == EVENT_STREAM
+
+    def opened(self, response: httpx.Response, core: Core) -> Any:
+        if self.opens and self._answered_with_events(response):
+            return self.events.opened(response, core)
+        return self.inner.opened(response, core)
+
+    def read(self, core: Core, response: httpx.Response, body: bytes, cut: bool) -> Any:
+        if self._answered_with_events(response):
+            return self.events.read(core, response, body, cut)
+        return self.inner.read(core, response, body, cut)
+
+
+@overload
+def or_events(
+    model: type[RootModel[_R]], reader: Reader[_T]
+) -> Reader[_T | list[_R]]: ...
+
+
+@overload
+def or_events(model: None, reader: Reader[_T]) -> Reader[_T | list[str]]: ...
+
+
+@overload
+def or_events(model: type[ModelT], reader: Reader[_T]) -> Reader[_T | list[ModelT]]: ...
+
+
+def or_events(model: type[BaseModel] | None, reader: Reader[Any]) -> Reader[Any]:
+    """`reader` (`binary(...)` or `text(...)`), or the list of the events' data when the
+    answer is server-sent events."""
+    return _OrEvents(model, reader, False)
+
+
+@overload
+def or_event_stream(
+    model: type[RootModel[_R]], reader: Reader[_T]
+) -> Reader[_T | EventStreamResponse[_R]]: ...
+
+
+@overload
+def or_event_stream(
+    model: None, reader: Reader[_T]
+) -> Reader[_T | EventStreamResponse[str]]: ...
+
+
+@overload
+def or_event_stream(
+    model: type[ModelT], reader: Reader[_T]
+) -> Reader[_T | EventStreamResponse[ModelT]]: ...
+
+
+def or_event_stream(model: type[BaseModel] | None, reader: Reader[Any]) -> Reader[Any]:
+    """`reader` (`stream(...)`), or an `EventStreamResponse` when the answer is
+    server-sent events."""
+    return _OrEvents(model, reader, True)
+
+
+@overload
+def or_async_event_stream(
+    model: type[RootModel[_R]], reader: Reader[_T]
+) -> Reader[_T | AsyncEventStreamResponse[_R]]: ...
+
+
+@overload
+def or_async_event_stream(
+    model: None, reader: Reader[_T]
+) -> Reader[_T | AsyncEventStreamResponse[str]]: ...
+
+
+@overload
+def or_async_event_stream(
+    model: type[ModelT], reader: Reader[_T]
+) -> Reader[_T | AsyncEventStreamResponse[ModelT]]: ...
+
+
+def or_async_event_stream(
+    model: type[BaseModel] | None, reader: Reader[Any]
+) -> Reader[Any]:
+    """`or_event_stream` for `AsyncClient` (`reader`: `astream(...)`)."""
+    return _OrEvents(model, reader, True, is_async=True)
+
+
 @overload
 def read_events(
     model: None = None, *, timeout: float | None = None, max_bytes: int | None = None
 ) -> Reader[list[str]]: ...
+
+
+@overload
+def read_events(  # type: ignore[overload-overlap]
+    model: type[RootModel[_R]],
+    *,
+    timeout: float | None = None,
+    max_bytes: int | None = None,
+) -> Reader[list[_R]]: ...
 
 
 @overload
@@ -422,6 +565,67 @@ class AsyncEventStreamRequest(Generic[EventT]):
         self._opened: AsyncEventStreamResponse[EventT] | None = None
 
     async def __aenter__(self) -> AsyncEventStreamResponse[EventT]:
+        self._opened = await self._send()
+        return self._opened
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._opened is not None:
+            await self._opened.close()
+
+
+class StreamOrEventsRequest(Generic[EventT]):
+    """`with client.with_streaming_response.<method>(...) as response:` for an answer
+    that may be bytes or server-sent events: `response` is a `StreamedResponse`
+    (`iter_bytes`) or an `EventStreamResponse` (`iter_events`), as the response's
+    Content-Type says. Sent as the block begins, closed as it ends."""
+
+    __slots__ = ("_opened", "_send")
+
+    def __init__(
+        self, send: Callable[[], StreamedResponse | EventStreamResponse[EventT]]
+    ) -> None:
+        self._send = send
+        self._opened: StreamedResponse | EventStreamResponse[EventT] | None = None
+
+    def __enter__(self) -> StreamedResponse | EventStreamResponse[EventT]:
+        self._opened = self._send()
+        return self._opened
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._opened is not None:
+            self._opened.close()
+
+
+class AsyncStreamOrEventsRequest(Generic[EventT]):
+    """`async with client.with_streaming_response.<method>(...) as response:`, bytes or
+    events (`AsyncStreamedResponse` or `AsyncEventStreamResponse`)."""
+
+    __slots__ = ("_opened", "_send")
+
+    def __init__(
+        self,
+        send: Callable[
+            [], Awaitable[AsyncStreamedResponse | AsyncEventStreamResponse[EventT]]
+        ],
+    ) -> None:
+        self._send = send
+        self._opened: (
+            AsyncStreamedResponse | AsyncEventStreamResponse[EventT] | None
+        ) = None
+
+    async def __aenter__(
+        self,
+    ) -> AsyncStreamedResponse | AsyncEventStreamResponse[EventT]:
         self._opened = await self._send()
         return self._opened
 

@@ -258,6 +258,29 @@ def utf8_text(model: ModelT) -> ModelT:
     return model
 
 
+def whole_body(argument: str, model: type[ModelT], value: object) -> ModelT:
+    """A body passed whole as one argument (a union of models, a list), checked by its
+    root model; an error names the argument (`body.Cat.lives`), not the root model."""
+    try:
+        return model.model_validate(value, strict=True)
+    except ValidationError as error:
+        details: list[Any] = []
+        for found in error.errors(include_url=False):
+            detail = {
+                "type": found["type"],
+                "loc": (argument, *found["loc"]),
+                "input": found["input"],
+            }
+            if "ctx" in found:
+                detail["ctx"] = found["ctx"]
+            details.append(detail)
+        try:
+            renamed = ValidationError.from_exception_data(argument, details)
+        except (KeyError, TypeError, ValueError):
+            raise error from None  # a kind of error that cannot be re-made: as it is
+        raise renamed from None
+
+
 def refuse_unencodable(model: BaseModel) -> None:
     """Raise a ValidationError naming the first text in `model` (by argument and
     attribute names) that UTF-8 cannot encode; return if there is none."""

@@ -422,3 +422,86 @@ def test_the_package_readme_lists_file_body_and_content_type_arguments(
     assert "| `extras` | `list[FileInput]` | no |" in readme
     assert "| `body` | `FileInput` | yes | the audio/wav body" in readme
     assert '| `content_type` | `Literal["application/json", ' in readme
+
+
+# A file field written as FastAPI writes an optional upload (an anyOf of a file and
+# null), as a 3.1 nullable type, as a list that may be null, and as a reference to a
+# component that is a file, inside a referenced body schema: each is a file argument.
+NULLABLE = """\
+openapi: 3.1.0
+info: {title: Nullable files, version: "1"}
+servers: [{url: "https://api.example.com"}]
+paths:
+  /speech-to-text:
+    post:
+      operationId: SpeechToText
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema: {$ref: "#/components/schemas/Body_Speech_to_Text"}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {text: {type: string}}}
+components:
+  schemas:
+    Wav: {type: string, contentMediaType: audio/wav}
+    Body_Speech_to_Text:
+      type: object
+      required: [model_id]
+      properties:
+        model_id: {type: string}
+        file:
+          description: The file to transcribe.
+          anyOf: [{type: string, format: binary}, {type: "null"}]
+        cue_file: {type: [string, "null"], format: binary}
+        takes:
+          anyOf:
+            - {type: array, items: {type: string, format: binary}}
+            - {type: "null"}
+        sample: {$ref: "#/components/schemas/Wav"}
+        cloud_storage_url: {anyOf: [{type: string}, {type: "null"}]}
+"""
+
+
+def test_nullable_and_referenced_file_fields_are_file_arguments(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    audio = tmp_path / "call.mp3"
+    audio.write_bytes(b"ID3" * 100)
+    for _ in generated_package(tmp_path_factory, "nullable-files", NULLABLE):
+        module = importlib.import_module("tts_nullable_files")
+        models = importlib.import_module("tts_nullable_files.models")
+        # The model checks the other fields only; text stays text.
+        assert set(models.SpeechToTextRequestFields.model_fields) == {
+            "model_id",
+            "cloud_storage_url",
+        }
+        with serve(Reply(200, TEXT)) as server:
+            client = module.Client(base_url=server.url)
+            answer = client.speech_to_text(
+                model_id="scribe_v1",
+                file=audio,
+                cue_file=("cues.srt", b"1\n", "text/plain"),
+                takes=[b"a", io.BytesIO(b"b")],
+                sample=b"RIFF",
+            )
+            assert answer.text == "hello"
+            # A str is no file (a path, or text?): refused by name, nothing sent.
+            with pytest.raises(TypeError, match="file"):
+                client.speech_to_text(model_id="scribe_v1", file="call.mp3")
+        [request] = server.received
+        assert [
+            described(p) for p in parts(request.headers["content-type"], request.body)
+        ] == [
+            ("model_id", None, "text/plain", b"scribe_v1"),
+            ("file", "call.mp3", "audio/mpeg", b"ID3" * 100),
+            ("cue_file", "cues.srt", "text/plain", b"1\n"),
+            ("takes", "takes", "application/octet-stream", b"a"),
+            ("takes", "takes", "application/octet-stream", b"b"),
+            # Its own contentMediaType when nothing else tells the part's type.
+            ("sample", "sample", "audio/wav", b"RIFF"),
+        ]

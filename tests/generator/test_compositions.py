@@ -5,8 +5,11 @@ not know."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import inspect
 import logging
+import re
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -318,10 +321,20 @@ def _client(package: Path, body: Any) -> Any:
 def test_a_top_level_array_is_a_typed_list(package: Path, models: Any) -> None:
     with _client(package, [{"id": "v1", "gender": "other"}, {"id": "v2"}]) as client:
         voices = client.list_voices()
-    assert isinstance(voices, models.ListVoicesResponse)
-    assert [type(v) for v in voices.root] == [models.Voice, models.Voice]
+        raw = client.with_raw_response.list_voices()
+    # The plain list, read through the root model (which checks it).
+    assert type(voices) is list and type(raw.parsed) is list
+    assert [type(v) for v in voices] == [models.Voice, models.Voice]
+    assert inspect.signature(type(client).list_voices).return_annotation == (
+        "list[Voice]"
+    )
+    readme = (package / "README.md").read_text(encoding="utf-8")
+    assert (
+        "`GET /voices` returns `list[Voice]`, read and checked through "
+        "`ListVoicesResponse`." in readme
+    )
     # Received: an enum value added since is kept.
-    assert (voices.root[0].id, voices.root[0].gender) == ("v1", "other")
+    assert (voices[0].id, voices[0].gender) == ("v1", "other")
     with _client(package, {"id": "v1"}) as client:
         with pytest.raises(Exception, match="does not match ListVoicesResponse"):
             client.list_voices()
@@ -330,7 +343,8 @@ def test_a_top_level_array_is_a_typed_list(package: Path, models: Any) -> None:
 def test_a_top_level_map_is_a_typed_dict(package: Path, models: Any) -> None:
     with _client(package, {"en": [{"id": "v1"}], "de": []}) as client:
         voices = client.voices_by_language()
-    assert voices.root["en"][0].id == "v1" and voices.root["de"] == []
+    assert type(voices) is dict
+    assert voices["en"][0].id == "v1" and voices["de"] == []
 
 
 def test_a_top_level_union_is_picked_by_its_discriminator(
@@ -338,9 +352,9 @@ def test_a_top_level_union_is_picked_by_its_discriminator(
 ) -> None:
     with _client(package, {"kind": "cat", "lives": 7}) as client:
         pet = client.latest_pet()
-    assert type(pet.root) is models.ReceivedCat and pet.root.lives == 7
+    assert type(pet) is models.ReceivedCat and pet.lives == 7
     with _client(package, {"kind": "axolotl"}) as client:
-        assert client.latest_pet().root == {"kind": "axolotl"}
+        assert client.latest_pet() == {"kind": "axolotl"}
 
 
 def test_a_union_that_holds_itself_is_a_root_model(models: Any) -> None:
@@ -366,3 +380,280 @@ def test_inline_branches_are_told_apart_by_their_const(models: Any) -> None:
     assert answer.event.code == 1
     answer = models.Answer.model_validate({"event": {"type": "paused"}})
     assert answer.event == {"type": "paused"}
+
+
+# Request bodies that are no object of properties: one `body` argument, checked by a
+# root model (unions tried in order; a oneOf takes exactly one branch), sent as JSON.
+BODIES = """
+openapi: 3.1.0
+info: {title: Whole bodies, version: 1.0.0}
+servers: [{url: https://bodies.example.test}]
+paths:
+  /read:
+    post:
+      operationId: Read
+      requestBody:
+        required: true
+        description: A URL to fetch, or the text itself.
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/ReadRequest'}
+      responses: {'204': {description: done}}
+  /either:
+    post:
+      operationId: Either
+      requestBody:
+        content:
+          application/json:
+            schema:
+              anyOf:
+                - {$ref: '#/components/schemas/Short'}
+                - {$ref: '#/components/schemas/Long'}
+      responses: {'204': {description: done}}
+  /exactly-one:
+    post:
+      operationId: ExactlyOne
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {$ref: '#/components/schemas/Short', description: The short form.}
+                - {$ref: '#/components/schemas/Long'}
+      responses: {'204': {description: done}}
+  /inline/{body}:
+    put:
+      operationId: Inline
+      parameters:
+        - {name: body, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {type: object, required: [url], properties: {url: {type: string}}}
+                - type: object
+                  required: [text]
+                  properties: {text: {type: string, maxLength: 5}}
+      responses: {'204': {description: done}}
+  /many:
+    post:
+      operationId: Many
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: array
+              minItems: 1
+              items: {$ref: '#/components/schemas/Short'}
+      responses: {'204': {description: done}}
+  /order:
+    post:
+      operationId: Order
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Holder'}
+      responses:
+        '200':
+          description: The order as stored.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Holder'}
+components:
+  schemas:
+    ReadRequest:
+      oneOf:
+        - {$ref: '#/components/schemas/Url'}
+        - {$ref: '#/components/schemas/Text'}
+    Url: {type: object, required: [url], properties: {url: {type: string}}}
+    Text: {type: object, required: [text], properties: {text: {type: string}}}
+    Short: {type: object, properties: {name: {type: string}}}
+    Long: {type: object, properties: {name: {type: string}, note: {type: string}}}
+    Holder:
+      type: object
+      properties:
+        one:
+          anyOf:
+            - {$ref: '#/components/schemas/Short'}
+            - {$ref: '#/components/schemas/Long'}
+        listed:
+          type: array
+          items:
+            anyOf:
+              - {$ref: '#/components/schemas/Short'}
+              - {$ref: '#/components/schemas/Long'}
+        mapped:
+          type: object
+          additionalProperties:
+            anyOf:
+              - {$ref: '#/components/schemas/Short'}
+              - {$ref: '#/components/schemas/Long'}
+"""
+
+# The same, every union's branches in the other order.
+SWAPPED = (
+    BODIES.replace(
+        """                - {$ref: '#/components/schemas/Short'}
+                - {$ref: '#/components/schemas/Long'}""",
+        """                - {$ref: '#/components/schemas/Long'}
+                - {$ref: '#/components/schemas/Short'}""",
+    )
+    .replace(
+        """            - {$ref: '#/components/schemas/Short'}
+            - {$ref: '#/components/schemas/Long'}""",
+        """            - {$ref: '#/components/schemas/Long'}
+            - {$ref: '#/components/schemas/Short'}""",
+    )
+    .replace(
+        """              - {$ref: '#/components/schemas/Short'}
+              - {$ref: '#/components/schemas/Long'}""",
+        """              - {$ref: '#/components/schemas/Long'}
+              - {$ref: '#/components/schemas/Short'}""",
+    )
+)
+
+
+@pytest.fixture(scope="module")
+def bodies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    for path in generated_package(tmp_path_factory, "whole-bodies", BODIES):
+        yield importlib.import_module(path.name)
+
+
+@pytest.fixture(scope="module")
+def swapped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    # Every union was swapped: Short never comes before Long.
+    assert (
+        re.search(r"Short'\}\n *- \{\$ref: '#/components/schemas/Long'", SWAPPED)
+        is None
+    )
+    assert re.search(r"Short'\}\n *- \{\$ref: '#/components/schemas/Long'", BODIES)
+    for path in generated_package(tmp_path_factory, "swapped-bodies", SWAPPED):
+        yield importlib.import_module(path.name)
+
+
+def _recording(module: Any, seen: list[httpx.Request], answer: Any = None) -> Any:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if answer is None:
+            return httpx.Response(204)
+        return httpx.Response(200, json=answer)
+
+    return module.Client(
+        http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
+
+
+def test_a_union_body_is_one_typed_argument_sent_as_json(bodies: Any) -> None:
+    parameter = inspect.signature(bodies.Client.read).parameters["body"]
+    assert parameter.annotation == "Url | Text"
+    assert parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    seen: list[httpx.Request] = []
+    with _recording(bodies, seen) as client:
+        assert client.read(body={"text": "Hello"}) is None
+        client.read(body=bodies.models.Url(url="https://a.test/x"))
+    assert [r.content for r in seen] == [
+        b'{"text":"Hello"}',
+        b'{"url":"https://a.test/x"}',
+    ]
+    assert seen[0].headers["content-type"] == "application/json"
+
+
+def test_a_body_no_branch_takes_is_refused_naming_the_argument(bodies: Any) -> None:
+    seen: list[httpx.Request] = []
+    with _recording(bodies, seen) as client:
+        for bad in ({"url": 1}, {"url": "u", "extra": 1}, "text", None):
+            with pytest.raises(pydantic.ValidationError, match="for body\n") as caught:
+                client.read(body=bad)
+            assert all(e["loc"][0] == "body" for e in caught.value.errors())
+    assert seen == []
+
+
+def test_inline_branches_of_a_body_are_named_models_with_their_checks(
+    bodies: Any,
+) -> None:
+    models = bodies.models
+    assert models.InlineRequestOption2.model_fields.keys() == {"text"}
+    seen: list[httpx.Request] = []
+    with _recording(bodies, seen) as client:
+        # A path parameter named `body` gives way to the body.
+        client.inline("p", body={"text": "short"})
+        with pytest.raises(pydantic.ValidationError, match="body"):
+            client.inline("p", body={"text": "far too long"})
+    [request] = seen
+    assert request.url.path == "/inline/p" and request.content == b'{"text":"short"}'
+
+
+def test_an_optional_body_may_be_left_out(bodies: Any) -> None:
+    seen: list[httpx.Request] = []
+    with _recording(bodies, seen) as client:
+        client.either()
+        client.either(body={"name": "a"})
+    assert [r.content for r in seen] == [b"", b'{"name":"a"}']
+
+
+def test_an_array_body_is_a_typed_list_with_its_checks(bodies: Any) -> None:
+    seen: list[httpx.Request] = []
+    with _recording(bodies, seen) as client:
+        client.many(body=[{"name": "a"}, bodies.models.Short(name="b")])
+        with pytest.raises(pydantic.ValidationError, match="body"):
+            client.many(body=[])
+        with pytest.raises(pydantic.ValidationError, match="body"):
+            client.many(body=({"name": "a"},))  # strict: a list, not a tuple
+    assert [r.content for r in seen] == [b'[{"name":"a"},{"name":"b"}]']
+
+
+def test_a_one_of_body_takes_exactly_one_branch(bodies: Any) -> None:
+    seen: list[httpx.Request] = []
+    with _recording(bodies, seen) as client:
+        # Both branches take {"name": ...}: oneOf refuses it, anyOf takes the first.
+        with pytest.raises(pydantic.ValidationError, match="matches Short, Long"):
+            client.exactly_one(body={"name": "a"})
+        client.exactly_one(body={"name": "a", "note": "n"})  # only Long takes it
+        # A model the caller built is the branch it chose.
+        client.exactly_one(body=bodies.models.Short(name="a"))
+        client.either(body={"name": "a"})
+    assert [r.content for r in seen] == [
+        b'{"name":"a","note":"n"}',
+        b'{"name":"a"}',
+        b'{"name":"a"}',
+    ]
+
+
+def test_the_first_branch_that_validates_wins_at_every_depth(
+    bodies: Any, swapped: Any
+) -> None:
+    document = {"name": "a"}  # both Short and Long take it
+    sent = {"one": document, "listed": [document], "mapped": {"k": document}}
+    for module, first in ((bodies, "Short"), (swapped, "Long")):
+        chosen = getattr(module.models, first)
+        holder = module.models.Holder.model_validate(sent)
+        assert type(holder.one) is chosen
+        assert type(holder.listed[0]) is chosen
+        assert type(holder.mapped["k"]) is chosen
+        root = module.models.EitherRequest.model_validate(document)
+        assert type(root.root) is chosen
+
+
+def test_the_async_client_sends_a_whole_body_too(bodies: Any) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    async def send() -> None:
+        transport = httpx.MockTransport(handler)
+        async with bodies.AsyncClient(
+            http_client=httpx.AsyncClient(transport=transport)
+        ) as client:
+            await client.read(body={"url": "u"})
+            with pytest.raises(pydantic.ValidationError, match="for body\n"):
+                await client.read(body={"url": "u", "text": "t"})
+
+    asyncio.run(send())
+    assert [r.content for r in seen] == [b'{"url":"u"}']

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
 import json
 import socket
 import threading
@@ -495,8 +496,6 @@ def _operations(tmp_path: Path, content: dict[str, Any]) -> Any:
             "events",
             "AResponse",
         ),
-        # Beside audio, the stream is the audio's bytes (StreamedResponse.iter_bytes).
-        ({"audio/mpeg": {}, "text/event-stream": {}}, "binary", None),
     ],
 )
 def test_what_an_event_stream_is_read_as(
@@ -526,3 +525,171 @@ def test_events_beside_json_are_the_streaming_form(
     assert (operation.returns, operation.response.name) == ("model", "AResponse")
     assert operation.streams_events
     assert (operation.events.name if operation.events else None) == model
+
+
+@pytest.mark.parametrize(
+    ("content", "returns", "events"),
+    [
+        ({"audio/mpeg": {}, "text/event-stream": {}}, "binary", None),
+        (
+            {
+                "application/octet-stream": {"schema": {"format": "binary"}},
+                "text/event-stream": {
+                    "schema": {"type": "object", "properties": {"audio": {}}}
+                },
+            },
+            "binary",
+            "AEvent",
+        ),
+        ({"text/plain": {}, "text/event-stream": {}}, "text", None),
+    ],
+)
+def test_events_beside_bytes_or_text_are_read_by_the_content_type(
+    tmp_path: Path, content: dict[str, Any], returns: str, events: str | None
+) -> None:
+    (operation,) = _operations(tmp_path, content).operations
+    assert (operation.returns, operation.response) == (returns, None)
+    assert operation.streams_events
+    assert (operation.events.name if operation.events else None) == events
+
+
+# OpenAI's speech: audio, or (`stream_format: sse`) events carrying the audio in base64.
+AUDIO_OR_EVENTS = """
+openapi: 3.1.0
+info: {title: Speech, version: 1.0.0}
+paths:
+  /audio/speech:
+    post:
+      operationId: CreateSpeech
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [input]
+              properties:
+                input: {type: string}
+                stream_format: {type: string, enum: [sse, audio]}
+      responses:
+        '200':
+          description: Audio, or audio events.
+          content:
+            application/octet-stream:
+              schema: {type: string, format: binary}
+            text/event-stream:
+              schema: {$ref: '#/components/schemas/SpeechEvent'}
+components:
+  schemas:
+    SpeechEvent:
+      type: object
+      required: [type]
+      properties:
+        type: {type: string, enum: [speech.audio.delta, speech.audio.done]}
+        audio: {type: string}
+"""
+
+DELTAS = [
+    _event({"type": "speech.audio.delta", "audio": "SUQz"}),
+    _event({"type": "speech.audio.done"}),
+]
+
+
+def test_audio_or_events_by_the_answer_s_content_type(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    for package in generated_package(
+        tmp_path_factory, "audio-or-events", AUDIO_OR_EVENTS
+    ):
+        out, err, status = mypy.run(
+            ["--strict", "--python-version", "3.10", "--config-file", ""]
+            + ["--no-incremental", str(package)]
+        )
+        assert status == 0, out + err
+        ruff_check(package)
+        speech = importlib.import_module("tts_audio_or_events")
+        assert (
+            inspect.signature(speech.Client.create_speech).return_annotation
+            == "BinaryResponse | list[SpeechEvent]"
+        )
+        audio = Reply(200, b"ID3" * 100, headers={"Content-Type": "audio/mpeg"})
+        # Audio: the bytes, whole or streamed.
+        with serve(audio) as audio_server:
+            with speech.Client(base_url=audio_server.url) as api:
+                answer = api.create_speech(input="Hi")
+                with api.with_streaming_response.create_speech(input="Hi") as stream:
+                    assert stream.content_type == "audio/mpeg"
+                    assert b"".join(stream.iter_bytes()) == b"ID3" * 100
+        assert answer.content == b"ID3" * 100
+        assert answer.content_type == "audio/mpeg"
+        # Events: each typed, whole or as they arrive.
+        with SlowEvents(DELTAS) as server:
+            with speech.Client(base_url=server.url) as api:
+                events = api.create_speech(input="Hi", stream_format="sse")
+        assert [(type(e).__name__, e.type) for e in events] == [
+            ("SpeechEvent", "speech.audio.delta"),
+            ("SpeechEvent", "speech.audio.done"),
+        ]
+        with SlowEvents(DELTAS, pause=0.02) as server:
+            with speech.Client(base_url=server.url) as api:
+                request = api.with_streaming_response.create_speech(
+                    input="Hi", stream_format="sse"
+                )
+                with request as stream:
+                    assert [e.audio for e in stream.iter_events()] == ["SUQz", None]
+
+        async def streamed(module: Any, url: str) -> list[Any]:
+            async with module.AsyncClient(base_url=url) as api:
+                request = api.with_streaming_response.create_speech(
+                    input="Hi", stream_format="sse"
+                )
+                async with request as stream:
+                    return [e.type async for e in stream.aiter_events()]
+
+        with SlowEvents(DELTAS) as server:
+            assert asyncio.run(streamed(speech, server.url)) == [
+                "speech.audio.delta",
+                "speech.audio.done",
+            ]
+
+
+def test_openai_create_speech_answers_audio_or_events(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    spec = (CORPUS / "openai-api" / "openapi.yaml").read_text(encoding="utf-8")
+    delta = {"type": "speech.audio.delta", "audio": "SUQz"}
+    done = {
+        "type": "speech.audio.done",
+        "usage": {"input_tokens": 2, "output_tokens": 9, "total_tokens": 11},
+    }
+    for _ in generated_package(tmp_path_factory, "openai-api", spec):
+        openai = importlib.import_module("tts_openai_api")
+        arguments = {"model": "gpt-4o-mini-tts", "input": "Hi", "voice": "alloy"}
+        with SlowEvents([_event(delta), _event(done)]) as server:
+            with openai.Client(api_key_auth=KEY, base_url=server.url) as api:
+                events = api.create_speech(**arguments, stream_format="sse")
+        assert json.loads(server.bodies[0])["stream_format"] == "sse"
+        # Its events are a union: each is read through the root model
+        # (CreateSpeechEvent) and handed over as its own branch.
+        assert [type(e).__name__ for e in events] == [
+            "SpeechAudioDeltaEvent",
+            "SpeechAudioDoneEvent",
+        ]
+        assert events[0].audio == "SUQz" and events[1].usage.total_tokens == 11
+        assert inspect.signature(openai.Client.create_speech).return_annotation == (
+            "BinaryResponse | list[SpeechAudioDeltaEvent | SpeechAudioDoneEvent | "
+            "dict[str, Any]]"
+        )
+        with SlowEvents([_event(delta), _event(done)]) as server:
+            with openai.Client(api_key_auth=KEY, base_url=server.url) as api:
+                request = api.with_streaming_response.create_speech(
+                    **arguments, stream_format="sse"
+                )
+                with request as stream:
+                    kinds = [type(e).__name__ for e in stream.iter_events()]
+        assert kinds == ["SpeechAudioDeltaEvent", "SpeechAudioDoneEvent"]
+        audio = Reply(200, b"ID3" * 10, headers={"Content-Type": "audio/mpeg"})
+        with serve(audio) as audio_server:
+            with openai.Client(api_key_auth=KEY, base_url=audio_server.url) as api:
+                answer = api.create_speech(**arguments)
+        assert (answer.content, answer.content_type) == (b"ID3" * 10, "audio/mpeg")
