@@ -136,10 +136,10 @@ class Read:
     # Server-sent events beside the JSON model, and the model of their data, if any.
     streams_events: bool = False
     events: str | None = None
-    # The method this one is an alternative body of (`body_alternatives`), if any.
-    alternative_of: str = ""
     # The request body's `required` (a whole body's argument may be left out without).
     body_required: bool = True
+    # The method this one is an alternative body of (`body_alternatives`), if any.
+    alternative_of: str = ""
 
 
 _MEDIA = {"application/xml": "xml", "application/json": "json"}
