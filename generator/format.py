@@ -85,10 +85,14 @@ def closing_quotes_within_lines(source: str, line_length: int = 88) -> str:
     depth, opens_line, end = 0, True, 0
     for match in _SCAN.finditer(source):
         start = match.start()
+        kind = match.lastgroup
+        if kind == "string":  # its prefix (r, b, f, rb, ...) is part of its token
+            quote = start
+            while start > max(end, quote - 2) and source[start - 1] in _PREFIXES:
+                start -= 1
         if opens_line and start > end and not source[end:start].isspace():
             opens_line = False
         end = match.end()
-        kind = match.lastgroup
         if kind == "string":
             text = match.group()
             if (
@@ -130,11 +134,13 @@ def text_continues(newline: str) -> bool:
 
 
 # What `tokenize` tells apart to find a docstring, and nothing else: strings (its own
-# expressions, after any prefix), comments, line ends and brackets.
+# expressions, from the opening quote: each alternative starts with a fixed character,
+# which lets the engine skip to the next candidate), comments, line ends and brackets.
+_PREFIXES = frozenset("rRbBuUfF")
 _SCAN = re.compile(
     "|".join(
         (
-            r"(?P<string>(?<!\w)[A-Za-z]{0,2}(?:"
+            r"(?P<string>(?:"
             r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
             r'|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
             r"|'[^\n'\\]*(?:\\.[^\n'\\]*)*'"

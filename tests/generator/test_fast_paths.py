@@ -1,6 +1,9 @@
-"""The closing quotes of a long docstring go on a line of their own (black's rule, which
-ruff lacks). The scan that finds docstrings without `tokenize` must move exactly what the
-token-by-token reference moves."""
+"""The generator's fast paths do what their slow references do.
+
+The closing quotes of a long docstring go on a line of their own (black's rule, which
+ruff lacks): the scan that finds docstrings without `tokenize` must move exactly what the
+token-by-token reference moves. The members of a union annotation are split with str
+methods: as a character-by-character reading splits them."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.format import closing_quotes_by_tokens, closing_quotes_within_lines
+from generator.python_types import _top_level_by_characters, top_level
 
 REPO = Path(__file__).resolve().parents[2]
 LONG = "x" * 90
@@ -58,3 +62,33 @@ def test_the_scan_agrees_on_the_generator_and_a_generated_package() -> None:
             assert scanned == closing_quotes_by_tokens(source, width), (path, width)
             moved += scanned != source
     assert moved > 10  # the narrow widths move many: the comparison is not vacuous
+
+
+UNIONS = [
+    "A",
+    "A | B",
+    "list[A | B] | None",
+    "dict[str, list[A | B]] | C | None",
+    'Literal["a | b", "c"] | None',
+    'Annotated[str, Field(pattern="[a-z] | [")] | None',
+    "A] | B | C",
+    "A | B]",
+    "Annotated[list[X | Y], Field(min_length=1)] | dict[str, Z] | None",
+]
+
+
+@pytest.mark.parametrize("union", UNIONS)
+def test_union_members_split_as_read_by_characters(union: str) -> None:
+    assert top_level(union) == _top_level_by_characters(union)
+
+
+def test_union_members_of_a_generated_package_split_alike() -> None:
+    annotations = [
+        line.strip()
+        for path in (REPO / "generated").glob("*/models.py")
+        for line in path.read_text("utf-8").splitlines()
+        if " | " in line
+    ]
+    assert len(annotations) > 50
+    for annotation in annotations:
+        assert top_level(annotation) == _top_level_by_characters(annotation)
