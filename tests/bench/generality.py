@@ -458,8 +458,10 @@ def _non_json_cell(result: dict[str, Any], other: int | None) -> str:
     )
 
 
-def _total(generated: int, present: int) -> str:
-    return f"{generated} ({generated / present:.0%})" if present else str(generated)
+def _total(shown: int, present: int, generated: int | None = None) -> str:
+    """`shown` with the share of `present` generated (`shown` itself by default)."""
+    part = shown if generated is None else generated
+    return f"{shown} ({part / present:.0%})" if present else str(shown)
 
 
 def table(data: dict[str, Any]) -> str:
@@ -486,9 +488,9 @@ def table(data: dict[str, Any]) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines.append(
         f"| **all** | | {present} | {_total(totals[OURS], present)} "
-        f"| {_total(other_totals[OURS], other_present)} of {other_present} | | | "
+        f"| {other_totals[OURS]} / {_total(other_present, other_present, other_totals[OURS])} | | | "
         f"| {_total(totals[PEER], present)} "
-        f"| {_total(other_totals[PEER], other_present)} of {other_present} | | | |"
+        f"| {other_totals[PEER]} / {_total(other_present, other_present, other_totals[PEER])} | | | |"
     )
     return "\n".join(lines)
 
