@@ -113,18 +113,24 @@ def _package(work: Path) -> Any:
     return importlib.import_module("tts_example_audio")
 
 
-def _ways(url: str, module: Any, size: int, out: Path) -> dict[str, Callable[[], int]]:
+def _ways(
+    url: str, module: Any, size: int, out: Path, chunks: dict[str, list[int]]
+) -> dict[str, Callable[[], int]]:
     """Each way of downloading, returning the bytes it got; clients made once, reused
-    (a connection kept alive), so a run measures the body and not a handshake."""
+    (a connection kept alive), so a run measures the body and not a handshake. The two
+    that discard also count the chunks they got into `chunks`: on a loaded machine a
+    reader that waits gets smaller reads, more of them, and spends more CPU per byte."""
     plain = httpx.Client()
     ours = module.Client(api_key="sk-bench", base_url=url)
     request = {"text": "Hello", "voice": "anna"}
 
     def httpx_discard() -> int:
-        got = 0
+        got = count = 0
         with plain.stream("POST", f"{url}/speech", json=request) as response:
             for chunk in response.iter_bytes():
                 got += len(chunk)
+                count += 1
+        chunks["httpx iter_bytes"].append(count)
         return got
 
     def httpx_file() -> int:
@@ -139,10 +145,12 @@ def _ways(url: str, module: Any, size: int, out: Path) -> dict[str, Callable[[],
         return got
 
     def ours_discard() -> int:
-        got = 0
+        got = count = 0
         with ours.with_streaming_response.create_speech(**request) as response:
             for chunk in response.iter_bytes():
                 got += len(chunk)
+                count += 1
+        chunks["ours iter_bytes"].append(count)
         return got
 
     def ours_file() -> int:
@@ -175,7 +183,11 @@ def measure(runs: int, size: int) -> dict[str, Any]:
         url = f"http://127.0.0.1:{int(server.stdout.readline())}"
         with tempfile.TemporaryDirectory(prefix="tts-bench-download-") as folder:
             work = Path(folder)
-            ways = _ways(url, _package(work), size, work / "speech.mp3")
+            chunks: dict[str, list[int]] = {
+                "httpx iter_bytes": [],
+                "ours iter_bytes": [],
+            }
+            ways = _ways(url, _package(work), size, work / "speech.mp3", chunks)
             names = list(ways)
             cpu: dict[str, list[float]] = {name: [] for name in names}
             wall: dict[str, list[float]] = {name: [] for name in names}
@@ -199,6 +211,8 @@ def measure(runs: int, size: int) -> dict[str, Any]:
                 "wall": median(wall[name]),
                 "cpu_runs": cpu[name],
                 "wall_runs": wall[name],
+                # The unmeasured first run's count left out.
+                **({"chunks": median(chunks[name][1:])} if chunks.get(name) else {}),
             }
             for name in names
         },
@@ -218,7 +232,7 @@ def ratios(data: dict[str, Any]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--runs", type=int, default=41)
     parser.add_argument("--megabytes", type=int, default=50)
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -238,7 +252,9 @@ def main(argv: list[str] | None = None) -> None:
     described["load_end"] = os.getloadavg()[0]
     for name, found in data["ways"].items():
         say(
-            f"  {name:<30} CPU {found['cpu'] * 1000:7.1f} ms, wall {found['wall'] * 1000:7.1f} ms"
+            f"  {name:<30} CPU {found['cpu'] * 1000:7.1f} ms, wall "
+            f"{found['wall'] * 1000:7.1f} ms"
+            + (f", {found['chunks']:.0f} chunks" if "chunks" in found else "")
         )
     for name, ratio in ratios(data).items():
         say(f"  ours ÷ httpx ({name}): CPU {ratio:.3f}")
