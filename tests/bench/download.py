@@ -4,7 +4,9 @@
     python -m tests.bench.download [--runs N] [--megabytes MB]
 
 A loopback server in a process of its own (its CPU is not this process's) answers every
-POST with `--megabytes` of `audio/mpeg`, chunked, as fast as the socket takes it. This
+POST with `--megabytes` of `audio/mpeg`, chunked, as fast as the socket takes it, on a
+connection of its own (`Connection: close`: a connection kept for a whole run made one
+way's figures steadily lower or higher, by up to a quarter, run to run). This
 process downloads it `--runs` times in each of these ways, interleaved (run 1 of each,
 then run 2, the order rotating), and takes the median of `time.process_time()` (this
 process's CPU, every thread of it) and of the wall time:
@@ -70,31 +72,35 @@ def _read_request(connection: socket.socket, pending: bytes) -> bytes | None:
 
 
 def serve(size: int) -> None:
-    """Answer each request with `size` bytes of audio, chunked; print the port first."""
+    """Answer one request per connection with `size` bytes of audio, chunked, then close
+    it; print the port first."""
     chunk = bytes(range(256)) * (CHUNK // 256)
     frame = b"%x\r\n" % len(chunk) + chunk + b"\r\n"
     whole, tail = divmod(size, len(chunk))
     last = (b"%x\r\n" % tail + chunk[:tail] + b"\r\n") if tail else b""
+    # A connection per download: how fast one connection's reads come depends on where
+    # its server thread runs, so keeping one per client would favour one way for a whole
+    # run; a handshake on loopback costs both ways alike, and little.
     head = (
         b"HTTP/1.1 200 OK\r\nContent-Type: audio/mpeg\r\n"
-        b"Transfer-Encoding: chunked\r\n\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
     )
 
     def answer(connection: socket.socket) -> None:
         with connection:
-            pending: bytes | None = b""
-            while (pending := _read_request(connection, pending or b"")) is not None:
-                try:
-                    connection.sendall(head)
-                    for _ in range(whole):
-                        connection.sendall(frame)
-                    connection.sendall(last + b"0\r\n\r\n")
-                except OSError:
-                    break
+            if _read_request(connection, b"") is None:
+                return
+            try:
+                connection.sendall(head)
+                for _ in range(whole):
+                    connection.sendall(frame)
+                connection.sendall(last + b"0\r\n\r\n")
+            except OSError:
+                return
 
     listener = socket.create_server(("127.0.0.1", 0))
     print(listener.getsockname()[1], flush=True)
-    while True:  # a thread per connection: each client keeps its own alive
+    while True:
         connection, _ = listener.accept()
         threading.Thread(target=answer, args=(connection,), daemon=True).start()
 
@@ -116,8 +122,8 @@ def _package(work: Path) -> Any:
 def _ways(
     url: str, module: Any, size: int, out: Path, chunks: dict[str, list[int]]
 ) -> dict[str, Callable[[], int]]:
-    """Each way of downloading, returning the bytes it got; clients made once, reused
-    (a connection kept alive), so a run measures the body and not a handshake. The two
+    """Each way of downloading, returning the bytes it got; clients made once, reused,
+    so a run measures the body and a loopback handshake, not a client's setup. The two
     that discard also count the chunks they got into `chunks`: on a loaded machine a
     reader that waits gets smaller reads, more of them, and spends more CPU per byte."""
     plain = httpx.Client()

@@ -745,7 +745,8 @@ def issue27_lines(
             "## Audio download CPU (issue 27)",
             "",
             f"{download['megabytes']} MB of `audio/mpeg`, chunked, from a loopback server "
-            "in a process of its own; this process's CPU (`time.process_time`) and wall "
+            "in a process of its own, a connection per download; this process's CPU "
+            "(`time.process_time`) and wall "
             f"time, median of {download['runs']} runs per way, interleaved "
             f"({_stamp(download['machine'])}). `python -m tests.bench.download`.",
             "",
