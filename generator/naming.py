@@ -286,7 +286,9 @@ def literal(value: Any) -> str:
     separators and surrogates are escapes (valid in TOML strings too)."""
     if isinstance(value, str):
         # JSON spells quotes, backslashes and controls as Python reads them.
-        return "".join(map(_visible, json.dumps(value, ensure_ascii=False)))
+        text = json.dumps(value, ensure_ascii=False)
+        # Nearly always all printable: then no character needs a look of its own.
+        return text if text.isprintable() else "".join(map(_visible, text))
     if isinstance(value, dict):
         items = (f"{literal(k)}: {literal(v)}" for k, v in value.items())
         return "{" + ", ".join(items) + "}"

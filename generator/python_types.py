@@ -197,6 +197,27 @@ def union(members: list[str]) -> str:
 
 def top_level(union: str) -> list[str]:
     """The members of `A | list[B | C]` that are not inside brackets: A and list[B | C]."""
+    # Split at every bar, then join again the pieces a bracket holds together: str
+    # methods, not a loop over characters (this ran some 100,000 times on the corpus).
+    pieces = union.split(" | ")
+    if len(pieces) == 1 or ("[" not in union and "]" not in union):
+        return pieces
+    parts: list[str] = []
+    held: list[str] = []
+    depth = 0
+    for piece in pieces:
+        held.append(piece)
+        depth += piece.count("[") - piece.count("]")
+        if depth == 0:
+            parts.append(" | ".join(held))
+            held = []
+    if held:
+        parts.append(" | ".join(held))
+    return parts
+
+
+def _top_level_by_characters(union: str) -> list[str]:
+    """`top_level` a character at a time: the reference its test compares with."""
     parts, depth, start = [], 0, 0
     for index, char in enumerate(union):
         depth += (char == "[") - (char == "]")

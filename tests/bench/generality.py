@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import sys
@@ -90,6 +91,14 @@ class Document:
         return CORPUS / self.folder / self.file
 
 
+def _read(document: Document) -> dict[str, Any]:
+    text = document.path.read_text("utf-8")
+    loaded: dict[str, Any] = (
+        json.loads(text) if document.format == "json" else yaml.safe_load(text)
+    )
+    return loaded
+
+
 def documents() -> list[Document]:
     manifest = yaml.safe_load((CORPUS / "manifest.yaml").read_text("utf-8"))
     found = []
@@ -109,6 +118,90 @@ def documents() -> list[Document]:
             )
         )
     return found
+
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _is_json(media_type: str) -> bool:
+    essence = media_type.split(";")[0].strip().lower()
+    return essence == "application/json" or essence.endswith("+json")
+
+
+def non_json_operations(document: dict[str, Any]) -> set[str]:
+    """ "METHOD /path" of each operation with a request or response body of a media type
+    other than JSON (audio, octet-stream, multipart, form, text, server-sent events).
+    Swagger 2.0: a `formData` parameter, a `type: file` answer, or a non-JSON
+    `consumes`/`produces` where the operation has a body or an answer with a schema."""
+    swagger = "swagger" in document
+    found = set()
+    for path, item in (document.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        shared = [p for p in item.get("parameters") or [] if isinstance(p, dict)]
+        for method in _METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            responses = [
+                r
+                for r in (operation.get("responses") or {}).values()
+                if isinstance(r, dict)
+            ]
+            if swagger:
+                parameters = shared + [
+                    p for p in operation.get("parameters") or [] if isinstance(p, dict)
+                ]
+                consumes = operation.get("consumes", document.get("consumes")) or []
+                produces = operation.get("produces", document.get("produces")) or []
+                body = any(p.get("in") in ("body", "formData") for p in parameters)
+                answered = [
+                    r["schema"] for r in responses if isinstance(r.get("schema"), dict)
+                ]
+                other = (
+                    any(p.get("in") == "formData" for p in parameters)
+                    or (body and any(not _is_json(t) for t in consumes))
+                    or any(s.get("type") == "file" for s in answered)
+                    or (bool(answered) and any(not _is_json(t) for t in produces))
+                )
+            else:
+                request = operation.get("requestBody")
+                contents = [
+                    request.get("content") if isinstance(request, dict) else None
+                ]
+                contents += [r.get("content") for r in responses]
+                other = any(
+                    not _is_json(media_type)
+                    for content in contents
+                    if isinstance(content, dict)
+                    for media_type in content
+                )
+            if other:
+                found.add(f"{method.upper()} {path}")
+    return found
+
+
+_OURS_SKIPPED = re.compile(r"operation ([A-Z]+ \S+) skipped$", re.MULTILINE)
+_PEER_PARSING = re.compile(r"^WARNING parsing ([A-Z]+ \S+) within ")
+
+
+def ours_skipped(output: str) -> set[str]:
+    """The operations the generator's warnings say it skipped ("operation GET /x skipped")."""
+    return set(_OURS_SKIPPED.findall(output))
+
+
+def peer_operations(errors: list[dict[str, str]]) -> tuple[set[str], set[str]]:
+    """(skipped, partial) operations in opc's warnings: "WARNING parsing GET /x within
+    tag. Endpoint will not be generated." or without that sentence (see `peer_partial`)."""
+    skipped, partial = set(), set()
+    for error in errors:
+        match = _PEER_PARSING.match(error["header"])
+        if match:
+            if "will not be generated" in error["header"]:
+                skipped.add(match[1])
+            else:
+                partial.add(match[1])
+    return skipped, partial - skipped
 
 
 def ours_counts(output: str) -> tuple[int, int, int] | None:
@@ -212,9 +305,14 @@ def _ours(document: Document, work: Path, out: Path) -> list[str | Path]:
     ]
 
 
+# Where openapi-python-client is installed: this virtualenv (the `bench` extra) unless
+# `--peer-bin` names another's bin folder.
+_PEER_BIN = [BIN]
+
+
 def _peer(document: Document, work: Path, out: Path) -> list[str | Path]:
     return [
-        BIN / "python",
+        _PEER_BIN[0] / "python",
         "-c",
         _PEER_WRAPPER,
         "generate",
@@ -283,15 +381,24 @@ def _tool(
         out.mkdir(parents=True)
         # A wide terminal: rich would otherwise wrap the exception line of a crash.
         env = venv_env(COLUMNS="400")
+        if name == PEER:  # its own ruff first on PATH, for its post-hooks
+            env["PATH"] = f"{_PEER_BIN[0]}{os.pathsep}{env['PATH']}"
         measured.append(run_process(command(document, work, out), env=env, log=log))
     output = log.read_text(errors="replace")
     result: dict[str, Any] = {**summary(measured), "generates": measured[-1].ok}
+    other = non_json_operations(_read(document))
     if name == OURS:
         counts = ours_counts(output)
         result["generated"] = counts[0] if counts and measured[-1].ok else 0
         result["warnings"] = counts[2] if counts else None
+        result["non_json"] = len(other - ours_skipped(output)) if measured[-1].ok else 0
+        result["non_json_partial"] = 0
     else:
         errors = peer_errors(output) or []
+        skipped, partial = peer_operations(errors)
+        generated = other - skipped
+        result["non_json"] = len(generated - partial) if measured[-1].ok else 0
+        result["non_json_partial"] = len(generated & partial) if measured[-1].ok else 0
         result["generated"] = endpoint_modules(out) if measured[-1].ok else 0
         result["warnings"] = len(errors)
         result["partial"] = peer_partial(errors) if measured[-1].ok else 0
@@ -328,38 +435,62 @@ def _mypy_cell(mypy: dict[str, Any] | None) -> str:
     return f"{mypy['errors']} errors ({mypy['seconds']:.0f} s)"
 
 
-def _cells(result: dict[str, Any], present: int) -> list[str]:
+def _cells(result: dict[str, Any], present: int, other: int | None) -> list[str]:
     if not result["generates"]:
-        return ["fails", "-", "-", "-"]
+        return ["fails", "-", "-", "-", "-"]
     partial = f" ({result['partial']} partial)" if result.get("partial") else ""
     return [
         f"{result['generated']} / {present}{partial}",
+        _non_json_cell(result, other),
         str(result["warnings"]),
         f"{result['wall']:.2f} s",
         _mypy_cell(result["mypy"]),
     ]
 
 
+def _non_json_cell(result: dict[str, Any], other: int | None) -> str:
+    """Operations with a non-JSON body generated / present ("-": not measured then)."""
+    if other is None or "non_json" not in result:
+        return "-"
+    partial = result.get("non_json_partial")
+    return f"{result['non_json']} / {other}" + (
+        f" ({partial} partial)" if partial else ""
+    )
+
+
+def _total(shown: int, present: int, generated: int | None = None) -> str:
+    """`shown` with the share of `present` generated (`shown` itself by default)."""
+    part = shown if generated is None else generated
+    return f"{shown} ({part / present:.0%})" if present else str(shown)
+
+
 def table(data: dict[str, Any]) -> str:
     """The markdown table of docs/bench/generality.md (and of the README)."""
     lines = [
-        "| spec | version | operations | ours: generated | ours: warnings | ours: time "
-        "| ours: mypy --strict | opc: generated | opc: warnings | opc: time "
-        "| opc: mypy --strict |",
-        "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |",
+        "| spec | version | operations | ours: generated | ours: non-JSON bodies "
+        "| ours: warnings | ours: time | ours: mypy --strict | opc: generated "
+        "| opc: non-JSON bodies | opc: warnings | opc: time | opc: mypy --strict |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: "
+        "| ---: | --- |",
     ]
     totals = {OURS: 0, PEER: 0}
-    present = 0
+    other_totals = {OURS: 0, PEER: 0}
+    present = other_present = 0
     for folder, row in data["documents"].items():
         present += row["operations"]
+        other = row.get("non_json_operations")
+        other_present += other or 0
         cells = [f"`{folder}`", row["version"], str(row["operations"])]
         for name in (OURS, PEER):
-            cells += _cells(row[name], row["operations"])
+            cells += _cells(row[name], row["operations"], other)
             totals[name] += row[name]["generated"]
+            other_totals[name] += row[name].get("non_json", 0)
         lines.append("| " + " | ".join(cells) + " |")
     lines.append(
-        f"| **all** | | {present} | {totals[OURS]} ({totals[OURS] / present:.0%}) | | | "
-        f"| {totals[PEER]} ({totals[PEER] / present:.0%}) | | | |"
+        f"| **all** | | {present} | {_total(totals[OURS], present)} "
+        f"| {other_totals[OURS]} / {_total(other_present, other_present, other_totals[OURS])} | | | "
+        f"| {_total(totals[PEER], present)} "
+        f"| {other_totals[PEER]} / {_total(other_present, other_present, other_totals[PEER])} | | | |"
     )
     return "\n".join(lines)
 
@@ -389,6 +520,11 @@ as stored: unedited, no configuration, no `--strict`.
   it exits non-zero, saying it created no client (why: below the list); "partial": of
   those, the operations opc generates with a response or one of several request body
   types left out (it warns; the method then returns no typed answer for that status).
+- **non-JSON bodies**: of the operations with a request or response body of a media
+  type other than JSON (audio, octet-stream, multipart, form-urlencoded, text, server-sent
+  events; Swagger 2.0: `formData`, `type: file`, non-JSON `consumes`/`produces`), those
+  generated: ours, not among the operations its warnings say it skipped; opc, not among
+  those it says it will not generate, "partial" where it warns it left part out.
 - **warnings**: ours, the `warning:` lines (each names the file and a JSON pointer);
   opc, the warnings and errors it lists at the end of its run.
 - **time**: median wall time of {data["runs"]} whole processes writing into an empty
@@ -438,8 +574,16 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="measure nothing: rewrite the markdown and the README from the saved JSON",
     )
+    parser.add_argument(
+        "--peer-bin",
+        type=Path,
+        default=BIN,
+        help="the bin folder of the virtualenv holding openapi-python-client "
+        "(default: this one's, where the bench extra installs it)",
+    )
     parser.add_argument("folders", nargs="*", help="corpus folders (default: all)")
     args = parser.parse_args(argv)
+    _PEER_BIN[0] = args.peer_bin
     if args.report_only:
         saved = load("generality")
         if saved is None:
@@ -453,7 +597,9 @@ def main(argv: list[str] | None = None) -> None:
     data: dict[str, Any] = {
         "runs": args.runs,
         "mypy_timeout": args.mypy_timeout,
-        "peer_version": _version([BIN / "openapi-python-client", "--version"]),
+        "peer_version": _version(
+            [args.peer_bin / "openapi-python-client", "--version"]
+        ),
         "mypy_version": _version([BIN / "mypy", "--version"]),
         "python": sys.version.split()[0],
         "machine": machine(),
@@ -468,6 +614,7 @@ def main(argv: list[str] | None = None) -> None:
                 "version": document.version,
                 "format": document.format,
                 "operations": document.operations,
+                "non_json_operations": len(non_json_operations(_read(document))),
                 OURS: _tool(OURS, _ours, document, work, args.runs, args.mypy_timeout),
                 PEER: _tool(PEER, _peer, document, work, args.runs, args.mypy_timeout),
             }
