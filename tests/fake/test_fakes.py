@@ -1,0 +1,376 @@
+"""Every generated package's fake (`<package>.testing`): the real clients against it,
+sync and async, on its virtual clock (each test takes a few milliseconds).
+
+One table says, per package, how to submit a job and what a bad request looks like; the
+tests are the same for all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+
+@dataclass(frozen=True)
+class Profile:
+    package: str
+    # Keyword arguments of a valid submit.
+    submit: dict[str, Any]
+    # A failure code of the vendor's, as `fake.fail` takes it.
+    failure_code: str
+    # A raw request the spec forbids: (operation, method, path, headers, body).
+    bad_request: tuple[str, str, str, dict[str, str], bytes]
+    # Where the vendor's code sits in an error body.
+    code_of: Callable[[Any], Any]
+    # The same request, valid.
+    good_body: bytes
+    # The query method's argument that names the job.
+    query_argument: str
+    paged: bool = False
+    deletes: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+PROFILES = {
+    "tts_huawei_metastudio": Profile(
+        package="tts_huawei_metastudio",
+        submit={"text": "Hello", "voice_asset_id": "c84054e7f29543048d585f61248c64c9"},
+        failure_code="MSS.00000001",
+        # speed is 50 to 200.
+        bad_request=(
+            "submit",
+            "POST",
+            "/v1/fakeprojectid/ttsc/async-jobs",
+            {"Content-Type": "application/json"},
+            json.dumps(
+                {"text": "Hello", "voice_asset_id": "v", "speed": 1000}
+            ).encode(),
+        ),
+        code_of=lambda body: body["error_code"],
+        good_body=json.dumps({"text": "Hello", "voice_asset_id": "v"}).encode(),
+        query_argument="job_id",
+    ),
+}
+
+
+@pytest.fixture(params=sorted(PROFILES))
+def profile(request: pytest.FixtureRequest) -> Profile:
+    return PROFILES[request.param]
+
+
+@pytest.fixture
+def testing(profile: Profile) -> Any:
+    return importlib.import_module(f"{profile.package}.testing")
+
+
+@pytest.fixture
+def errors(profile: Profile) -> Any:
+    return importlib.import_module(f"{profile.package}.errors")
+
+
+@pytest.fixture(autouse=True)
+def quick() -> Iterator[None]:
+    """Each test well under a second: the fake waits on virtual time only."""
+    started = time.perf_counter()
+    yield
+    assert time.perf_counter() - started < 0.5
+
+
+def _submit(fake: Any, client: Any, profile: Profile) -> str:
+    method = getattr(client, fake._operation("submit").method_name)
+    answer = method(**profile.submit)
+    return str(_job_id(fake, answer))
+
+
+def _job_id(fake: Any, answer: Any) -> Any:
+    value = answer.model_dump(by_alias=True)
+    for part in fake.lifecycle.job_id:
+        value = value[part]
+    return value
+
+
+def _result(fake: Any, answer: Any) -> Any:
+    value = answer.model_dump(by_alias=True)
+    for part in fake.lifecycle.results[0]:
+        value = value[part]
+    return value
+
+
+def test_submit_wait_result(testing: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+    client = fake.client()
+    job_id = _submit(fake, client, profile)
+    assert fake.job(job_id).state == fake.lifecycle.running[0]
+    done = client.wait_for_job(job_id)
+    assert fake.job(job_id).state in fake.lifecycle.succeeded
+    # The documented example's result, as the spec gives it.
+    assert _result(fake, done) is not None
+    # Two polls by default; the virtual clock moved by the poll interval, no real time.
+    roles = [fake._operation(call.operation).role for call in fake.calls]
+    assert roles == ["submit", "query", "query"]
+    assert fake.clock.elapsed >= 1
+
+
+def test_submit_wait_result_async(testing: Any, profile: Profile) -> None:
+    fake = testing.FakeService(polls=3)
+
+    async def main() -> Any:
+        async with fake.async_client() as client:
+            method = getattr(client, fake._operation("submit").method_name)
+            job_id = str(_job_id(fake, await method(**profile.submit)))
+            return job_id, await client.wait_for_job(job_id)
+
+    job_id, done = asyncio.run(main())
+    assert fake.job(job_id).state in fake.lifecycle.succeeded
+    assert _result(fake, done) is not None
+    assert [c.status for c in fake.calls] == [200] * 4
+
+
+def test_completed_with_a_result_of_the_tests(testing: Any, profile: Profile) -> None:
+    fake = testing.FakeService(polls=100)
+    client = fake.client()
+    job_id = _submit(fake, client, profile)
+    result = "/" + "/".join(str(p) for p in fake.lifecycle.results[0])
+    fake.complete(job_id, result={result: "https://example.test/mine"})
+    done = client.wait_for_job(job_id)
+    assert _result(fake, done) == "https://example.test/mine"
+    assert len(fake.calls) == 2  # one poll: it was done already
+
+
+def test_advance_walks_the_states(testing: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+    job = fake.add_job()
+    states = [job.state]
+    while job.state in fake.lifecycle.running:
+        states.append(fake.advance(job.id).state)
+    assert states == [*fake.lifecycle.running, fake.lifecycle.succeeded[0]]
+
+
+def test_failed_job_raises_with_the_vendors_code(
+    testing: Any, errors: Any, profile: Profile
+) -> None:
+    fake = testing.FakeService()
+    client = fake.client()
+    job_id = _submit(fake, client, profile)
+    fake.fail(job_id, profile.failure_code, "the text could not be read")
+    with pytest.raises(errors.JobFailedError) as caught:
+        client.wait_for_job(job_id)
+    assert caught.value.code == profile.failure_code
+    assert caught.value.state in fake.lifecycle.failed
+    assert caught.value.message == "the text could not be read"
+
+
+def test_failed_job_async(testing: Any, errors: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+
+    async def main() -> None:
+        async with fake.async_client() as client:
+            method = getattr(client, fake._operation("submit").method_name)
+            job_id = str(_job_id(fake, await method(**profile.submit)))
+            fake.fail(job_id, profile.failure_code)
+            await client.wait_for_job(job_id)
+
+    with pytest.raises(errors.JobFailedError) as caught:
+        asyncio.run(main())
+    assert caught.value.code == profile.failure_code
+
+
+def test_throttled_submit_is_retried(testing: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+    client = fake.client()
+    fake.fail_next("submit", status=429, retry_after=7)
+    job_id = _submit(fake, client, profile)
+    assert list(fake.jobs) == [job_id]  # refused first, so one job only
+    assert [c.status for c in fake.calls] == [429, 200]
+    assert fake.clock.elapsed == 7  # it waited as Retry-After said, in virtual time
+
+
+def test_throttled_submit_async(testing: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+    fake.fail_next("submit", status=429, retry_after=3)
+
+    async def main() -> None:
+        async with fake.async_client() as client:
+            method = getattr(client, fake._operation("submit").method_name)
+            await method(**profile.submit)
+
+    asyncio.run(main())
+    assert [c.status for c in fake.calls] == [429, 200]
+    assert fake.clock.elapsed == 3
+
+
+def test_throttling_code_is_retried(testing: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+    code = fake.errors.throttling_codes[0]
+    fake.fail_next("submit", code=code)
+    _submit(fake, fake.client(), profile)
+    assert len(fake.jobs) == 1
+    assert len(fake.calls) == 2
+
+
+def test_throttled_until_the_retries_run_out(
+    testing: Any, errors: Any, profile: Profile
+) -> None:
+    fake = testing.FakeService()
+    fake.fail_next("submit", status=429, times=3)
+    with pytest.raises(errors.RateLimitError) as caught:
+        _submit(fake, fake.client(max_retries=2), profile)
+    assert caught.value.request_id is not None
+    assert not fake.jobs
+
+
+def test_wrong_key_is_refused_with_the_auth_error(
+    testing: Any, errors: Any, profile: Profile
+) -> None:
+    fake = testing.FakeService()
+    secret = next(name for name in fake.credentials if name in fake.secret_credentials)
+    client = fake.client(**{secret: "not-the-fakes-key"})
+    with pytest.raises(errors.AuthenticationError) as caught:
+        _submit(fake, client, profile)
+    assert caught.value.request_id is not None
+    assert not fake.jobs
+    # The refused request is logged, its signature masked.
+    assert fake.calls[-1].headers["authorization"] == "***"
+
+
+def test_wrong_key_async(testing: Any, errors: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+    secret = next(name for name in fake.credentials if name in fake.secret_credentials)
+
+    async def main() -> None:
+        async with fake.async_client(**{secret: "not-the-fakes-key"}) as client:
+            method = getattr(client, fake._operation("submit").method_name)
+            await method(**profile.submit)
+
+    with pytest.raises(errors.AuthenticationError):
+        asyncio.run(main())
+
+
+def test_a_request_the_spec_forbids_gets_the_validation_error(
+    testing: Any, profile: Profile
+) -> None:
+    fake = testing.FakeService()
+    operation, method, path, headers, body = profile.bad_request
+    request = httpx.Request(method, fake.base_url + path, headers=headers, content=body)
+    with fake.http_client() as http:
+        response = http.send(fake.sign(request, operation))
+    assert response.status_code == (200 if fake.errors.in_envelope else 400)
+    assert profile.code_of(response.json()) == fake.validation_code
+    assert not fake.jobs
+
+
+def test_a_good_raw_request_is_accepted(testing: Any, profile: Profile) -> None:
+    """The other half of the one above: the same request, valid, is answered."""
+    fake = testing.FakeService()
+    operation, method, path, headers, _ = profile.bad_request
+    good = profile.good_body
+    request = httpx.Request(method, fake.base_url + path, headers=headers, content=good)
+    with fake.http_client() as http:
+        response = http.send(fake.sign(request, operation))
+    assert response.status_code == 200, response.text
+    assert len(fake.jobs) == 1
+
+
+def test_calls_hold_the_arguments_as_models(testing: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+    _submit(fake, fake.client(), profile)
+    (call,) = fake.calls
+    sent = call.body if call.body is not None else call.parameters
+    dumped = sent.model_dump(by_alias=True, exclude_none=True)
+    assert set(profile.submit.values()) <= set(map(str, _leaves(dumped)))
+    for name in fake.secret_headers:
+        assert call.headers.get(name.lower(), "***") == "***"
+
+
+def _leaves(value: Any) -> Iterator[Any]:
+    if isinstance(value, dict):
+        for inner in value.values():
+            yield from _leaves(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _leaves(inner)
+    else:
+        yield value
+
+
+def test_dropped_poll_is_retried(testing: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+    client = fake.client()
+    job_id = _submit(fake, client, profile)
+    fake.fail_next("query", drop=True)
+    client.wait_for_job(job_id)
+    assert fake.job(job_id).state in fake.lifecycle.succeeded
+
+
+def test_dropped_submit_is_not_repeated(
+    testing: Any, errors: Any, profile: Profile
+) -> None:
+    fake = testing.FakeService()
+    fake.fail_next("submit", drop=True)
+    with pytest.raises(errors.APIConnectionError):
+        _submit(fake, fake.client(), profile)
+    assert len(fake.calls) == 0  # dropped before an answer: nothing was logged
+
+
+def test_connect_error_on_submit_is_retried(testing: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+    fake.fail_next("submit", drop=httpx.ConnectError)
+    _submit(fake, fake.client(), profile)
+    assert len(fake.jobs) == 1
+
+
+def test_server_error_on_a_poll_is_retried(testing: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+    client = fake.client()
+    job_id = _submit(fake, client, profile)
+    fake.fail_next("query", status=503)
+    client.wait_for_job(job_id)
+    assert 503 in [c.status for c in fake.calls]
+
+
+def test_malformed_answer(testing: Any, errors: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+    fake.fail_next("submit", body=b"{not json")
+    with pytest.raises(errors.APIResponseValidationError):
+        _submit(fake, fake.client(), profile)
+
+
+def test_clock_skew_is_signed_again(testing: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+    client = fake.client()
+    fake.fail_next("submit", skew=900)
+    _submit(fake, client, profile)
+    assert len(fake.jobs) == 1
+    assert client._core.clock_offset == 900
+    # Later calls are signed with the offset, and accepted.
+    _submit(fake, client, profile)
+    assert len(fake.jobs) == 2
+
+
+def test_wait_times_out_on_virtual_time(
+    testing: Any, errors: Any, profile: Profile
+) -> None:
+    fake = testing.FakeService(polls=10_000)
+    client = fake.client()
+    job_id = _submit(fake, client, profile)
+    with pytest.raises(errors.JobTimeoutError) as caught:
+        client.wait_for_job(job_id, timeout=3600)
+    assert caught.value.state in fake.lifecycle.running
+    assert 3600 <= fake.clock.elapsed < 3700
+
+
+def test_unknown_job(testing: Any, errors: Any, profile: Profile) -> None:
+    fake = testing.FakeService()
+    query = getattr(fake.client(), fake._operation("query").method_name)
+    argument = profile.query_argument
+    with pytest.raises(errors.APIStatusError) as caught:
+        query(**{argument: "no-such-job"})
+    assert caught.value.code == fake.not_found_code
