@@ -142,6 +142,10 @@ class Lifecycle:
     ok_codes: tuple[str, ...] = ()
     results: tuple[Pointer, ...] = ()
 
+    @property
+    def states(self) -> tuple[str, ...]:
+        return self.running + self.succeeded + self.failed
+
 
 @dataclass(frozen=True)
 class Errors:
@@ -511,18 +515,26 @@ class FakeService:
         }
         body = request.content
         now = self.clock.time()
+        secret = {h.lower() for h in self.secret_headers} | {"authorization"}
         for offset in sorted(self._offsets):
             try:
                 added = auth.sign(request.method, url, base, body, now=now + offset)
-                own = {name.lower() for name in added}
-                unsigned = {k: v for k, v in base.items() if k.lower() not in own}
-                expected = auth.sign(
-                    request.method, url, unsigned, body, now=now + offset
-                )
             except (TypeError, ValueError):
                 continue
-            if all(request.headers.get(k) == v for k, v in expected.items()):
-                return
+            own = {name.lower() for name in added}
+            # Signed again as it was sent: without what the signer adds, at the fake's
+            # time; or keeping the non-secret headers it adds (a date, a nonce), which
+            # signers take as given.
+            for dropped in (own, own & secret):
+                unsigned = {k: v for k, v in base.items() if k.lower() not in dropped}
+                try:
+                    expected = auth.sign(
+                        request.method, url, unsigned, body, now=now + offset
+                    )
+                except (TypeError, ValueError):
+                    continue
+                if all(request.headers.get(k) == v for k, v in expected.items()):
+                    return
         codes = self.errors.authentication_codes
         raise _Refusal(
             self._status(401),
@@ -702,8 +714,55 @@ class FakeService:
                 )
         if lifecycle.failure_message is not None and job.state in lifecycle.failed:
             _put(answer, lifecycle.failure_message, job.message or "failed")
+        if job.state in lifecycle.succeeded and model is not None:
+            # A result the example does not show: one made from its schema.
+            schema = _schema_of(model)
+            for pointer in lifecycle.results:
+                if _at(answer, pointer) is None:
+                    made = _made(schema, base + pointer, job.id)
+                    if made is not None:
+                        _put(answer, pointer, made)
         for pointer, value in job.result.items():
             _put(answer, pointer, value)
+
+    def _describe_item(
+        self,
+        item: dict[str, Any],
+        job: Job,
+        schema: Mapping[str, Any],
+        defs: Mapping[str, Any],
+    ) -> None:
+        """Write `job` into a list's item, in the fields its schema has: those of the
+        query's names, else the ones that hold a state or an id by their values or name."""
+        lifecycle = self._lifecycle()
+        fields = schema.get("properties", {})
+
+        def named(
+            leaf: Pointer | None, pattern: str, values: tuple[str, ...] = ()
+        ) -> str | None:
+            if leaf and leaf[-1] in fields:
+                return str(leaf[-1])
+            for name, node in fields.items():
+                options = _enum(node, defs)
+                if values and options and set(values) & set(options):
+                    return str(name)
+            return next((str(n) for n in fields if re.search(pattern, str(n))), None)
+
+        id_key = named(lifecycle.job_id, r"(?i)(job|task)_?id$")
+        state_key = named(lifecycle.state, r"(?i)(state|status)$", lifecycle.states)
+        if id_key is not None:
+            item[id_key] = job.id
+        if state_key is not None:
+            item[state_key] = job.state
+        if job.state in lifecycle.failed:
+            code_key = named(lifecycle.failure_code, r"(?i)^(error_?)?code$")
+            message_key = named(
+                lifecycle.failure_message, r"(?i)^(error_?)?(message|msg)$"
+            )
+            if code_key is not None and job.code is not None:
+                item[code_key] = job.code
+            if message_key is not None:
+                item[message_key] = job.message or "failed"
 
     def _page(self, op: Operation, request: httpx.Request, answer: Any) -> None:
         paging = op.paging
@@ -727,10 +786,14 @@ class FakeService:
         chosen = jobs[start : start + size]
         template = _first_item(_at(answer, paging.items)) or self._item_template(op)
         items = []
+        whole = _schema_of(op.answer) if op.answer is not None else {}
+        item_schema = _schema_at(whole, paging.items + (0,)) if whole else None
         for job in chosen:
             item = copy.deepcopy(template)
             if isinstance(item, dict):
-                self._describe(item, job, op.answer, paging.items + (0,))
+                self._describe_item(
+                    item, job, item_schema or {}, whole.get("$defs", {})
+                )
             items.append(item)
         _put(answer, paging.items, items)
         more = start + size < len(jobs)
@@ -1047,6 +1110,27 @@ def synthesise(model: type[BaseModel]) -> Any:
     """A body of `model`'s shape: its required fields, each with a plausible value."""
     schema = _schema_of(model)
     return _synth(schema, schema.get("$defs", {}), 0)
+
+
+def _made(schema: Mapping[str, Any], pointer: Pointer, job_id: str) -> Any:
+    """A value for the field at `pointer` of `schema`: a URL where its name says so."""
+    node = _schema_at(schema, pointer)
+    if node is None:
+        return None
+    value = _synth(node, schema.get("$defs", {}), 0)
+    named = str(pointer[-1]).lower() if pointer else ""
+    if isinstance(value, str) and "url" in named:
+        return f"https://example.com/fake/{job_id}"
+    return value
+
+
+def _enum(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> list[Any]:
+    """The values a schema allows, if it lists them (through a nullable union too)."""
+    schema = _resolve(schema, defs)
+    values = list(schema.get("enum", ()))
+    for option in schema.get("anyOf", ()):
+        values += _resolve(option, defs).get("enum", ())
+    return values
 
 
 def _resolve(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Mapping[str, Any]:
