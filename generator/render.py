@@ -940,6 +940,8 @@ def _fake_role(api: Api, op: Operation) -> str:
         return "list"
     if op.http_method == "DELETE" or re.match(r"(?i)(delete|remove)", op.operation_id):
         return "delete"
+    if re.match(r"(?i)(cancel|stop|abort)", op.operation_id):
+        return "cancel"
     return "other"
 
 
@@ -987,7 +989,7 @@ def _fake(api: Api) -> dict[str, Any]:
                 "first_page": op.paging.first_page,
             }
         job_argument = None
-        if lifecycle is not None and role in ("query", "delete"):
+        if lifecycle is not None and role in ("query", "delete", "cancel"):
             job_argument = lifecycle.query_parameter.wire_name
         operations.append(
             {
@@ -996,7 +998,13 @@ def _fake(api: Api) -> dict[str, Any]:
                 "arguments": [
                     (p.name, p.wire_name, p.location) for p in op.method_parameters
                 ],
-                "envelope": _pointer(op.envelope) or (),
+                # An XML answer's root element is its envelope.
+                "envelope": _pointer(op.envelope)
+                or (
+                    (op.response.xml_tag,)
+                    if op.response is not None and op.response.xml_tag
+                    else ()
+                ),
                 "answer_body": (op.envelope_model or op.response),
                 "paging": paging,
                 "job_argument": job_argument,
@@ -1023,6 +1031,7 @@ def _fake(api: Api) -> dict[str, Any]:
             "failure_code": _pointer(lifecycle.failure_code_field),
             "failure_message": _pointer(lifecycle.failure_message_field),
             "results": tuple(_pointer(r) for r in lifecycle.results),
+            "not_found": _pointer(lifecycle.not_found_field),
         },
         "errors": {
             "code": code,

@@ -36,7 +36,7 @@ from .request import Auth
 
 # A pointer into a JSON document: member names and list indexes.
 Pointer = tuple[str | int, ...]
-Role = Literal["submit", "query", "list", "delete", "other"]
+Role = Literal["submit", "query", "list", "delete", "cancel", "other"]
 _C = TypeVar("_C")
 
 
@@ -141,6 +141,8 @@ class Lifecycle:
     failure_message: Pointer | None = None
     ok_codes: tuple[str, ...] = ()
     results: tuple[Pointer, ...] = ()
+    # Where a query lists the ids it was asked for that name no job (answered with 200).
+    not_found: Pointer | None = None
 
     @property
     def states(self) -> tuple[str, ...]:
@@ -407,7 +409,9 @@ class FakeService:
             if fault is not None:
                 response = self._fault_response(fault)
             else:
-                response = self._answer(op, request, parameters, body)
+                response = self._answer(
+                    op, request, path_values, body if body is not None else parameters
+                )
         except _Refusal as refusal:
             response = self._error(refusal.status, refusal.code, refusal.message)
         self.calls.append(
@@ -582,7 +586,8 @@ class FakeService:
                         body = op.body.model_validate_json(content)
                 except ValidationError as error:
                     raise self._invalid(error) from None
-                except ValueError as error:
+                except (ValueError, SyntaxError) as error:
+                    # (ElementTree's ParseError is a SyntaxError.)
                     raise _Refusal(
                         self._status(400),
                         self.validation_code,
@@ -607,36 +612,50 @@ class FakeService:
         self,
         op: Operation,
         request: httpx.Request,
-        parameters: BaseModel | None,
+        path_values: Mapping[str, str],
         body: BaseModel | None,
     ) -> httpx.Response:
         document = self._template(op)
         answer = _at(document, op.envelope)
         if op.role == "submit" and self.lifecycle is not None:
             job = self.add_job()
-            job.request = body if body is not None else parameters
+            job.request = body
             _put(answer, self.lifecycle.job_id, job.id)
         elif op.role == "query" and self.lifecycle is not None:
-            job = self._named_job(request, op)
-            self._poll(job)
-            self._describe(answer, job, op.answer)
+            known, unknown = self._named_jobs(request, op, path_values)
+            if not known and (unknown and self.lifecycle.not_found is not None):
+                _put(answer, self.lifecycle.not_found, unknown)
+                _drop_first(answer, self.lifecycle.state)
+            elif not known:
+                raise _Refusal(404, self.not_found_code, "no such job")
+            else:
+                job = self.jobs[known[0]]
+                self._poll(job)
+                self._describe(answer, job, op.answer)
         elif op.role == "list" and op.paging is not None:
             self._page(op, request, answer)
-        elif op.role == "delete" and self.lifecycle is not None:
-            gone = self._named_jobs(request, op)
-            if not gone:
+        elif op.role in ("delete", "cancel") and self.lifecycle is not None:
+            known, _ = self._named_jobs(request, op, path_values)
+            if not known:
                 raise _Refusal(404, self.not_found_code, "no such job")
-            for job_id in gone:
-                del self.jobs[job_id]
+            for job_id in known:
+                if op.role == "delete":
+                    del self.jobs[job_id]
+                else:
+                    self._cancel(self.jobs[job_id])
         return self._respond(200, document)
 
     def _template(self, op: Operation) -> Any:
         """The operation's documented example (or one made from its schema), with the
         envelope around it."""
-        if op.example is not None:
+        if isinstance(op.example, (dict, list)):
             document = copy.deepcopy(op.example)
         elif op.answer_body is not None:
             document = synthesise(op.answer_body)
+            tag = getattr(op.answer_body, "__xml_tag__", None)
+            if tag is not None:
+                # An XML document: its root element around what the model holds.
+                document = {tag: document}
         else:
             document = {}
         if op.envelope and not isinstance(_at(document, op.envelope), dict):
@@ -650,35 +669,47 @@ class FakeService:
             _put(document, request_id, self._request_id())
         return document
 
-    def _named_jobs(self, request: httpx.Request, op: Operation) -> list[str]:
-        """The ids of existing jobs the request names (in its job argument, a list of
-        them, or anywhere in its body)."""
+    def _named_jobs(
+        self, request: httpx.Request, op: Operation, path_values: Mapping[str, str]
+    ) -> tuple[list[str], list[str]]:
+        """The ids the request names (in its job argument, where a list of them may be
+        separated by commas, or in its body): those of jobs the fake holds, and others."""
         texts: list[str] = []
         if op.job_argument is not None:
+            if op.job_argument in path_values:
+                texts.append(path_values[op.job_argument])
             texts += request.url.params.get_list(op.job_argument)
             header = request.headers.get(op.job_argument)
             if header is not None:
                 texts.append(header)
-            texts += re.findall(r"[^/]+", request.url.path)
-        if request.content:
+        if not texts and request.content:
             try:
                 texts += _strings(json.loads(request.content))
             except ValueError:
                 texts += re.findall(
-                    r">([^<>]+)<", request.content.decode(errors="replace")
+                    r">([^<>]+)<", request.content.decode("utf-8", "replace")
                 )
-        named = []
+        known: list[str] = []
+        unknown: list[str] = []
         for text in texts:
-            for part in re.split(r"[,\s]+", unquote(text)):
-                if part in self.jobs and part not in named:
-                    named.append(part)
-        return named
+            for part in re.split(r"[,\s]+", text):
+                if not part:
+                    continue
+                group = known if part in self.jobs else unknown
+                if part not in group:
+                    group.append(part)
+        return known, unknown
 
-    def _named_job(self, request: httpx.Request, op: Operation) -> Job:
-        named = self._named_jobs(request, op)
-        if not named:
-            raise _Refusal(404, self.not_found_code, "no such job")
-        return self.jobs[named[0]]
+    def _cancel(self, job: Job) -> None:
+        lifecycle = self._lifecycle()
+        if job.state not in lifecycle.running:
+            raise _Refusal(
+                self._status(400),
+                self.validation_code,
+                f"job {job.id} is {job.state}: only a running job can be cancelled",
+            )
+        cancelled = [s for s in lifecycle.failed if re.match(r"(?i)cancel", s)]
+        job.state = (cancelled or list(lifecycle.failed))[-1]
 
     def _poll(self, job: Job) -> None:
         lifecycle = self._lifecycle()
@@ -1007,6 +1038,12 @@ def _has(container: Any, key: Any) -> bool:
     return isinstance(container, list) and isinstance(key, int) and key < len(container)
 
 
+def _drop_first(document: Any, pointer: Pointer) -> None:
+    """Remove what holds `pointer`'s first step (a query's list of jobs, or its state)."""
+    if isinstance(document, dict) and pointer:
+        document.pop(pointer[0], None)
+
+
 def _drop(document: Any, pointer: Pointer) -> None:
     holder = _at(document, pointer[:-1])
     if isinstance(holder, dict):
@@ -1102,8 +1139,52 @@ def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
     """`model`'s JSON Schema by wire names (made once: pydantic takes its time)."""
     schema = _SCHEMAS.get(model)
     if schema is None:
-        schema = _SCHEMAS[model] = model.model_json_schema(by_alias=True)
+        if hasattr(model, "__xml_tag__"):
+            schema = _xml_schema(model, 0)
+        else:
+            schema = model.model_json_schema(by_alias=True)
+        _SCHEMAS[model] = schema
     return schema
+
+
+def _xml_schema(model: type[BaseModel], depth: int) -> dict[str, Any]:
+    """The JSON Schema of an XML model, by the wire names of its elements and
+    attributes (its fields' markers), nested models inlined."""
+
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for name, info in model.model_fields.items():
+        marker = next(
+            (m for m in info.metadata if hasattr(m, "tag") or hasattr(m, "name")), None
+        )
+        wire = getattr(marker, "tag", None) or getattr(marker, "name", None) or name
+        properties[wire] = _xml_value_schema(info.annotation, depth)
+        if info.is_required():
+            required.append(wire)
+    return {"type": "object", "properties": properties, "required": required}
+
+
+def _xml_value_schema(annotation: Any, depth: int) -> dict[str, Any]:
+    import types
+    import typing
+
+    from pydantic import TypeAdapter
+
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _xml_value_schema(typing.get_args(annotation)[0], depth)
+    if origin is list:
+        (item,) = typing.get_args(annotation) or (Any,)
+        return {"type": "array", "items": _xml_value_schema(item, depth)}
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return {"anyOf": [_xml_value_schema(a, depth) for a in options]}
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _xml_schema(annotation, depth + 1) if depth < 8 else {}
+    try:
+        return dict(TypeAdapter(annotation).json_schema())
+    except Exception:  # a type without a JSON Schema: any value
+        return {}
 
 
 def synthesise(model: type[BaseModel]) -> Any:

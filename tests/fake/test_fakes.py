@@ -14,9 +14,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree import ElementTree
 
 import httpx
 import pytest
+from pydantic import BaseModel
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,8 @@ class Profile:
     failure_code: str
     # A raw request the spec forbids: (operation, method, path, headers, body).
     bad_request: tuple[str, str, str, dict[str, str], bytes]
-    # Where the vendor's code sits in an error body.
-    code_of: Callable[[Any], Any]
+    # The vendor's code in an error answer.
+    code_of: Callable[[httpx.Response], Any]
     # The same request, valid.
     good_body: bytes
     # The query method's argument that names the job.
@@ -43,7 +45,23 @@ class Profile:
     # The argument that asks for a page size, and a value.
     page_size: dict[str, int] = field(default_factory=dict)
     deletes: bool = False
+    cancels: bool = False
+    # A result of the test's own (wire form), and as the typed answer shows it.
+    result: Any = "https://example.test/mine"
+    result_seen: Any = "https://example.test/mine"
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+_CI_SUBMIT = (
+    "<Request><Tag>Tts</Tag><Operation><TemplateId>t1</TemplateId><TtsConfig><InputType>{kind}</InputType>"
+    "<Input>Hello</Input></TtsConfig><Output><Region>ap-chongqing</Region>"
+    "<Bucket>examplebucket-1250000000</Bucket><Object>out.mp3</Object></Output>"
+    "</Operation></Request>"
+)
+
+
+def _xml_text(response: httpx.Response, tag: str) -> str | None:
+    return ElementTree.fromstring(response.content).findtext(f".//{tag}")
 
 
 PROFILES = {
@@ -61,7 +79,7 @@ PROFILES = {
                 {"text": "Hello", "voice_asset_id": "v", "speed": 1000}
             ).encode(),
         ),
-        code_of=lambda body: body["error_code"],
+        code_of=lambda response: response.json()["error_code"],
         good_body=json.dumps({"text": "Hello", "voice_asset_id": "v"}).encode(),
         query_argument="job_id",
         logged="Hello",
@@ -84,7 +102,7 @@ PROFILES = {
             },
             json.dumps({"Text": "你好"}).encode(),
         ),
-        code_of=lambda body: body["Response"]["Error"]["Code"],
+        code_of=lambda response: response.json()["Response"]["Error"]["Code"],
         good_body=json.dumps({"Text": "你好", "VoiceId": "v-1"}).encode(),
         query_argument="task_id",
         logged="你好",
@@ -108,7 +126,7 @@ PROFILES = {
             {"x-acs-action": "SubmitAudioProduceJob", "x-acs-version": "2020-11-09"},
             b"",
         ),
-        code_of=lambda body: body["Code"],
+        code_of=lambda response: response.json()["Code"],
         good_body=b"",
         good_path="/?EditingConfig=%7B%22volume%22%3A50%7D"
         "&OutputConfig=%7B%22bucket%22%3A%22b%22%2C%22object%22%3A%22o%22%7D"
@@ -118,6 +136,37 @@ PROFILES = {
         list_items=("iter_list_smart_jobs", "job_id", "job_state"),
         page_size={"max_results": 7},
         deletes=True,
+    ),
+    # XML bodies both ways (typed from an XSD), a COS signature, a job list in answers.
+    "tts_tencent_ci": Profile(
+        package="tts_tencent_ci",
+        submit={
+            "template_id": "t1",
+            "tts_config": {"input": "Hello", "input_type": "Text"},
+            "output": {
+                "region": "ap-chongqing",
+                "bucket": "examplebucket-1250000000",
+                "object": "out.mp3",
+            },
+        },
+        failure_code="InternalError",
+        # InputType is Url or Text.
+        bad_request=(
+            "submit",
+            "POST",
+            "/jobs",
+            {"Content-Type": "application/xml"},
+            _CI_SUBMIT.format(kind="Voice").encode(),
+        ),
+        code_of=lambda response: _xml_text(response, "Code"),
+        good_body=_CI_SUBMIT.format(kind="Text").encode(),
+        query_argument="job_id",
+        logged="Hello",
+        list_items=("iter_list_tts_jobs", "job_id", "state"),
+        page_size={"size": 7},
+        cancels=True,
+        result={"Region": "ap-chongqing", "Bucket": "b-1", "Object": "mine.mp3"},
+        result_seen={"region": "ap-chongqing", "bucket": "b-1", "object": "mine.mp3"},
     ),
 }
 
@@ -152,18 +201,28 @@ def _submit(fake: Any, client: Any, profile: Profile) -> str:
     return str(_job_id(fake, answer))
 
 
-def _job_id(fake: Any, answer: Any) -> Any:
-    value = answer.model_dump(by_alias=True)
-    for part in fake.lifecycle.job_id:
-        value = value[part]
+def _walk(value: Any, pointer: tuple[str | int, ...]) -> Any:
+    """What `pointer` (wire names) reaches in a typed answer (JSON or XML model)."""
+    for part in pointer:
+        if isinstance(part, int):
+            value = value[part]
+            continue
+        for name, info in type(value).model_fields.items():
+            tags = [getattr(m, "tag", None) for m in info.metadata]
+            if part in (info.alias, name, *tags):
+                value = getattr(value, name)
+                break
+        else:
+            raise KeyError(part)
     return value
+
+
+def _job_id(fake: Any, answer: Any) -> Any:
+    return _walk(answer, fake.lifecycle.job_id)
 
 
 def _result(fake: Any, answer: Any) -> Any:
-    value = answer.model_dump(by_alias=True)
-    for part in fake.lifecycle.results[0]:
-        value = value[part]
-    return value
+    return _walk(answer, fake.lifecycle.results[0])
 
 
 def test_submit_wait_result(testing: Any, profile: Profile) -> None:
@@ -201,9 +260,12 @@ def test_completed_with_a_result_of_the_tests(testing: Any, profile: Profile) ->
     client = fake.client()
     job_id = _submit(fake, client, profile)
     result = "/" + "/".join(str(p) for p in fake.lifecycle.results[0])
-    fake.complete(job_id, result={result: "https://example.test/mine"})
+    fake.complete(job_id, result={result: profile.result})
     done = client.wait_for_job(job_id)
-    assert _result(fake, done) == "https://example.test/mine"
+    seen = _result(fake, done)
+    if isinstance(seen, BaseModel):
+        seen = seen.model_dump(exclude_none=True)
+    assert seen == profile.result_seen
     assert len(fake.calls) == 2  # one poll: it was done already
 
 
@@ -325,7 +387,7 @@ def test_a_request_the_spec_forbids_gets_the_validation_error(
     with fake.http_client() as http:
         response = http.send(fake.sign(request, operation))
     assert response.status_code == (200 if fake.errors.in_envelope else 400)
-    assert profile.code_of(response.json()) == fake.validation_code
+    assert profile.code_of(response) == fake.validation_code
     assert not fake.jobs
 
 
@@ -432,11 +494,18 @@ def test_wait_times_out_on_virtual_time(
 
 def test_unknown_job(testing: Any, errors: Any, profile: Profile) -> None:
     fake = testing.FakeService()
-    query = getattr(fake.client(), fake._operation("query").method_name)
-    argument = profile.query_argument
+    client = fake.client()
+    if fake.lifecycle.not_found is not None:
+        # The service answers such a query with the ids it does not know: the wait ends.
+        with pytest.raises(errors.JobNotFoundError):
+            client.wait_for_job("no-such-job")
+        assert len(fake.calls) == 1
+        return
+    query = getattr(client, fake._operation("query").method_name)
     with pytest.raises(errors.APIStatusError) as caught:
-        query(**{argument: "no-such-job"})
+        query(**{profile.query_argument: "no-such-job"})
     assert caught.value.code == fake.not_found_code
+    assert caught.value.status_code == 404
 
 
 def _paged(profile: Profile) -> None:
@@ -491,3 +560,18 @@ def test_delete_removes_the_job(testing: Any, errors: Any, profile: Profile) -> 
     with pytest.raises(errors.APIStatusError) as caught:
         query(**{profile.query_argument: gone})
     assert caught.value.code == fake.not_found_code
+
+
+def test_cancel_ends_the_job(testing: Any, errors: Any, profile: Profile) -> None:
+    if not profile.cancels:
+        pytest.skip(f"{profile.package} has no cancel operation")
+    fake = testing.FakeService()
+    client = fake.client()
+    job_id = _submit(fake, client, profile)
+    cancel = getattr(client, fake._operation("cancel").method_name)
+    cancel(job_id)
+    assert fake.job(job_id).state in fake.lifecycle.failed
+    with pytest.raises(errors.JobFailedError):
+        client.wait_for_job(job_id)
+    with pytest.raises(errors.APIStatusError):
+        cancel(job_id)  # no longer running
