@@ -936,7 +936,7 @@ def _fake_role(api: Api, op: Operation) -> str:
         return "submit"
     if lifecycle is not None and op.operation_id == lifecycle.query.operation_id:
         return "query"
-    if op.paging is not None:
+    if op.paging is not None and _lists_jobs(api, op):
         return "list"
     if op.http_method == "DELETE" or re.match(r"(?i)(delete|remove)", op.operation_id):
         return "delete"
@@ -945,9 +945,39 @@ def _fake_role(api: Api, op: Operation) -> str:
     return "other"
 
 
+def _lists_jobs(api: Api, op: Operation) -> bool:
+    """A list whose items are the lifecycle's jobs: they have a field of the job id's
+    name (or an id of a job or task)."""
+    lifecycle = api.lifecycle
+    if lifecycle is None or op.paging is None:
+        return False
+    item = next((m for m in api.models if m.name == op.paging.item_annotation), None)
+    leaf = lifecycle.job_id_field.fields[-1].wire_name
+    return item is not None and any(
+        f.wire_name == leaf or re.search(r"(?i)(job|task)_?id$", f.wire_name)
+        for f in item.fields
+    )
+
+
+def _job_id_pattern(api: Api) -> str | None:
+    """The pattern a job id matches (the query argument's), if the spec gives one."""
+    lifecycle = api.lifecycle
+    if lifecycle is None:
+        return None
+    argument = lifecycle.query_parameter
+    if isinstance(argument, Parameter):
+        pattern = argument.schema.get("pattern")
+        return pattern if isinstance(pattern, str) else None
+    return next(
+        (str(value) for key, value in argument.constraints if key == "pattern"), None
+    )
+
+
 def _fake_value(name: str, schema: Mapping[str, Any] | None) -> str:
     """A value a fake's client is made with: the schema's example, else a plain word."""
     schema = schema or {}
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return str(schema["enum"][0])
     for key in ("example", "default"):
         if isinstance(schema.get(key), str) and schema[key]:
             return str(schema[key])
@@ -996,7 +1026,8 @@ def _fake(api: Api) -> dict[str, Any]:
                 "op": op,
                 "role": role,
                 "arguments": [
-                    (p.name, p.wire_name, p.location) for p in op.method_parameters
+                    (p.name, p.wire_name, p.location, p.client_level)
+                    for p in op.parameters
                 ],
                 # An XML answer's root element is its envelope.
                 "envelope": _pointer(op.envelope)
@@ -1032,6 +1063,7 @@ def _fake(api: Api) -> dict[str, Any]:
             "failure_message": _pointer(lifecycle.failure_message_field),
             "results": tuple(_pointer(r) for r in lifecycle.results),
             "not_found": _pointer(lifecycle.not_found_field),
+            "id_pattern": _job_id_pattern(api),
         },
         "errors": {
             "code": code,

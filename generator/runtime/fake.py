@@ -25,11 +25,11 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from urllib.parse import unquote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .deadline import Clock
 from .request import Auth
@@ -87,6 +87,8 @@ class Argument:
     name: str
     wire: str
     location: str
+    # Taken once by the client (checked against its ClientParameters model).
+    client: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class Operation:
     constants: tuple[tuple[str, str, str], ...] = ()
     arguments: tuple[Argument, ...] = ()
     parameters: type[BaseModel] | None = None
+    client_parameters: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
     body_required: bool = True
     body_format: Literal["json", "xml"] = "json"
@@ -143,6 +146,8 @@ class Lifecycle:
     results: tuple[Pointer, ...] = ()
     # Where a query lists the ids it was asked for that name no job (answered with 200).
     not_found: Pointer | None = None
+    # The pattern a job id matches, if the spec gives one.
+    id_pattern: str | None = None
 
     @property
     def states(self) -> tuple[str, ...]:
@@ -226,9 +231,9 @@ class FakeService:
     lifecycle: Lifecycle | None = None
     errors: Errors = Errors(None, None, None, None)
     # The credentials and client arguments the fake's clients are made with.
-    credentials: Mapping[str, str] = {}
+    credentials: ClassVar[Mapping[str, str]] = {}
     secret_credentials: tuple[str, ...] = ()
-    client_arguments: Mapping[str, str] = {}
+    client_arguments: ClassVar[Mapping[str, str]] = {}
     # Headers whose values never appear in `calls`.
     secret_headers: tuple[str, ...] = ()
     base_url = "https://fake.service.test"
@@ -316,9 +321,24 @@ class FakeService:
         """A job, as if submitted (in its first state, or `state`)."""
         lifecycle = self._lifecycle()
         with self._lock:
-            job = Job(id=str(uuid.uuid4()), state=state or lifecycle.running[0])
+            job = Job(id=self._new_id(), state=state or lifecycle.running[0])
             self.jobs[job.id] = job
         return job
+
+    def _new_id(self) -> str:
+        """A fresh job id, of the spec's pattern where it has one: a UUID, else a
+        number after the pattern's fixed start (`^b-[0-9]+$`: b-7), else a number."""
+        pattern = self._lifecycle().id_pattern
+        number = str(next(self._ids))
+        candidates = [str(uuid.uuid4())]
+        if pattern is not None:
+            start = re.match(r"\^?((?:[^\\\[\](){}.*+?^$|]|\\[-./_])*)", pattern)
+            prefix = start.group(1).replace("\\", "") if start else ""
+            candidates += [prefix + number, number, prefix + uuid.uuid4().hex]
+        for candidate in candidates:
+            if pattern is None or re.search(pattern, candidate):
+                return candidate
+        return candidates[0]
 
     def advance(self, job_id: str) -> Job:
         """Move a job one state on (the last running state goes to succeeded)."""
@@ -550,20 +570,22 @@ class FakeService:
         self, request: httpx.Request, op: Operation, path_values: Mapping[str, str]
     ) -> tuple[BaseModel | None, BaseModel | None]:
         parameters = body = None
+        values: dict[str, Any] = {}
+        for argument in op.arguments:
+            if argument.location == "path":
+                value: Any = path_values.get(argument.wire)
+            elif argument.location == "query":
+                found = request.url.params.get_list(argument.wire)
+                value = found[0] if len(found) == 1 else (found or None)
+            elif argument.location == "header":
+                value = request.headers.get(argument.wire)
+            else:
+                value = _cookie(request, argument.wire)
+            if argument.client:
+                self._check_client_argument(op, argument, value)
+            elif value is not None:
+                values[argument.name] = value
         if op.parameters is not None:
-            values: dict[str, Any] = {}
-            for argument in op.arguments:
-                if argument.location == "path":
-                    value: Any = path_values.get(argument.wire)
-                elif argument.location == "query":
-                    found = request.url.params.get_list(argument.wire)
-                    value = found[0] if len(found) == 1 else (found or None)
-                elif argument.location == "header":
-                    value = request.headers.get(argument.wire)
-                else:
-                    value = _cookie(request, argument.wire)
-                if value is not None:
-                    values[argument.name] = value
             try:
                 # Lax: what travels as text (a number in a query) reads back as its type.
                 parameters = op.parameters.model_validate(values, strict=False)
@@ -595,6 +617,29 @@ class FakeService:
                     ) from None
         return parameters, body
 
+    def _check_client_argument(
+        self, op: Operation, argument: Argument, value: Any
+    ) -> None:
+        model = op.client_parameters
+        if model is None or argument.name not in model.model_fields:
+            return
+        info = model.model_fields[argument.name]
+        if value is None:
+            if info.is_required():
+                raise _Refusal(
+                    self._status(400),
+                    self.validation_code,
+                    f"{argument.wire}: missing",
+                )
+            return
+        try:
+            _adapter(model, argument.name).validate_python(value, strict=False)
+        except ValidationError as error:
+            message = error.errors()[0]["msg"]
+            raise _Refusal(
+                self._status(400), self.validation_code, f"{argument.wire}: {message}"
+            ) from None
+
     def _invalid(self, error: ValidationError) -> _Refusal:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "the request"
@@ -616,7 +661,7 @@ class FakeService:
         body: BaseModel | None,
     ) -> httpx.Response:
         document = self._template(op)
-        answer = _at(document, op.envelope)
+        answer = _at(document, op.envelope) if document is not None else {}
         if op.role == "submit" and self.lifecycle is not None:
             job = self.add_job()
             job.request = body
@@ -643,9 +688,13 @@ class FakeService:
                     del self.jobs[job_id]
                 else:
                     self._cancel(self.jobs[job_id])
+        if document is None:
+            return self._respond_empty()
         return self._respond(200, document)
 
     def _template(self, op: Operation) -> Any:
+        if op.answer_body is None and op.example is None:
+            return None
         """The operation's documented example (or one made from its schema), with the
         envelope around it."""
         if isinstance(op.example, (dict, list)):
@@ -818,7 +867,7 @@ class FakeService:
         template = _first_item(_at(answer, paging.items)) or self._item_template(op)
         items = []
         whole = _schema_of(op.answer) if op.answer is not None else {}
-        item_schema = _schema_at(whole, paging.items + (0,)) if whole else None
+        item_schema = _schema_at(whole, (*paging.items, 0)) if whole else None
         for job in chosen:
             item = copy.deepcopy(template)
             if isinstance(item, dict):
@@ -849,7 +898,7 @@ class FakeService:
         if op.answer is None or op.paging is None:
             return {}
         schema = _schema_of(op.answer)
-        item = _schema_at(schema, op.paging.items + (0,))
+        item = _schema_at(schema, (*op.paging.items, 0))
         return _synth(item, schema.get("$defs", {}), 0) if item is not None else {}
 
     # -- the wire -------------------------------------------------------------------
@@ -862,6 +911,9 @@ class FakeService:
         if self.errors.request_id_header:
             headers[self.errors.request_id_header] = request_id
         return headers
+
+    def _respond_empty(self) -> httpx.Response:
+        return httpx.Response(204, headers=self._headers(self._request_id()))
 
     def _respond(
         self, status: int, document: Any, request_id: str | None = None
@@ -1133,6 +1185,22 @@ def _match(template: str, path: str) -> dict[str, str] | None:
 
 
 _SCHEMAS: dict[type[BaseModel], dict[str, Any]] = {}
+_ADAPTERS: dict[tuple[type[BaseModel], str], TypeAdapter[Any]] = {}
+
+
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """A check of one field of `model`, with its constraints (made once)."""
+    key = (model, name)
+    adapter = _ADAPTERS.get(key)
+    if adapter is None:
+        info = model.model_fields[name]
+        annotation: Any = info.annotation
+        if info.metadata:
+            # The type with its constraints (Field(min_length=...), a pattern...).
+            parts = (annotation, *info.metadata)
+            annotation = Annotated.__class_getitem__(parts)  # type: ignore[attr-defined]
+        adapter = _ADAPTERS[key] = TypeAdapter(annotation)
+    return adapter
 
 
 def _schema_of(model: type[BaseModel]) -> dict[str, Any]:

@@ -46,6 +46,8 @@ class Profile:
     page_size: dict[str, int] = field(default_factory=dict)
     deletes: bool = False
     cancels: bool = False
+    # Where a result goes (default: the lifecycle's first result).
+    result_pointer: tuple[str | int, ...] | None = None
     # A result of the test's own (wire form), and as the typed answer shows it.
     result: Any = "https://example.test/mine"
     result_seen: Any = "https://example.test/mine"
@@ -232,12 +234,12 @@ def test_submit_wait_result(testing: Any, profile: Profile) -> None:
     assert fake.job(job_id).state == fake.lifecycle.running[0]
     done = client.wait_for_job(job_id)
     assert fake.job(job_id).state in fake.lifecycle.succeeded
-    # The documented example's result, as the spec gives it.
-    assert _result(fake, done) is not None
+    # The documented example's result, as the spec gives it (where it names one).
+    assert not fake.lifecycle.results or _result(fake, done) is not None
     # Two polls by default; the virtual clock moved by the poll interval, no real time.
     roles = [fake._operation(call.operation).role for call in fake.calls]
     assert roles == ["submit", "query", "query"]
-    assert fake.clock.elapsed >= 1
+    assert fake.clock.elapsed > 0
 
 
 def test_submit_wait_result_async(testing: Any, profile: Profile) -> None:
@@ -251,7 +253,7 @@ def test_submit_wait_result_async(testing: Any, profile: Profile) -> None:
 
     job_id, done = asyncio.run(main())
     assert fake.job(job_id).state in fake.lifecycle.succeeded
-    assert _result(fake, done) is not None
+    assert not fake.lifecycle.results or _result(fake, done) is not None
     assert [c.status for c in fake.calls] == [200] * 4
 
 
@@ -259,10 +261,10 @@ def test_completed_with_a_result_of_the_tests(testing: Any, profile: Profile) ->
     fake = testing.FakeService(polls=100)
     client = fake.client()
     job_id = _submit(fake, client, profile)
-    result = "/" + "/".join(str(p) for p in fake.lifecycle.results[0])
-    fake.complete(job_id, result={result: profile.result})
+    pointer = profile.result_pointer or fake.lifecycle.results[0]
+    fake.complete(job_id, result={"/" + "/".join(map(str, pointer)): profile.result})
     done = client.wait_for_job(job_id)
-    seen = _result(fake, done)
+    seen = _walk(done, pointer)
     if isinstance(seen, BaseModel):
         seen = seen.model_dump(exclude_none=True)
     assert seen == profile.result_seen
@@ -287,9 +289,10 @@ def test_failed_job_raises_with_the_vendors_code(
     fake.fail(job_id, profile.failure_code, "the text could not be read")
     with pytest.raises(errors.JobFailedError) as caught:
         client.wait_for_job(job_id)
-    assert caught.value.code == profile.failure_code
     assert caught.value.state in fake.lifecycle.failed
-    assert caught.value.message == "the text could not be read"
+    if fake.lifecycle.failure_code is not None:
+        assert caught.value.code == profile.failure_code
+        assert caught.value.message == "the text could not be read"
 
 
 def test_failed_job_async(testing: Any, errors: Any, profile: Profile) -> None:
@@ -304,7 +307,8 @@ def test_failed_job_async(testing: Any, errors: Any, profile: Profile) -> None:
 
     with pytest.raises(errors.JobFailedError) as caught:
         asyncio.run(main())
-    assert caught.value.code == profile.failure_code
+    if fake.lifecycle.failure_code is not None:
+        assert caught.value.code == profile.failure_code
 
 
 def test_throttled_submit_is_retried(testing: Any, profile: Profile) -> None:
@@ -333,6 +337,8 @@ def test_throttled_submit_async(testing: Any, profile: Profile) -> None:
 
 def test_throttling_code_is_retried(testing: Any, profile: Profile) -> None:
     fake = testing.FakeService()
+    if not fake.errors.throttling_codes:
+        pytest.skip("the spec names no throttling code")
     code = fake.errors.throttling_codes[0]
     fake.fail_next("submit", code=code)
     _submit(fake, fake.client(), profile)
@@ -361,8 +367,11 @@ def test_wrong_key_is_refused_with_the_auth_error(
         _submit(fake, client, profile)
     assert caught.value.request_id is not None
     assert not fake.jobs
-    # The refused request is logged, its signature masked.
-    assert fake.calls[-1].headers["authorization"] == "***"
+    # The refused request is logged, its secrets masked.
+    headers = fake.calls[-1].headers
+    masked = [h.lower() for h in fake.secret_headers if h.lower() in headers]
+    assert masked
+    assert all(headers[h] == "***" for h in masked)
 
 
 def test_wrong_key_async(testing: Any, errors: Any, profile: Profile) -> None:
@@ -470,6 +479,8 @@ def test_malformed_answer(testing: Any, errors: Any, profile: Profile) -> None:
 
 def test_clock_skew_is_signed_again(testing: Any, profile: Profile) -> None:
     fake = testing.FakeService()
+    if not fake.errors.clock_skew_codes:
+        pytest.skip("the spec names no clock-skew code")
     client = fake.client()
     fake.fail_next("submit", skew=900)
     _submit(fake, client, profile)
@@ -495,15 +506,18 @@ def test_wait_times_out_on_virtual_time(
 def test_unknown_job(testing: Any, errors: Any, profile: Profile) -> None:
     fake = testing.FakeService()
     client = fake.client()
+    # An id of the right shape, of no job the fake holds.
+    unknown = fake.add_job().id
+    del fake.jobs[unknown]
     if fake.lifecycle.not_found is not None:
         # The service answers such a query with the ids it does not know: the wait ends.
         with pytest.raises(errors.JobNotFoundError):
-            client.wait_for_job("no-such-job")
+            client.wait_for_job(unknown)
         assert len(fake.calls) == 1
         return
     query = getattr(client, fake._operation("query").method_name)
     with pytest.raises(errors.APIStatusError) as caught:
-        query(**{profile.query_argument: "no-such-job"})
+        query(**{profile.query_argument: unknown})
     assert caught.value.code == fake.not_found_code
     assert caught.value.status_code == 404
 
@@ -544,7 +558,8 @@ def test_paging_async_with_a_page_size(testing: Any, profile: Profile) -> None:
     items = asyncio.run(main())
     assert [getattr(item, id_field) for item in items] == list(fake.jobs)
     pages = [c for c in fake.calls if c.operation == fake._operation("list").name]
-    assert len(pages) == 25 // next(iter(profile.page_size.values())) + 1
+    size = next(iter(profile.page_size.values()), fake.page_size)
+    assert len(pages) == 25 // size + 1
 
 
 def test_delete_removes_the_job(testing: Any, errors: Any, profile: Profile) -> None:
