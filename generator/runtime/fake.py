@@ -413,7 +413,19 @@ class FakeService:
         try:
             op, path_values = self._route(request)
         except _Refusal as refusal:
-            return self._error(refusal.status, refusal.code, refusal.message)
+            refused = self._error(refusal.status, refusal.code, refusal.message)
+            # Logged too (with no operation): a test may count what reached the fake.
+            self.calls.append(
+                FakeCall(
+                    operation="",
+                    method_name="",
+                    parameters=None,
+                    body=None,
+                    headers=self._redacted(request.headers),
+                    status=refused.status_code,
+                )
+            )
+            return refused
         fault = self._take_fault(op)
         if fault is not None and fault.drop:
             error = fault.drop if isinstance(fault.drop, type) else None
