@@ -590,3 +590,38 @@ def test_cancel_ends_the_job(testing: Any, errors: Any, profile: Profile) -> Non
         client.wait_for_job(job_id)
     with pytest.raises(errors.APIStatusError):
         cancel(job_id)  # no longer running
+
+
+def test_a_retry_after_past_the_deadline_is_not_waited_for(
+    testing: Any, errors: Any, profile: Profile
+) -> None:
+    """The call's deadline is on the fake's clock too: after one virtual wait of 6 s, a
+    second would end past the 10 s timeout, so the call ends instead."""
+    fake = testing.FakeService()
+    fake.fail_next("submit", status=429, retry_after=6, times=2)
+    with pytest.raises(errors.RateLimitError):
+        _submit(fake, fake.client(timeout=10), profile)
+    assert fake.clock.elapsed == 6
+    assert len(fake.calls) == 2
+
+
+def test_long_virtual_waits_under_a_short_timeout(
+    testing: Any, profile: Profile
+) -> None:
+    """Each poll has a 2 s deadline while the wait runs for virtual minutes: the real
+    watchdog (which shuts sockets down at real deadlines) stays out of it."""
+    fake = testing.FakeService(polls=30)
+    client = fake.client(timeout=2)
+    job_id = _submit(fake, client, profile)
+    client.wait_for_job(job_id, timeout=3600)
+    assert fake.clock.elapsed > 60
+    assert fake.job(job_id).state in fake.lifecycle.succeeded
+
+
+def test_other_clients_keep_real_time(testing: Any, profile: Profile) -> None:
+    package = importlib.import_module(profile.package)
+    fake = testing.FakeService()
+    arguments = {**fake.credentials, **fake.client_arguments, "base_url": fake.base_url}
+    with package.Client(**arguments) as plain:
+        assert plain._core.clock.real
+    assert not fake.client()._core.clock.real
