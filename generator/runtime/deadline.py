@@ -26,7 +26,8 @@ DEFAULT_TIMEOUT = 60.0
 class Clock:
     """Where the runtime reads the time and waits: this machine's clock. A fake service
     (`<package>.testing`) gives its clients a virtual one, whose sleeps take no time; `real`
-    tells the watchdog, which shuts sockets down in real time, to stay out of its way."""
+    tells the watchdog, which shuts sockets down in real time, to stay out of its way.
+    """
 
     real = True
     # The functions themselves: a call through the seam costs one attribute lookup.

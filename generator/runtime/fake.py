@@ -734,7 +734,8 @@ class FakeService:
         self, request: httpx.Request, op: Operation, path_values: Mapping[str, str]
     ) -> tuple[list[str], list[str]]:
         """The ids the request names (in its job argument, where a list of them may be
-        separated by commas, or in its body): those of jobs the fake holds, and others."""
+        separated by commas, or in its body): those of jobs the fake holds, and others.
+        """
         texts: list[str] = []
         if op.job_argument is not None:
             if op.job_argument in path_values:
@@ -825,7 +826,8 @@ class FakeService:
         defs: Mapping[str, Any],
     ) -> None:
         """Write `job` into a list's item, in the fields its schema has: those of the
-        query's names, else the ones that hold a state or an id by their values or name."""
+        query's names, else the ones that hold a state or an id by their values or name.
+        """
         lifecycle = self._lifecycle()
         fields = schema.get("properties", {})
 
