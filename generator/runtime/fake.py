@@ -684,7 +684,7 @@ class FakeService:
                 _put(answer, self.lifecycle.not_found, unknown)
                 _drop_first(answer, self.lifecycle.state)
             elif not known:
-                raise _Refusal(404, self.not_found_code, "no such job")
+                raise _Refusal(self._status(404), self.not_found_code, "no such job")
             else:
                 job = self.jobs[known[0]]
                 self._poll(job)
@@ -694,7 +694,7 @@ class FakeService:
         elif op.role in ("delete", "cancel") and self.lifecycle is not None:
             known, _ = self._named_jobs(request, op, path_values)
             if not known:
-                raise _Refusal(404, self.not_found_code, "no such job")
+                raise _Refusal(self._status(404), self.not_found_code, "no such job")
             for job_id in known:
                 if op.role == "delete":
                     del self.jobs[job_id]
