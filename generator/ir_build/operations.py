@@ -605,6 +605,7 @@ def operation(
         idempotent=idempotent,
         example=_example(ctx, read, body, parameters, flattened),
         answer_example=_answer_example(ctx, read.spec, read.where),
+        answer_status=_answer_status(read.spec),
         body_format="xml" if read.body_format == "xml" else "json",
         flattened=tuple((c.name, tuple(f.name for f in fs)) for c, fs in flattened),
         upload=_upload_kind(upload.kind) if upload else None,
@@ -877,6 +878,14 @@ def media_kind(ctx: Context, media_type: str, media: Any) -> str:
     if essence.startswith("text/"):
         return "text"
     return "binary"
+
+
+def _answer_status(op: Mapping[str, Any]) -> int:
+    """The status of the first 2xx response the spec documents (`2XX`: 200)."""
+    for status in sorted(str(s) for s in op.get("responses", {})):
+        if status.startswith("2"):
+            return int(status) if status.isdigit() else 200
+    return 200
 
 
 def _answer_example(ctx: Context, op: Mapping[str, Any], where: tuple[Any, ...]) -> Any:

@@ -124,8 +124,9 @@ class Operation:
     envelope: Pointer = ()
     answer: type[BaseModel] | None = None
     answer_body: type[BaseModel] | None = None
-    # The documented example of the whole success body.
+    # The documented example of the whole success body, and the success status.
     example: Any = None
+    status: int = 200
     paging: Paging | None = None
     # The argument (wire name) that names the job, for a query or a delete.
     job_argument: str | None = None
@@ -701,8 +702,8 @@ class FakeService:
                 else:
                     self._cancel(self.jobs[job_id])
         if document is None:
-            return self._respond_empty()
-        return self._respond(200, document)
+            return self._respond_empty(op.status)
+        return self._respond(op.status, document)
 
     def _template(self, op: Operation) -> Any:
         if op.answer_body is None and op.example is None:
@@ -926,8 +927,8 @@ class FakeService:
             headers[self.errors.request_id_header] = request_id
         return headers
 
-    def _respond_empty(self) -> httpx.Response:
-        return httpx.Response(204, headers=self._headers(self._request_id()))
+    def _respond_empty(self, status: int) -> httpx.Response:
+        return httpx.Response(status, headers=self._headers(self._request_id()))
 
     def _respond(
         self, status: int, document: Any, request_id: str | None = None
