@@ -141,6 +141,11 @@ class Operation:
     # Example arguments by argument name (from the body's and parameters' examples).
     example: Mapping[str, Any] | None
     paging: Paging | None = None
+    # The documented example of a success answer's body, as the spec gives it (what a
+    # fake service answers by default); None when there is none.
+    answer_example: Any = None
+    # The status of the first 2xx response the spec documents (a 201 for a create).
+    answer_status: int = 200
     # Sent on every call whatever the arguments: (where, wire name, value). An RPC
     # action and version are.
     constants: tuple[tuple[Location, str, str], ...] = ()

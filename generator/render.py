@@ -30,6 +30,8 @@ RUNTIME_CORE = (
     "__init__.py",
     "deadline.py",
     "errors.py",
+    # The fake service of `<package>.testing`: imported only by tests that use it.
+    "fake.py",
     "polling.py",
     # The base of received JSON models (`wire` builds on it too); small, and imported
     # only by the models that use it.
@@ -894,6 +896,7 @@ def _context(api: Api) -> dict[str, Any]:
         "credential_hints": _credential_hints(api),
         "submit_example": submit_example,
         "example_models": example_models,
+        "fake": _fake(api),
     }
 
 
@@ -961,6 +964,182 @@ def render_json_models(
         .get_template("models/json.py.jinja")
         .render(models=models, fields=fields, bases=bases or {}, roots=roots or {})
     )
+
+
+def _pointer(path: FieldPath | None) -> tuple[str | int, ...] | None:
+    """A response field's path as the wire names it: member names and list indexes."""
+    if path is None:
+        return None
+    parts: list[str | int] = []
+    for position, field in enumerate(path.fields):
+        parts.append(field.wire_name)
+        index = path.index(position)
+        if index is not None:
+            parts.append(index)
+    return tuple(parts)
+
+
+def _text_pointer(text: str | None) -> tuple[str | int, ...] | None:
+    if text is None:
+        return None
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in text.split("/")[1:]]
+    return tuple(int(p) if p.isdigit() else p for p in parts)
+
+
+def _fake_role(api: Api, op: Operation) -> str:
+    lifecycle = api.lifecycle
+    if lifecycle is not None and op.operation_id == lifecycle.submit.operation_id:
+        return "submit"
+    if lifecycle is not None and op.operation_id == lifecycle.query.operation_id:
+        return "query"
+    if op.paging is not None and _lists_jobs(api, op):
+        return "list"
+    if op.http_method == "DELETE" or re.match(r"(?i)(delete|remove)", op.operation_id):
+        return "delete"
+    if re.match(r"(?i)(cancel|stop|abort)", op.operation_id):
+        return "cancel"
+    return "other"
+
+
+def _lists_jobs(api: Api, op: Operation) -> bool:
+    """A list whose items are the lifecycle's jobs: they have a field of the job id's
+    name (or an id of a job or task)."""
+    lifecycle = api.lifecycle
+    if lifecycle is None or op.paging is None:
+        return False
+    item = next((m for m in api.models if m.name == op.paging.item_annotation), None)
+    leaf = lifecycle.job_id_field.fields[-1].wire_name
+    return item is not None and any(
+        f.wire_name == leaf or re.search(r"(?i)(job|task)_?id$", f.wire_name)
+        for f in item.fields
+    )
+
+
+def _job_id_pattern(api: Api) -> str | None:
+    """The pattern a job id matches (the query argument's), if the spec gives one."""
+    lifecycle = api.lifecycle
+    if lifecycle is None:
+        return None
+    argument = lifecycle.query_parameter
+    if isinstance(argument, Parameter):
+        pattern = argument.schema.get("pattern")
+        return pattern if isinstance(pattern, str) else None
+    return next(
+        (str(value) for key, value in argument.constraints if key == "pattern"), None
+    )
+
+
+def _fake_value(name: str, schema: Mapping[str, Any] | None) -> str:
+    """A value a fake's client is made with: the schema's example, else a plain word."""
+    schema = schema or {}
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return str(schema["enum"][0])
+    for key in ("example", "default"):
+        if isinstance(schema.get(key), str) and schema[key]:
+            return str(schema[key])
+    examples = schema.get("examples")
+    if isinstance(examples, list) and examples and isinstance(examples[0], str):
+        return examples[0]
+    return "fake" + re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _fake(api: Api) -> dict[str, Any]:
+    """What `testing.py` says about the service, as Python literals."""
+    lifecycle = api.lifecycle
+    envelope = next((_pointer(o.envelope) for o in api.operations if o.envelope), ())
+    code = _text_pointer(api.errors.code)
+    operations = []
+    for op in api.operations:
+        if op.upload is not None or op.returns != "model":
+            continue
+        role = _fake_role(api, op)
+        paging = None
+        if op.paging is not None:
+            token = next(
+                (p.wire_name for p in op.parameters if p.name == op.paging.argument),
+                next(
+                    (
+                        f.wire_name
+                        for f in op.body_fields
+                        if f.name == op.paging.argument
+                    ),
+                    None,
+                ),
+            )
+            paging = {
+                "kind": op.paging.kind,
+                "items": _pointer(op.paging.items),
+                "next": _pointer(op.paging.next),
+                "total": _pointer(op.paging.total),
+                "argument": token,
+                "first_page": op.paging.first_page,
+            }
+        job_argument = None
+        if lifecycle is not None and role in ("query", "delete", "cancel"):
+            job_argument = lifecycle.query_parameter.wire_name
+        operations.append(
+            {
+                "op": op,
+                "role": role,
+                "arguments": [
+                    (p.name, p.wire_name, p.location, p.client_level)
+                    for p in op.parameters
+                ],
+                # An XML answer's root element is its envelope.
+                "envelope": _pointer(op.envelope)
+                or (
+                    (op.response.xml_tag,)
+                    if op.response is not None and op.response.xml_tag
+                    else ()
+                ),
+                "answer_body": (op.envelope_model or op.response),
+                "paging": paging,
+                "job_argument": job_argument,
+            }
+        )
+    scheme = api.auth[0] if api.auth else None
+    credentials = {
+        c.name: "fake" + re.sub(r"[^a-z0-9]", "", c.name.lower())
+        for c in (scheme.credentials if scheme else ())
+        if not c.optional
+    }
+    client_arguments = {
+        p.name: _fake_value(p.name, p.schema)
+        for p in api.client_parameters
+        if not p.has_default
+    }
+    secret = sorted({h for s in api.auth for h in s.secret_headers})
+    return {
+        "operations": operations,
+        "lifecycle": lifecycle
+        and {
+            "job_id": _pointer(lifecycle.job_id_field),
+            "state": _pointer(lifecycle.state_field),
+            "failure_code": _pointer(lifecycle.failure_code_field),
+            "failure_message": _pointer(lifecycle.failure_message_field),
+            "results": tuple(_pointer(r) for r in lifecycle.results),
+            "not_found": _pointer(lifecycle.not_found_field),
+            "id_pattern": _job_id_pattern(api),
+        },
+        "errors": {
+            "code": code,
+            "message": _text_pointer(api.errors.message),
+            "request_id": _text_pointer(api.errors.request_id),
+            "in_envelope": bool(
+                envelope and code and code[: len(envelope)] == envelope
+            ),
+            "xml": any(
+                op.response is not None and op.response.xml_tag is not None
+                for op in api.operations
+            ),
+        },
+        "credentials": credentials,
+        "secret_credentials": tuple(
+            c.name for c in (scheme.credentials if scheme else ()) if c.secret
+        ),
+        "client_arguments": client_arguments,
+        "secret_headers": tuple(secret),
+    }
 
 
 def render_package(api: Api) -> dict[str, str]:

@@ -654,6 +654,8 @@ def operation(
         parameters_model=parameters_model,
         idempotent=idempotent,
         example=_example(ctx, read, None if whole else body, parameters, flattened),
+        answer_example=_answer_example(ctx, read.spec, read.where),
+        answer_status=_answer_status(read.spec),
         body_format="xml" if read.body_format == "xml" else "json",
         flattened=tuple((c.name, tuple(f.name for f in fs)) for c, fs in flattened),
         upload=_upload_kind(upload.kind) if upload else None,
@@ -943,6 +945,35 @@ def media_kind(ctx: Context, media_type: str, media: Any) -> str:
     if essence.startswith("text/"):
         return "text"
     return "binary"
+
+
+def _answer_status(op: Mapping[str, Any]) -> int:
+    """The status of the first 2xx response the spec documents (`2XX`: 200)."""
+    for status in sorted(str(s) for s in op.get("responses", {})):
+        if status.startswith("2"):
+            return int(status) if status.isdigit() else 200
+    return 200
+
+
+def _answer_example(ctx: Context, op: Mapping[str, Any], where: tuple[Any, ...]) -> Any:
+    """The documented example of the first 2xx response's body (its `example`, or the
+    value of the first of its `examples`); None when it documents none."""
+    for status, response in sorted(op.get("responses", {}).items()):
+        if not str(status).startswith("2"):
+            continue
+        node, _ = ctx.deref(response, where + ("responses", status))
+        for media in ((node or {}).get("content") or {}).values():
+            if not isinstance(media, Mapping):
+                continue
+            if "example" in media:
+                return media["example"]
+            examples = media.get("examples")
+            if isinstance(examples, Mapping):
+                for example in examples.values():
+                    if isinstance(example, Mapping) and "value" in example:
+                        return example["value"]
+        return None
+    return None
 
 
 def success_response(

@@ -23,6 +23,29 @@ from typing import Any
 DEFAULT_TIMEOUT = 60.0
 
 
+class Clock:
+    """Where the runtime reads the time and waits: this machine's clock. A fake service
+    (`<package>.testing`) gives its clients a virtual one, whose sleeps take no time; `real`
+    tells the watchdog, which shuts sockets down in real time, to stay out of its way.
+    """
+
+    real = True
+    # The functions themselves: a call through the seam costs one attribute lookup.
+    monotonic = staticmethod(time.monotonic)
+    sleep = staticmethod(time.sleep)
+    # Last: from here on, `time` in this class body is this attribute.
+    time = staticmethod(time.time)
+
+    async def asleep(self, seconds: float) -> None:
+        # Imported here: only async calls need asyncio (a running loop has it already).
+        import asyncio
+
+        await asyncio.sleep(seconds)
+
+
+REAL_CLOCK = Clock()
+
+
 # The deadline of the wait a call is part of (time.monotonic()), if any: `wait_for_job`
 # sets it, so that each of its polls, and their retries, end with the wait.
 _BUDGET: ContextVar[float | None] = ContextVar("budget", default=None)
@@ -58,11 +81,11 @@ class _AnyioDeadline(AbstractAsyncContextManager[object]):
     cancel scope (anyio comes with httpx), for Python 3.10, which has no asyncio.timeout.
     """
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, deadline: float, clock: Clock = REAL_CLOCK) -> None:
         import anyio
 
         self._scope: Any = (
-            anyio.fail_after(deadline - time.monotonic())
+            anyio.fail_after(deadline - clock.monotonic())
             if deadline != math.inf
             else nullcontext()
         )
@@ -77,8 +100,10 @@ class _AnyioDeadline(AbstractAsyncContextManager[object]):
 
 if sys.version_info >= (3, 11):
 
-    def _within(deadline: float) -> AbstractAsyncContextManager[object]:
-        """Raise TimeoutError in the current task at `deadline` (time.monotonic())."""
+    def _within(
+        deadline: float, clock: Clock = REAL_CLOCK
+    ) -> AbstractAsyncContextManager[object]:
+        """Raise TimeoutError in the current task at `deadline` (`clock.monotonic()`)."""
         if deadline == math.inf:
             return nullcontext()
         # Imported here, not by the package (only async calls need it); with a loop
@@ -86,7 +111,7 @@ if sys.version_info >= (3, 11):
         import asyncio
 
         loop = asyncio.get_running_loop()
-        return asyncio.timeout_at(loop.time() + (deadline - time.monotonic()))
+        return asyncio.timeout_at(loop.time() + (deadline - clock.monotonic()))
 
 else:  # pragma: no cover (Python 3.10)
     _within = _AnyioDeadline

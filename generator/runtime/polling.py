@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 import math
-import time
 from contextvars import Token
 from types import TracebackType
 
-from .deadline import _BUDGET
+from .deadline import _BUDGET, REAL_CLOCK, Clock
 from .errors import APITimeoutError, JobTimeoutError
 
 logger = logging.getLogger(__name__.rsplit(".", 2)[0])
@@ -33,6 +32,7 @@ class JobPoller:
         interval: float,
         max_interval: float,
         states: tuple[str, ...] = (),
+        clock: Clock = REAL_CLOCK,
     ) -> None:
         # Checked before the first poll: a wrong type would otherwise surface as a bare
         # TypeError from a comparison, after a request had been sent.
@@ -40,8 +40,9 @@ class JobPoller:
         interval = _seconds("poll_interval", interval)
         max_interval = _seconds("max_poll_interval", max_interval)
         self.job_id = job_id
+        self.clock = clock
         self.timeout = timeout
-        self._started = time.monotonic()
+        self._started = clock.monotonic()
         self._deadline = self._started + timeout
         self._interval = interval
         # A caller who asks for a longer first interval than the cap gets a steady one.
@@ -70,7 +71,7 @@ class JobPoller:
         if isinstance(exc, APITimeoutError):
             # The caller asked about the job, not about one poll: the last state seen is
             # what they can act on, and the poll's error stays reachable as the cause.
-            now = time.monotonic()
+            now = self.clock.monotonic()
             raise JobTimeoutError(
                 job_id=self.job_id,
                 state=self._state,
@@ -88,7 +89,7 @@ class JobPoller:
                 self.job_id,
                 f"state {state!r}" if state is not None else "no state",
             )
-        remaining = self._deadline - time.monotonic()
+        remaining = self._deadline - self.clock.monotonic()
         if remaining <= 0:
             raise JobTimeoutError(job_id=self.job_id, state=state, timeout=self.timeout)
         delay = min(self._interval, remaining)
@@ -97,11 +98,11 @@ class JobPoller:
 
     async def pause(self, state: str | None) -> None:
         """The async wait before the next poll, as long as `next_delay(state)`."""
-        # Imported here: only async waits need asyncio, and a sync client's import
-        # would otherwise pay for it (a running loop has it imported already).
-        import asyncio
+        await self.clock.asleep(self.next_delay(state))
 
-        await asyncio.sleep(self.next_delay(state))
+    def pause_sync(self, state: str | None) -> None:
+        """The blocking wait before the next poll, as long as `next_delay(state)`."""
+        self.clock.sleep(self.next_delay(state))
 
 
 def _seconds(name: str, value: object, *, endless: bool = False) -> float:

@@ -18,7 +18,6 @@ import json
 import logging
 import math
 import threading
-import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -34,6 +33,8 @@ if TYPE_CHECKING:
 from .deadline import (
     _BUDGET,
     _WATCHDOG,
+    REAL_CLOCK,
+    Clock,
     _Guard,
     _PhaseTimeouts,
     _socket_of,
@@ -273,22 +274,24 @@ class Core:
         self.retry_submits = retry_submits
         self.user_agent = user_agent
         # Seconds the server's clock is ahead of this machine's, as the last clock-skew
-        # answer's `Date` told; every request is signed at time.time() + clock_offset.
+        # answer's `Date` told; every request is signed at clock.time() + clock_offset.
         # One attribute, read once per request and written whole under the lock: calls
         # running at once may all read it, and refusals of several may come back at once.
         self.clock_offset = 0.0
         self._offset_lock = threading.Lock()
+        # Real time, unless a fake service's client swapped in its virtual clock.
+        self.clock: Clock = REAL_CLOCK
 
     def __repr__(self) -> str:
         return f"Core(base_url={self.base_url!r}, auth={self.auth!r})"
 
     def deadline(self, outer: float | None, total: float | None = None) -> float:
-        """When a call starting now must be over (time.monotonic()): the client's timeout
+        """When a call starting now must be over (`clock.monotonic()`): the client's timeout
         (or the call's own `total`) from now, or the end of the wait it is part of, if
         that comes first."""
         if total is None:
             total = self.total
-        deadline = time.monotonic() + total if total is not None else math.inf
+        deadline = self.clock.monotonic() + total if total is not None else math.inf
         return outer if outer is not None and outer < deadline else deadline
 
     def build(
@@ -313,7 +316,7 @@ class Core:
         headers = self._headers(call)
         _check_headers(headers)
         offset = self.clock_offset
-        now = time.time() + offset
+        now = self.clock.time() + offset
         headers.update(auth.sign(call.method, str(url), headers, body, now=now))
         headers["User-Agent"] = self.user_agent
         timeouts = (
@@ -401,7 +404,7 @@ class Core:
         if not retry:
             return None
         delay = self.retry.delay(attempt, response.headers if response else None)
-        if delay is None or time.monotonic() + delay >= deadline:
+        if delay is None or self.clock.monotonic() + delay >= deadline:
             return None  # the server asks for longer than the call has left
         reason = (
             f"HTTP {response.status_code}{' throttled' if throttled else ''}"
@@ -430,7 +433,7 @@ class Core:
         """Seconds to wait before retrying after `error` (raised by httpx, or a TimeoutError
         at the deadline), with the response if its headers had arrived; raises the typed
         error when this attempt is the last."""
-        expired = isinstance(error, TimeoutError) or time.monotonic() >= deadline
+        expired = isinstance(error, TimeoutError) or self.clock.monotonic() >= deadline
         if not expired:
             delay = self._retry_delay(call, attempt, deadline, None, error)
             if delay is not None:
@@ -514,12 +517,12 @@ class Core:
         # A token carries no time: signed again, the request would be the same.
         if _covered(error.code, shape.clock_skew_codes) and not _timeless(auth):
             server = _server_time(response.headers)
-            offset = server - time.time() if server is not None else None
+            offset = server - self.clock.time() if server is not None else None
             # Measured against the offset this request was signed with, not the client's:
             # another call's refusal may have corrected that since this one was sent.
             signed = response.request.extensions.get(_SIGNED_OFFSET, self.clock_offset)
             if offset is not None and abs(offset - signed) > _SKEW_EVIDENCE:
-                if resigned or time.monotonic() >= deadline:
+                if resigned or self.clock.monotonic() >= deadline:
                     why = (
                         "after signing once more with the offset of the first refusal"
                         if resigned
@@ -768,7 +771,9 @@ class SyncTransport:
         outer = _BUDGET.get()
         if outer is None:
             self._turns.acquire()
-        elif not self._turns.acquire(timeout=max(outer - time.monotonic(), 0.0)):
+        elif not self._turns.acquire(
+            timeout=max(outer - self.core.clock.monotonic(), 0.0)
+        ):
             raise self.core.expired(call)
         try:
             return self._send(call, model)
@@ -779,7 +784,7 @@ class SyncTransport:
         core = self.core
         reader = model if isinstance(model, Reader) else None
         deadline = core.deadline(_BUDGET.get(), reader.timeout if reader else None)
-        if time.monotonic() >= deadline:
+        if core.clock.monotonic() >= deadline:
             raise core.expired(call)
         attempt = 0
         resigned = False  # a clock-skew answer was signed again (once per call)
@@ -791,7 +796,12 @@ class SyncTransport:
                 token.fetch(self.client, deadline)
             # Watched from the moment it is sent: httpx's timeouts apply to each read, so
             # headers or a body trickled a byte at a time would run past the deadline.
-            guard = _WATCHDOG.arm(deadline) if deadline != math.inf else None
+            # (Not under a virtual clock: its deadlines are not this machine's time.)
+            guard = (
+                _WATCHDOG.arm(deadline)
+                if deadline != math.inf and core.clock.real
+                else None
+            )
             try:
                 try:
                     request = core.build(self.client, call, deadline)
@@ -806,7 +816,7 @@ class SyncTransport:
                             opened = reader.opened(response, core)
                         if opened is None:
                             body = _body_for(response, reader)
-                            self._read(response, body, deadline, guard)
+                            self._read(response, body, deadline, guard, core.clock)
                     finally:
                         if guard is not None:
                             # Before the connection goes back to the pool.
@@ -857,12 +867,16 @@ class SyncTransport:
                         resigned = True
                         continue
                 delay = next_delay
-            time.sleep(delay)
+            core.clock.sleep(delay)
             attempt += 1
 
     @staticmethod
     def _read(
-        response: httpx.Response, body: _Body, deadline: float, guard: _Guard | None
+        response: httpx.Response,
+        body: _Body,
+        deadline: float,
+        guard: _Guard | None,
+        clock: Clock,
     ) -> None:
         if guard is not None and guard.sock is None and _incomplete(response):
             # No socket seen as it was sent (a transport that is not httpcore's, or
@@ -874,7 +888,7 @@ class SyncTransport:
             if not body.add(chunk):
                 return
             # Per chunk too, for a transport without a socket (the watchdog needs one).
-            if time.monotonic() >= deadline:
+            if clock.monotonic() >= deadline:
                 raise httpx.ReadTimeout("the deadline passed during the body")
         if guard is not None and guard.fired:
             raise httpx.ReadTimeout("the deadline passed during the body")
@@ -917,7 +931,7 @@ class AsyncTransport:
             await self._turns.acquire()
         else:
             try:
-                async with _within(outer):
+                async with _within(outer, self.core.clock):
                     await self._turns.acquire()
             except TimeoutError:
                 raise self.core.expired(call) from None
@@ -930,7 +944,7 @@ class AsyncTransport:
         core = self.core
         reader = model if isinstance(model, Reader) else None
         deadline = core.deadline(_BUDGET.get(), reader.timeout if reader else None)
-        if time.monotonic() >= deadline:
+        if core.clock.monotonic() >= deadline:
             raise core.expired(call)
         attempt = 0
         resigned = False  # a clock-skew answer was signed again (once per call)
@@ -940,7 +954,7 @@ class AsyncTransport:
             failure: Exception | None = None
             for token in core.tokens(call):
                 try:
-                    async with _within(deadline):
+                    async with _within(deadline, core.clock):
                         await token.afetch(self.client, deadline)
                 except TimeoutError:
                     raise APITimeoutError(
@@ -949,7 +963,7 @@ class AsyncTransport:
                     ) from None
             opened = None
             try:
-                async with _within(deadline):
+                async with _within(deadline, core.clock):
                     response = await self.client.send(
                         core.build(self.client, call, deadline),
                         stream=True,
@@ -1001,9 +1015,7 @@ class AsyncTransport:
                         resigned = True
                         continue
                 delay = next_delay
-            import asyncio  # imported by __init__ already: a lookup
-
-            await asyncio.sleep(delay)
+            await core.clock.asleep(delay)
             attempt += 1
 
     async def close(self) -> None:

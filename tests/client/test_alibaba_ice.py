@@ -33,6 +33,7 @@ from tts_alibaba_ice.errors import (
     InternalServerError,
     PermissionDeniedError,
 )
+from tts_alibaba_ice.testing import FakeService
 
 from tests.support.server import Received, Reply, ScriptedServer, serve
 
@@ -273,11 +274,18 @@ def test_documents_are_sent_as_compact_json_of_what_was_set(
 # --- bad input is refused before anything is sent ------------------------------------------
 
 
-def refused(server: ScriptedServer, **arguments: Any) -> pydantic.ValidationError:
-    with client(server) as api:
+@pytest.fixture
+def fake() -> FakeService:
+    return FakeService()
+
+
+def refused(fake: FakeService, **arguments: Any) -> pydantic.ValidationError:
+    """The error of a submit with `arguments`, refused before anything reached the fake
+    (which would have refused it too: it checks what it receives against the spec)."""
+    with fake.client() as api:
         with pytest.raises(pydantic.ValidationError) as caught:
             submit(api, **arguments)
-    assert server.received == []
+    assert fake.calls == []
     assert isinstance(caught.value, ValueError)
     return caught.value
 
@@ -290,20 +298,21 @@ def notify(size: int) -> UserData:
     )
 
 
-def test_user_data_over_512_bytes_is_refused(server: ScriptedServer) -> None:
-    error = refused(server, user_data=notify(600))
+def test_user_data_over_512_bytes_is_refused(fake: FakeService) -> None:
+    error = refused(fake, user_data=notify(600))
 
     (detail,) = error.errors()
     assert detail["loc"] == ("user_data",)
     assert "at most 512 bytes" in detail["msg"] and "this is 600" in detail["msg"]
     assert "user_data" in str(error)
-    with client(server) as api:
+    with fake.client() as api:
         submit(api, user_data=notify(512))
-    assert len(server.received) == 1
+    # Sent, and accepted by the fake, which checks it against the spec too.
+    assert [call.status for call in fake.calls] == [200]
 
 
-def test_editing_config_volume_over_100_is_refused(server: ScriptedServer) -> None:
-    error = refused(server, editing_config={"voice": "Siqi", "volume": 101})
+def test_editing_config_volume_over_100_is_refused(fake: FakeService) -> None:
+    error = refused(fake, editing_config={"voice": "Siqi", "volume": 101})
 
     (detail,) = error.errors()
     assert detail["loc"] == ("editing_config", "volume")
@@ -311,8 +320,8 @@ def test_editing_config_volume_over_100_is_refused(server: ScriptedServer) -> No
     assert "editing_config.volume" in str(error)
 
 
-def test_unknown_editing_config_key_is_refused(server: ScriptedServer) -> None:
-    error = refused(server, editing_config={"voice": "Siqi", "volumne": 50})
+def test_unknown_editing_config_key_is_refused(fake: FakeService) -> None:
+    error = refused(fake, editing_config={"voice": "Siqi", "volumne": 50})
 
     (detail,) = error.errors()
     assert detail["loc"] == ("editing_config", "volumne")
@@ -321,7 +330,7 @@ def test_unknown_editing_config_key_is_refused(server: ScriptedServer) -> None:
 
 def test_title_is_limited_in_utf8_bytes_not_characters(server: ScriptedServer) -> None:
     assert len(("标" * 43).encode()) == 129
-    error = refused(server, title="标" * 43)
+    error = refused(FakeService(), title="标" * 43)
 
     (detail,) = error.errors()
     assert detail["loc"] == ("title",)
@@ -376,9 +385,9 @@ def test_a_json_string_is_taken_as_the_document_it_holds(
     ],
 )
 def test_a_json_string_is_checked_like_the_document(
-    server: ScriptedServer, argument: str, text: str, where: tuple[str, ...]
+    fake: FakeService, argument: str, text: str, where: tuple[str, ...]
 ) -> None:
-    error = refused(server, **{argument: text})
+    error = refused(fake, **{argument: text})
 
     (detail,) = error.errors()
     assert detail["loc"] == where
@@ -561,59 +570,45 @@ def test_user_data_takes_custom_keys_within_512_bytes(server: ScriptedServer) ->
         {"NotifyAddress": "q", "orderId": "42"},
     ]
     # The declared key keeps its type; the document its byte limit.
-    with serve(Reply(200, SUBMITTED)) as fresh:
-        error = refused(fresh, user_data={"NotifyAddress": 5, "orderId": "42"})
-        assert [d["loc"] for d in error.errors()] == [("user_data", "NotifyAddress")]
-        error = refused(fresh, user_data={"orderId": "4" * 600})
-        assert "at most 512 bytes" in error.errors()[0]["msg"]
+    fresh = FakeService()
+    error = refused(fresh, user_data={"NotifyAddress": 5, "orderId": "42"})
+    assert [d["loc"] for d in error.errors()] == [("user_data", "NotifyAddress")]
+    error = refused(fresh, user_data={"orderId": "4" * 600})
+    assert "at most 512 bytes" in error.errors()[0]["msg"]
 
 
 # --- retries --------------------------------------------------------------------------------
 
-UNAVAILABLE = {
-    "RequestId": "r-5xx",
-    "HostId": "ice.cn-shanghai.aliyuncs.com",
-    "Code": "ServiceUnavailable",
-    "Message": "The request has failed due to a temporary failure of the server.",
-    "Recommend": "https://api.aliyun.com/troubleshoot?q=ServiceUnavailable",
-}
-
-
 def test_a_submit_answered_500_is_not_retried() -> None:
-    failing = Reply(500, {**UNAVAILABLE, "Code": "InternalError"}, {"Retry-After": "0"})
-    with serve(failing, Reply(200, SUBMITTED)) as server, client(server) as api:
-        with pytest.raises(InternalServerError) as caught:
-            submit(api)
+    fake = FakeService()
+    fake.fail_next("submit", status=500, code="InternalError", retry_after=0, times=2)
+    with fake.client() as api, pytest.raises(InternalServerError) as caught:
+        submit(api)
 
-    assert len(server.received) == 1
+    assert len(fake.calls) == 1
+    assert not fake.jobs
     error = caught.value
-    assert (error.status_code, error.code, error.request_id) == (
-        500,
-        "InternalError",
-        "r-5xx",
-    )
+    assert (error.status_code, error.code) == (500, "InternalError")
+    assert error.request_id is not None
 
 
 def test_a_query_answered_503_is_retried() -> None:
-    busy = Reply(503, UNAVAILABLE, {"Retry-After": "0"})
-    with serve(busy, Reply(200, FINISHED)) as server, client(server) as api:
-        result = api.get_smart_handle_job(job_id=JOB)
+    fake = FakeService()
+    job = fake.complete(fake.add_job().id)
+    fake.fail_next("query", status=503, code="ServiceUnavailable", retry_after=0)
+    with fake.client() as api:
+        result = api.get_smart_handle_job(job_id=job.id)
 
-    assert (result.state, result.request_id) == ("Finished", "r-200")
-    first, second = server.received
-    assert (
-        first.path
-        == second.path
-        == "/?JobId=%2A%2A%2A%2A20b48fb04483915d4f2cd8ac%2A%2A%2A%2A"
-    )
+    assert (result.state, result.job_id) == ("Finished", job.id)
+    first, second = fake.calls
+    assert (first.status, second.status) == (503, 200)
+    assert first.parameters == second.parameters
     assert second.headers["x-acs-action"] == "GetSmartHandleJob"
-    # Each attempt is signed afresh.
+    # Each attempt is signed afresh (and the fake verified both signatures).
     assert (
         first.headers["x-acs-signature-nonce"]
         != second.headers["x-acs-signature-nonce"]
     )
-    assert_verifies(first)
-    assert_verifies(second)
 
 
 # --- credentials ----------------------------------------------------------------------------

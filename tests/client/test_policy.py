@@ -19,6 +19,7 @@ from tts_huawei_metastudio import (
 )
 from tts_huawei_metastudio._runtime import received
 from tts_huawei_metastudio.errors import JobTimeoutError
+from tts_huawei_metastudio.testing import FakeService
 
 from tests.client.test_validation import (
     AK,
@@ -164,13 +165,18 @@ def test_wait_goes_on_through_an_unknown_and_a_missing_state(
 
 
 def test_a_job_stuck_in_an_unknown_state_times_out_naming_it() -> None:
-    with serve(Reply(200, {"state": "ARCHIVING"})) as server, _client(server) as api:
-        with pytest.raises(JobTimeoutError) as caught:
-            api.wait_for_job(JOB, timeout=0.2, poll_interval=0.05)
+    # On the fake's virtual clock: ten minutes of polling take no real time.
+    fake = FakeService()
+    job = fake.add_job(state="ARCHIVING")
+    with fake.client() as api, pytest.raises(JobTimeoutError) as caught:
+        api.wait_for_job(job.id, timeout=600, poll_interval=3)
     assert caught.value.state == "ARCHIVING"
     assert (
-        str(caught.value) == f"job {JOB} still in state ARCHIVING after waiting 0.2 s"
+        str(caught.value)
+        == f"job {job.id} still in state ARCHIVING after waiting 600 s"
     )
+    assert 600 <= fake.clock.elapsed < 620
+    assert len(fake.calls) > 30  # every 3 s, growing to 15 s
 
 
 def test_a_job_with_no_state_times_out_saying_so() -> None:

@@ -49,6 +49,7 @@ from tts_tencent_ci.errors import (
     JobTimeoutError,
     NotFoundError,
 )
+from tts_tencent_ci.testing import FakeService
 
 from tests.support.server import Received, Reply, ScriptedServer, serve
 
@@ -455,9 +456,10 @@ def test_the_async_client_signs_the_same_way() -> None:
 
 
 @pytest.fixture
-def silent() -> Iterator[tuple[ScriptedServer, Client]]:
-    with serve(SUBMITTED) as server, client(server) as api:
-        yield server, api
+def silent() -> Iterator[tuple[FakeService, Client]]:
+    fake = FakeService()
+    with fake.client() as api:
+        yield fake, api
 
 
 def locations(error: pydantic.ValidationError) -> list[tuple[str, ...]]:
@@ -549,29 +551,29 @@ def submit_with(api: Client, **arguments: Any) -> None:
     ],
 )
 def test_bad_arguments_are_refused_naming_them(
-    silent: tuple[ScriptedServer, Client],
+    silent: tuple[FakeService, Client],
     arguments: dict[str, Any],
     field: tuple[str, ...],
     message: str,
 ) -> None:
-    server, api = silent
+    fake, api = silent
     with pytest.raises(pydantic.ValidationError) as caught:
         submit_with(api, **arguments)
     (location,) = locations(caught.value)
     # The flattened Operation container shows in the location; the argument follows it.
     assert location[-len(field) :] == field, location
     assert message in str(caught.value)
-    assert server.received == []
+    assert fake.calls == []
 
 
 def test_neither_template_id_nor_tts_tpl_is_refused(
-    silent: tuple[ScriptedServer, Client],
+    silent: tuple[FakeService, Client],
 ) -> None:
-    server, api = silent
+    fake, api = silent
     with pytest.raises(pydantic.ValidationError) as caught:
         api.submit_tts_job(tts_config=CONFIG, output=OUTPUT)
     assert "give at least one of template_id, tts_tpl" in str(caught.value)
-    assert server.received == []
+    assert fake.calls == []
 
 
 @pytest.mark.parametrize(
@@ -634,12 +636,12 @@ TEXT_ARGUMENTS = [
 @pytest.mark.parametrize("character", NOT_XML, ids=ascii)
 @pytest.mark.parametrize(("template", "field"), TEXT_ARGUMENTS)
 def test_text_xml_cannot_carry_is_refused_naming_the_argument(
-    silent: tuple[ScriptedServer, Client],
+    silent: tuple[FakeService, Client],
     character: str,
     template: dict[str, Any],
     field: tuple[str, ...],
 ) -> None:
-    server, api = silent
+    fake, api = silent
     arguments = _fill(template, character)
     if "template_id" not in arguments and "tts_tpl" not in arguments:
         arguments["template_id"] = "t1"
@@ -652,7 +654,7 @@ def test_text_xml_cannot_carry_is_refused_naming_the_argument(
     (error,) = caught.value.errors()
     if error["type"] != "string_unicode":
         assert "is not a character XML 1.0 can carry" in error["msg"]
-    assert server.received == []
+    assert fake.calls == []
 
 
 def _fill(template: Any, character: str) -> Any:
@@ -831,22 +833,20 @@ def test_wait_for_job_times_out_naming_the_last_state() -> None:
 def test_wait_for_job_raises_on_failed_and_cancel(
     state: str, code: str, message: str
 ) -> None:
-    replies = [
-        jobs(job_xml("Running")),
-        jobs(job_xml(state, code=code, message=message)),
-    ]
-    with serve(*replies) as server, client(server) as api:
-        with pytest.raises(JobFailedError) as caught:
-            api.wait_for_job(JOB, poll_interval=0.001)
+    fake = FakeService()
+    job = fake.fail(fake.add_job().id, code, message)
+    job.state = state  # (Cancel is a failed state of the spec's too)
+    with fake.client() as api, pytest.raises(JobFailedError) as caught:
+        api.wait_for_job(job.id, poll_interval=0.001)
     error = caught.value
     assert (error.job_id, error.state, error.code, error.message) == (
-        JOB,
+        job.id,
         state,
         code,
         message,
     )
     assert isinstance(error.result, JobsResponse)
-    assert len(server.received) == 2
+    assert len(fake.calls) == 1
 
 
 def test_jobs_detail_is_a_list_even_with_one_job() -> None:
@@ -1145,19 +1145,21 @@ def test_a_describe_answer_without_jobs_is_an_answer() -> None:
 
 
 def test_a_submit_answered_500_is_not_sent_again() -> None:
-    with serve(xml_error(500, "InternalError", "busy", "r-500")) as server:
-        with client(server) as api, pytest.raises(InternalServerError) as caught:
-            api.submit_tts_job(template_id="t1", tts_config=CONFIG, output=OUTPUT)
-    assert len(server.received) == 1
+    fake = FakeService()
+    fake.fail_next("submit", status=500, code="InternalError", times=2)
+    with fake.client() as api, pytest.raises(InternalServerError) as caught:
+        api.submit_tts_job(template_id="t1", tts_config=CONFIG, output=OUTPUT)
+    assert len(fake.calls) == 1
+    assert not fake.jobs
     assert (caught.value.status_code, caught.value.code) == (500, "InternalError")
 
 
 def test_a_describe_answered_503_is_retried() -> None:
-    busy = xml_error(503, "ServiceUnavailable", "busy", "r-503")
-    retry_soon = Reply(busy.status, busy.body, {**XML_HEADERS, "Retry-After": "0"})
-    with serve(retry_soon, SUCCESS) as server, client(server) as api:
-        result = api.describe_tts_jobs(JOB)
+    fake = FakeService()
+    job = fake.complete(fake.add_job().id)
+    fake.fail_next("query", status=503, code="ServiceUnavailable", retry_after=0)
+    with fake.client() as api:
+        result = api.describe_tts_jobs(job.id)
     assert result.jobs_detail[0].state == "Success"
-    assert len(server.received) == 2
-    for received in server.received:  # each attempt signed afresh, and valid
-        verify_cos(received)
+    # Each attempt signed afresh, and valid: the fake verified both.
+    assert [call.status for call in fake.calls] == [503, 200]

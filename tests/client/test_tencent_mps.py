@@ -31,6 +31,7 @@ from tts_tencent_mps.errors import (
     InternalServerError,
     JobFailedError,
 )
+from tts_tencent_mps.testing import FakeService
 
 from generator.errors import SpecError
 from generator.ir_build import build
@@ -225,22 +226,23 @@ def test_async_client_signs_the_same_way() -> None:
 
 
 def test_a_submit_that_may_have_arrived_is_never_resent() -> None:
-    with serve(api_error("InternalError", "busy", status=500)) as server:
-        with client(server) as api, pytest.raises(InternalServerError) as caught:
-            api.text_to_speech_async(text="你好", voice_id=VOICE)
-    assert len(server.received) == 1
+    fake = FakeService()
+    fake.fail_next("submit", status=500, code="InternalError", times=3)
+    with fake.client() as api, pytest.raises(InternalServerError) as caught:
+        api.text_to_speech_async(text="你好", voice_id=VOICE)
+    assert len(fake.calls) == 1
     assert (caught.value.status_code, caught.value.code) == (500, "InternalError")
 
 
 def test_a_describe_is_retried_after_500() -> None:
-    replies = [api_error("InternalError", "busy", status=500), Reply(200, SUCCESS)]
-    with serve(*replies) as server, client(server) as api:
-        result = api.describe_text_to_speech_async_task(task_id=TASK)
+    fake = FakeService(polls=1)
+    job = fake.add_job()
+    fake.fail_next("query", status=500, code="InternalError")
+    with fake.client() as api:
+        result = api.describe_text_to_speech_async_task(task_id=job.id)
     assert result.status == "success"
-    assert len(server.received) == 2
-    # Each attempt is signed afresh.
-    for received in server.received:
-        verify_tc3(received)
+    # Each attempt is signed afresh: the fake checked both signatures.
+    assert [call.status for call in fake.calls] == [500, 200]
 
 
 # --- errors with HTTP 200, and business failures --------------------------------------------
@@ -256,30 +258,38 @@ def test_a_describe_is_retried_after_500() -> None:
     ],
 )
 def test_an_authentication_failure_is_its_own_class(code: str) -> None:
-    with serve(api_error(code, "bad key")) as server, client(server) as api:
+    fake = FakeService()
+    fake.fail_next("submit", code=code, message="bad key")
+    with fake.client() as api, pytest.raises(AuthenticationError) as caught:
+        api.text_to_speech_async(text="你好", voice_id=VOICE)
+    error = caught.value
+    assert (error.status_code, error.code, error.message) == (200, code, "bad key")
+    assert error.request_id is not None
+    assert len(fake.calls) == 1
+
+
+def test_a_wrong_key_is_an_authentication_failure() -> None:
+    fake = FakeService()
+    with fake.client(secret_key="not-the-key") as api:
         with pytest.raises(AuthenticationError) as caught:
             api.text_to_speech_async(text="你好", voice_id=VOICE)
-    error = caught.value
-    assert (error.status_code, error.code, error.message, error.request_id) == (
-        200,
-        code,
-        "bad key",
-        "r-e",
-    )
-    assert len(server.received) == 1
+    assert caught.value.status_code == 200
+    assert not fake.jobs
 
 
 @pytest.mark.parametrize(
     "code", ["InvalidParameterValue", "AuthFailureX", "ResourceNotFound.AuthFailure"]
 )
 def test_other_api_errors_are_plain_status_errors(code: str) -> None:
-    with serve(api_error(code, "no")) as server, client(server) as api:
-        with pytest.raises(APIStatusError) as caught:
-            api.describe_text_to_speech_async_task(task_id=TASK)
+    fake = FakeService()
+    job = fake.add_job()
+    fake.fail_next("query", code=code, message="no")
+    with fake.client() as api, pytest.raises(APIStatusError) as caught:
+        api.describe_text_to_speech_async_task(task_id=job.id)
     assert type(caught.value) is APIStatusError
     assert (caught.value.status_code, caught.value.code) == (200, code)
     # An error with HTTP 200 is an answer: not retried.
-    assert len(server.received) == 1
+    assert len(fake.calls) == 1
 
 
 def test_a_business_failure_in_the_submit_answer_is_shown_not_raised() -> None:
@@ -418,17 +428,18 @@ def test_a_fail_with_error_code_zero_still_fails() -> None:
 
 
 @pytest.fixture
-def silent() -> Iterator[tuple[ScriptedServer, Client]]:
-    with serve(Reply(200, SUBMITTED)) as server, client(server) as api:
-        yield server, api
+def silent() -> Iterator[tuple[FakeService, Client]]:
+    fake = FakeService()
+    with fake.client() as api:
+        yield fake, api
 
 
 def locations(error: pydantic.ValidationError) -> set[str]:
     return {".".join(str(part) for part in e["loc"]) for e in error.errors()}
 
 
-def test_pitch_13_is_refused(silent: tuple[ScriptedServer, Client]) -> None:
-    server, api = silent
+def test_pitch_13_is_refused(silent: tuple[FakeService, Client]) -> None:
+    fake, api = silent
     with pytest.raises(pydantic.ValidationError) as caught:
         SynExt(pitch=13)
     assert locations(caught.value) == {"pitch"}
@@ -440,11 +451,11 @@ def test_pitch_13_is_refused(silent: tuple[ScriptedServer, Client]) -> None:
         )
     assert locations(caught.value) == {"ext_param.synExt.pitch"}
     assert "less than or equal to 12" in str(caught.value)
-    assert server.received == []
+    assert fake.calls == []
 
 
-def test_sample_rate_12000_is_refused(silent: tuple[ScriptedServer, Client]) -> None:
-    server, api = silent
+def test_sample_rate_12000_is_refused(silent: tuple[FakeService, Client]) -> None:
+    fake, api = silent
     with pytest.raises(pydantic.ValidationError) as caught:
         SynExt(sample_rate=12000)  # type: ignore[arg-type]
     assert locations(caught.value) == {"sample_rate"}
@@ -456,17 +467,17 @@ def test_sample_rate_12000_is_refused(silent: tuple[ScriptedServer, Client]) -> 
         )
     assert locations(caught.value) == {"ext_param.synExt.sampleRate"}
     assert "16000" in str(caught.value) and "44100" in str(caught.value)
-    assert server.received == []
+    assert fake.calls == []
 
 
-def test_missing_voice_id_is_refused(silent: tuple[ScriptedServer, Client]) -> None:
-    server, api = silent
+def test_missing_voice_id_is_refused(silent: tuple[FakeService, Client]) -> None:
+    fake, api = silent
     with pytest.raises(TypeError, match="'voice_id'"):
         api.text_to_speech_async(text="你好")  # type: ignore[call-arg]
     with pytest.raises(pydantic.ValidationError) as caught:
         api.text_to_speech_async(text="你好", voice_id="")
     assert locations(caught.value) == {"voice_id"}
-    assert server.received == []
+    assert fake.calls == []
 
 
 def test_the_range_ends_and_defaults_are_accepted_and_defaults_not_sent() -> None:
@@ -528,13 +539,13 @@ def test_ext_param_may_be_its_json_text_and_is_checked_then_sent_compact() -> No
     ],
 )
 def test_ext_param_text_is_checked_like_the_document(
-    silent: tuple[ScriptedServer, Client], text: str, where: str
+    silent: tuple[FakeService, Client], text: str, where: str
 ) -> None:
-    server, api = silent
+    fake, api = silent
     with pytest.raises(pydantic.ValidationError) as caught:
         api.text_to_speech_async(text="你好", voice_id=VOICE, ext_param=text)
     assert locations(caught.value) == {where}
-    assert server.received == []
+    assert fake.calls == []
 
 
 def test_the_readme_shows_submit_wait_audio_url_and_duration() -> None:
