@@ -579,6 +579,7 @@ def test_user_data_takes_custom_keys_within_512_bytes(server: ScriptedServer) ->
 
 # --- retries --------------------------------------------------------------------------------
 
+
 def test_a_submit_answered_500_is_not_retried() -> None:
     fake = FakeService()
     fake.fail_next("submit", status=500, code="InternalError", retry_after=0, times=2)
