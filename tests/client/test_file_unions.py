@@ -72,6 +72,10 @@ paths:
                     - {type: string, format: binary}
                     - {$ref: "#/components/schemas/ImageRef"}
                     - {type: string, format: uri, maxLength: 100}
+                frames:
+                  anyOf:
+                    - {type: array, items: {type: string, format: binary}}
+                    - {type: array, items: {type: string}}
       responses:
         "200": {description: ok, content: {application/json: {schema: {type: object}}}}
   /videos/edits:
@@ -178,6 +182,9 @@ def test_each_union_argument_is_typed_with_its_file_and_its_other_branches(
     assert annotation(client.create_skill_multipart, "files") == (
         "FileInput | list[FileInput]"
     )
+    assert annotation(client.create_video, "frames") == (
+        "list[FileInput] | list[str] | None"
+    )
     assert annotation(pkg.AsyncClient.create_video, "input_reference") == (
         "FileInput | ImageRef | str | None"
     )
@@ -229,6 +236,9 @@ def test_a_reference_goes_as_a_json_part_and_a_url_as_a_text_part(pkg: Any) -> N
         # A str is the string branch (a URL), not a path to a file.
         client.create_video(prompt="d", input_reference="https://x/z.png")
         client.create_video(prompt="e")
+        # A list of files, or a list of the other branch's items.
+        client.create_video(prompt="f", frames=[b"f1", ("f2.png", b"f2")])
+        client.create_video(prompt="g", frames=["id1", "id2"])
         client.edit_video(video=pkg.VideoRef(id="video_1"))
         client.edit_video(video=b"\x00\x00\x00\x18ftypmp42")
     assert sent(server) == [
@@ -254,6 +264,16 @@ def test_a_reference_goes_as_a_json_part_and_a_url_as_a_text_part(pkg: Any) -> N
             ("input_reference", None, "text/plain", b"https://x/z.png"),
         ],
         [("prompt", None, "text/plain", b"e")],
+        [
+            ("prompt", None, "text/plain", b"f"),
+            ("frames", "frames", "application/octet-stream", b"f1"),
+            ("frames", "f2.png", "image/png", b"f2"),
+        ],
+        [
+            ("prompt", None, "text/plain", b"g"),
+            ("frames", None, "text/plain", b"id1"),
+            ("frames", None, "text/plain", b"id2"),
+        ],
         [("video", None, "application/json", b'{"id": "video_1"}')],
         [
             (
@@ -298,6 +318,9 @@ def test_a_value_of_no_branch_is_refused_by_name_before_sending(pkg: Any) -> Non
             client.create_video(prompt="a", input_reference=42)
         with pytest.raises(ValidationError, match="input_reference"):
             client.create_video(prompt="a", input_reference="https://" + "x" * 100)
+        # Neither all files nor all strings.
+        with pytest.raises(ValidationError, match="frames"):
+            client.create_video(prompt="a", frames=[b"f1", "id2"])
         with pytest.raises(ValidationError, match="video"):
             client.edit_video(video={"name": "no id"})
         with pytest.raises(TypeError, match="video is required"):
