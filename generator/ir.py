@@ -118,6 +118,12 @@ class FileArgument:
     # The part's Content-Type when neither the caller nor the file's name tells one
     # (the spec's `encoding.<name>.contentType`, when it names a single type).
     content_type: str | None = None
+    # With `many`, one file is taken too (`anyOf: [binary, array of binary]`).
+    single: bool = False
+    # A union of a file and something else (a reference, a URL): the type of the
+    # something else, sent as the body model's field `field` when no file is given.
+    other: str = ""
+    field: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from .ir import (
     Credential,
     Field,
     FieldPath,
+    FileArgument,
     Model,
     Operation,
     Parameter,
@@ -68,6 +69,7 @@ _RUNTIME_HOME = {
     "encode_body": "upload",
     "file_body": "upload",
     "FileInput": "upload",
+    "split_file": "upload",
     "ErrorShape": "response",
     "optional_text": "response",
     "JobPoller": "polling",
@@ -382,6 +384,8 @@ def _runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
         transport.append("file_body")
     if any(op.upload == "binary" or op.files for op in api.operations):
         transport.append("FileInput")
+    if any(f.other for op in api.operations for f in op.files):
+        transport.append("split_file")
     xml = [
         name
         for name, used in (
@@ -623,15 +627,7 @@ def _encoded(op: Operation) -> bool:
 def _upload_arguments(op: Operation) -> list[tuple[str, str, bool, str]]:
     """The arguments an upload adds: (name, type, required, default) of each file, the
     raw body, the choice of media type."""
-    result = [
-        (
-            f.name,
-            "list[FileInput]" if f.many else "FileInput",
-            f.required,
-            "None",
-        )
-        for f in op.files
-    ]
+    result = [(f.name, _file_type(f), f.required, "None") for f in op.files]
     if op.upload == "binary":
         result.append(("body", "FileInput", op.raw_required, "None"))
     if op.media_types:
@@ -640,6 +636,14 @@ def _upload_arguments(op: Operation) -> list[tuple[str, str, bool, str]]:
             ("content_type", f"Literal[{choices}]", False, _literal(op.media_types[0]))
         )
     return result
+
+
+def _file_type(f: FileArgument) -> str:
+    """A file argument's type: a file, a list of files or either, and whatever else the
+    spec's union allows in its place (`FileInput | ImageRefParam`)."""
+    types = ["FileInput"] if not f.many or f.single else []
+    types += ["list[FileInput]"] if f.many else []
+    return union([*types, f.other] if f.other else types)
 
 
 def _body_media_type(op: Operation) -> str:
@@ -689,6 +693,8 @@ def _body_entries(op: Operation) -> tuple[list[tuple[str, str]], list[tuple[str,
         if not f.required and f.name not in lifted
     ]
     required = [entry for entry in required if entry[0] not in lifted]
+    # A file's union's other branches: the field when the argument is no file.
+    optional += [(f.field, f"_{f.name}_other") for f in op.files if f.other]
     by_name = {f.name: f for f in op.body_fields}
     for container, names in op.flattened:
         given = [n for n in names if by_name[n].required]

@@ -179,7 +179,7 @@ class RequestBody:
 
     kind: str | None
     media_types: tuple[str, ...]
-    files: tuple[tuple[str, bool, bool, str, str | None], ...] = ()
+    files: tuple[FileField, ...] = ()
     raw_media_type: str = ""
     required: bool = True
 
@@ -223,9 +223,56 @@ def _not_null(ctx: Context, schema: Any) -> Any:
     return schema
 
 
+@dataclass(frozen=True)
+class FileField:
+    """A multipart property that holds a file, a list of files, or either (`many` and
+    `single`: `anyOf: [binary, array of binary]`), and maybe something else too: the
+    schema of the union's other branches (`rest`), sent as an ordinary field."""
+
+    wire_name: str
+    many: bool
+    required: bool
+    description: str
+    content_type: str | None
+    single: bool = False
+    rest: Mapping[str, Any] | None = None
+
+
+def _file_branches(
+    ctx: Context, prop: Mapping[str, Any]
+) -> tuple[Any, bool, bool, list[Any]] | None:
+    """A property's file: (the file's schema, takes a list, takes one, the schemas of
+    the other branches), or None where no branch is a file. A file alone, or a list of
+    files, is its only branch; a union (`anyOf: [binary, <a reference>]`) has others."""
+    many = prop.get("type") == "array"
+    if _is_file(ctx, prop.get("items") if many else prop):
+        return (prop.get("items") if many else prop), many, not many, []
+    branches = prop.get("anyOf") or prop.get("oneOf")
+    if not isinstance(branches, list) or "type" in prop:
+        return None
+    found: Any = None
+    one = list_of = False
+    rest: list[Any] = []
+    for branch in branches:
+        plain = _not_null(ctx, branch)
+        if isinstance(plain, Mapping) and plain.get("type") == "null":
+            continue
+        if not isinstance(plain, Mapping):
+            rest.append(branch)
+        elif _is_file(ctx, plain):
+            found, one = found or plain, True
+        elif plain.get("type") == "array" and _is_file(ctx, plain.get("items")):
+            found, list_of = found or plain.get("items"), True
+        else:
+            rest.append(branch)
+    if found is None:
+        return None
+    return found, list_of, one, rest
+
+
 def _file_fields(
     ctx: Context, schema: Mapping[str, Any], media: Mapping[str, Any]
-) -> tuple[tuple[str, bool, bool, str, str | None], ...]:
+) -> tuple[FileField, ...]:
     required = set(schema.get("required", ()))
     spelt_types = media.get("encoding")
     encoding: Mapping[str, Any] = (
@@ -237,9 +284,10 @@ def _file_fields(
         prop = _not_null(ctx, prop)
         if not isinstance(prop, Mapping) or not isinstance(described, Mapping):
             continue
-        many = prop.get("type") == "array"
-        if not _is_file(ctx, prop.get("items") if many else prop):
+        found = _file_branches(ctx, prop)
+        if found is None:
             continue
+        file, many, single, others = found
         # `encoding` may list several types (`image/png, image/jpeg`) or a wildcard:
         # only a single, whole one is a default worth sending.
         spelt = encoding.get(wire_name)
@@ -247,7 +295,7 @@ def _file_fields(
         if content_type is None:
             # Else the file's own `contentMediaType` (`{type: string,
             # contentMediaType: audio/wav}`).
-            own = _not_null(ctx, prop.get("items") if many else prop)
+            own = _not_null(ctx, file)
             content_type = (
                 own.get("contentMediaType") if isinstance(own, Mapping) else None
             )
@@ -257,13 +305,26 @@ def _file_fields(
             and "*" not in content_type
         ):
             content_type = None
+        description = clean(
+            described.get("description") or prop.get("description") or ""
+        )
+        rest: Mapping[str, Any] | None = None
+        if others:
+            # The other branches stay a field of the body's model, which checks them
+            # and sends them as a text or JSON part; never required there, as a file
+            # may be given instead.
+            rest = others[0] if len(others) == 1 else {"anyOf": others}
+            if description and "$ref" not in rest:
+                rest = {**rest, "description": description}
         files.append(
-            (
+            FileField(
                 str(wire_name),
                 many,
                 wire_name in required,
-                clean(described.get("description") or prop.get("description") or ""),
+                description,
                 content_type,
+                single and many,
+                rest,
             )
         )
     return tuple(files)
@@ -356,8 +417,13 @@ def request_body(
     )
     named: str | None = None
     if files:
-        wires = {f[0] for f in files}
-        rest = {k: v for k, v in schema["properties"].items() if k not in wires}
+        wires = {f.wire_name for f in files if f.rest is None}
+        # A file that may be something else keeps the something else as a field.
+        kept = {f.wire_name: f.rest for f in files if f.rest is not None}
+        rest = {
+            k: kept.get(k, v) for k, v in schema["properties"].items() if k not in wires
+        }
+        wires |= set(kept)
         if rest:
             inline = {
                 **schema,
@@ -580,17 +646,34 @@ def operation(
     op_id = read.name.operation_id
     method_name = read.name.method_name
     upload = read.upload
-    taken = {f.name for f in body_fields}
     files: tuple[FileArgument, ...] = ()
+    # A file that may also be something else (a reference, a URL) is one argument: the
+    # body field that carries the something else is no argument of its own.
+    others = {
+        f.wire_name: body.field(f.wire_name)
+        for f in (upload.files if upload is not None else ())
+        if f.rest is not None and body is not None and not whole
+    }
+    body_fields = tuple(f for f in body_fields if f.wire_name not in others)
+    taken = {f.name for f in body_fields}
     if upload is not None:
         names = naming.dedupe(
-            (naming.argument_name(f[0]) for f in upload.files), taken=taken | {"self"}
+            (naming.argument_name(f.wire_name) for f in upload.files),
+            taken=taken | {"self"},
         )
         files = tuple(
-            FileArgument(name, wire_name, required, description, many, content_type)
-            for name, (wire_name, many, required, description, content_type) in zip(
-                names, upload.files, strict=True
+            FileArgument(
+                name,
+                f.wire_name,
+                f.required,
+                f.description,
+                f.many,
+                f.content_type,
+                single=f.single,
+                other=others[f.wire_name].annotation if f.wire_name in others else "",
+                field=others[f.wire_name].name if f.wire_name in others else "",
             )
+            for name, f in zip(names, upload.files, strict=True)
         )
         taken |= set(names)
         # The argument a raw body and the choice of media type are passed as.

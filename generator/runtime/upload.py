@@ -164,6 +164,40 @@ def _file(
     return file, filename, content_type or _guess(filename, default_type)
 
 
+def _is_content(value: object) -> bool:
+    return isinstance(value, bytes | bytearray | memoryview | os.PathLike) or (
+        hasattr(value, "read") and not isinstance(value, io.TextIOBase)
+    )
+
+
+def _is_file_input(value: object) -> bool:
+    # Any tuple: no other branch of a JSON schema is one, and a malformed
+    # `(filename, content)` is then refused as a file, saying what a file takes.
+    return isinstance(value, tuple) or _is_content(value)
+
+
+def split_file(
+    argument: str, value: object, required: bool, many: bool
+) -> tuple[object, object]:
+    """An argument that is a file (or a list of files, where `many`) or something else
+    (a reference, a URL), split: `(the file, None)` or `(None, the something else)`,
+    which the body's model then checks. A `str` is the something else, never a path."""
+    if value is None:
+        if required:
+            raise TypeError(f"{argument} is required")
+        return None, None
+    if _is_file_input(value):
+        return value, None
+    if (
+        many
+        and isinstance(value, list)
+        and value
+        and all(_is_file_input(item) for item in value)
+    ):
+        return value, None
+    return None, value
+
+
 def _guess(filename: str, default_type: str | None) -> str:
     guessed, _ = mimetypes.guess_type(filename, strict=False)
     return guessed or default_type or "application/octet-stream"

@@ -377,6 +377,15 @@ MULTIPART_FILES: dict[str, dict[str, tuple[str, ...]]] = {
         "add_upload_part": ("data",),
         "createcontentprovenancecheck": ("file",),
         "create_video_character": ("video",),
+        # Their `_multipart` forms (the JSON method takes URLs or ids); a file that
+        # may be a list too counts as `[]`.
+        "create_container_file_multipart": ("file",),
+        "create_image_edit_multipart": ("image[]", "mask"),
+        "create_video_multipart": ("input_reference",),
+        "create_video_edit_multipart": ("video",),
+        "create_video_extend_multipart": ("video",),
+        "create_skill_multipart": ("files[]",),
+        "create_skill_version_multipart": ("files[]",),
     },
     "elevenlabs-api": {
         "audio_isolation_v1_audio_isolation_post": ("audio",),
@@ -415,6 +424,7 @@ MULTIPART_FILES: dict[str, dict[str, tuple[str, ...]]] = {
     "gladia-api": {
         "audio_to_text_controller_audio_transcription": ("audio",),
         "video_to_text_controller_video_transcription": ("video",),
+        "file_controller_upload_multipart": ("audio",),
     },
     "vapi-api": {
         "file_controller_create": ("file",),
