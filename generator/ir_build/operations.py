@@ -330,17 +330,44 @@ def _file_fields(
     return tuple(files)
 
 
+def _files_in_json(
+    ctx: Context, content: Mapping[str, Any], kinds: Mapping[str, str | None]
+) -> bool:
+    """Whether a JSON body lists the very schema of a multipart form beside it, files
+    included (OpenAI's `/skills`): a JSON document cannot carry those files."""
+    documents = [
+        content[mt].get("schema")
+        for mt, kind in kinds.items()
+        if kind == "json" and isinstance(content[mt], Mapping)
+    ]
+    for mt, kind in kinds.items():
+        media = content[mt]
+        if kind != "multipart" or not isinstance(media, Mapping):
+            continue
+        if media.get("schema") not in documents:
+            continue
+        schema, _ = ctx.deref(media.get("schema", {}), ())
+        if isinstance(schema, Mapping) and _file_fields(ctx, schema, media):
+            return True
+    return False
+
+
 def request_body(
     ctx: Context, bodies: Bodies, node: Any, where: tuple[Any, ...], hint: str
 ) -> tuple[str, str | None, Any, RequestBody | None]:
     """A request body's format ("json" or "xml", as `body_schema`), model, example, and
     how it is sent when that is not one JSON or XML document. A body of several media
     types is sent as JSON (or XML) by default; multipart and form types whose schema is
-    the same are the caller's other choices. Without JSON or XML: multipart, then form,
+    the same are the caller's other choices. Without JSON or XML (or with a JSON schema
+    that lists files, which only its multipart form can carry): multipart, then form,
     then a binary type, whichever comes first."""
     node, where = ctx.deref(node, where)
     content = (node or {}).get("content", {})
     kinds = {str(mt): _request_kind(str(mt)) for mt in content}
+    if _files_in_json(ctx, content, kinds):
+        # JSON cannot carry the files its own schema lists (`format: binary`): the
+        # multipart form of that schema is the body, as if JSON were not offered.
+        kinds = {mt: kind for mt, kind in kinds.items() if kind not in ("json", "xml")}
     if any(kind in ("json", "xml") for kind in kinds.values()):
         body_format, media, schema, swhere = body_schema(
             ctx, node, where, "a request body"
@@ -1281,6 +1308,8 @@ def body_alternatives(
     if not isinstance(content, Mapping):
         return []
     kinds = {str(mt): _request_kind(str(mt)) for mt in content}
+    if _files_in_json(ctx, content, kinds):
+        return []  # the multipart form is the operation's own body (`request_body`)
     document = next(
         (
             content[mt]

@@ -1,7 +1,8 @@
 """Multipart fields whose `anyOf`/`oneOf` mixes a file with something else (issue 27,
 item 2), as OpenAI writes them: one file or a list of files (`/images/edits`), a file or
 a reference object or a URL (`/videos`), a required file or reference, and a body listed
-as both JSON and multipart (`/skills`). Each branch is typed in the signature and sent
+as both JSON and multipart with one schema (`/skills`: JSON cannot carry its files, so the
+method sends multipart). Each branch is typed in the signature and sent
 as its own kind of part, checked on a loopback server."""
 
 from __future__ import annotations
@@ -179,9 +180,7 @@ def test_each_union_argument_is_typed_with_its_file_and_its_other_branches(
         "FileInput | ImageRef | str | None"
     )
     assert annotation(client.edit_video, "video") == "FileInput | VideoRef"
-    assert annotation(client.create_skill_multipart, "files") == (
-        "FileInput | list[FileInput]"
-    )
+    assert annotation(client.create_skill, "files") == ("FileInput | list[FileInput]")
     assert annotation(client.create_video, "frames") == (
         "list[FileInput] | list[str] | None"
     )
@@ -190,7 +189,7 @@ def test_each_union_argument_is_typed_with_its_file_and_its_other_branches(
     )
     # The JSON method of the same operation takes no file.
     assert "FileInput" not in annotation(client.edit_image, "images")
-    assert "FileInput" not in annotation(client.create_skill, "files")
+    assert not hasattr(client, "create_skill_multipart")
 
 
 def test_one_file_or_a_list_of_files_goes_as_file_parts(
@@ -205,8 +204,8 @@ def test_one_file_or_a_list_of_files_goes_as_file_parts(
             image=[picture, io.BytesIO(b"\x89PNG2"), ("b.webp", b"RIFF", "image/webp")],
             prompt="hats",
         )
-        client.create_skill_multipart(files=("skill.zip", b"PK\x03\x04"))
-        client.create_skill_multipart(files=[b"a", b"b"])
+        client.create_skill(files=("skill.zip", b"PK\x03\x04"))
+        client.create_skill(files=[b"a", b"b"])
     assert sent(server) == [
         [
             ("prompt", None, "text/plain", b"hat"),
@@ -330,5 +329,5 @@ def test_a_value_of_no_branch_is_refused_by_name_before_sending(pkg: Any) -> Non
         with pytest.raises(TypeError, match=r"image takes bytes, a pathlib\.Path"):
             client.edit_image_multipart(image=[b"a", "b.png"], prompt="p")
         with pytest.raises(TypeError, match=r"files takes bytes, a pathlib\.Path"):
-            client.create_skill_multipart(files="skill.zip")
+            client.create_skill(files="skill.zip")
     assert server.received == []

@@ -169,3 +169,58 @@ def test_an_alternative_the_generator_cannot_express_is_left_out_not_skipped(
     assert warning.message.endswith("the method create_upload_multipart() left out")
     with pytest.raises(SpecError, match="multipart/form-data body needs an object"):
         pipeline.generate("alternatives", specs, tmp_path / "strict", strict=True)
+
+
+FILES_IN_JSON = """\
+openapi: 3.1.0
+info: {title: Skills, version: "1"}
+servers: [{url: "https://api.example.com"}]
+paths:
+  /skills:
+    post:
+      operationId: CreateSkill
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/NewSkill"}
+          multipart/form-data:
+            schema: {$ref: "#/components/schemas/NewSkill"}
+      responses:
+        "204": {description: done}
+components:
+  schemas:
+    NewSkill:
+      type: object
+      required: [files]
+      properties:
+        files: {type: array, items: {type: string, format: binary}}
+        name: {type: string}
+"""
+
+
+def test_one_schema_with_files_listed_as_json_and_multipart_is_sent_as_multipart(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # JSON cannot carry the files its schema lists: the method itself sends the form,
+    # and there is no second method (OpenAI's /skills, /containers/{id}/files).
+    for _ in generated_package(tmp_path_factory, "skills", FILES_IN_JSON):
+        skills = importlib.import_module("tts_skills")
+        assert not hasattr(skills.Client, "create_skill_multipart")
+        with serve(Reply(204)) as server:
+            skills.Client(base_url=server.url).create_skill(
+                files=[b"PK1", ("b.zip", b"PK2")], name="s"
+            )
+    (received,) = server.received
+    message = email.message_from_bytes(
+        f"Content-Type: {received.headers['content-type']}\r\n\r\n".encode()
+        + received.body,
+        policy=email.policy.HTTP,
+    )
+    assert [
+        (
+            part.get_param("name", header="content-disposition"),
+            part.get_filename(),
+            part.get_payload(decode=True),
+        )
+        for part in message.iter_parts()
+    ] == [("name", None, b"s"), ("files", "files", b"PK1"), ("files", "b.zip", b"PK2")]

@@ -818,17 +818,7 @@ EXPECTED = {
 # Operations the generator gets wrong today, each with its reason. Their calls are made
 # and reported, but a failure does not fail the test; one that works is driven and
 # counted like any other (and its line here can go).
-_JSON_FILE = (
-    "a body listed as both JSON and multipart with one schema whose `files` is binary: "
-    "the JSON method is driven with a file, which JSON cannot carry (it stays typed "
-    "`list[str] | str`); its `_multipart` method takes and sends the files"
-)
-GAPS: dict[str, dict[str, str]] = {
-    "openai-api": {
-        "POST /skills": _JSON_FILE,
-        "POST /skills/{skill_id}/versions": _JSON_FILE,
-    },
-}
+GAPS: dict[str, dict[str, str]] = {}
 
 
 @pytest.mark.parametrize("folder", sorted(EXPECTED))

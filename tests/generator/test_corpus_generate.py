@@ -379,13 +379,15 @@ MULTIPART_FILES: dict[str, dict[str, tuple[str, ...]]] = {
         "create_video_character": ("video",),
         # Their `_multipart` forms (the JSON method takes URLs or ids); a file that
         # may be a list too counts as `[]`.
-        "create_container_file_multipart": ("file",),
         "create_image_edit_multipart": ("image[]", "mask"),
         "create_video_multipart": ("input_reference",),
         "create_video_edit_multipart": ("video",),
         "create_video_extend_multipart": ("video",),
-        "create_skill_multipart": ("files[]",),
-        "create_skill_version_multipart": ("files[]",),
+        # One schema listed as JSON and as multipart, with files: JSON cannot carry
+        # them, so the method sends multipart.
+        "create_container_file": ("file",),
+        "create_skill": ("files[]",),
+        "create_skill_version": ("files[]",),
     },
     "elevenlabs-api": {
         "audio_isolation_v1_audio_isolation_post": ("audio",),
