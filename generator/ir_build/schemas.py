@@ -329,6 +329,10 @@ class Models:
             target = self._add(owner + hint, schema, where)
             self.refs[owner].add(target)
             hoisted: dict[str, Any] = {"$ref": COMPONENT_SCHEMA + target}
+            kinds = schema.get("type")
+            if isinstance(kinds, list) and "null" in kinds:
+                # `type: [object, "null"]`: the model, or null (the model is an object).
+                hoisted = {"anyOf": [hoisted, {"type": "null"}]}
             if "description" in schema:
                 hoisted["description"] = schema["description"]
             return hoisted
