@@ -359,11 +359,8 @@ class Oracle:
         if self._dcg_ready:
             return
         todo = []
-        for name in SPECS:
-            document = normalised(name)
-            if not component_names(document):
-                continue
-            text = json.dumps(document)
+        for name in compared():
+            text = json.dumps(normalised(name))
             folder = self.cache_dir / dcg_key(text)
             if not (folder / "models.py").is_file():
                 todo.append((text, folder))
@@ -454,13 +451,18 @@ def oracle(
     yield Oracle(tmp_path_factory.mktemp("oracle"), cache_dir)
 
 
-COMPARED = [name for name in SPECS if component_names(normalised(name))]
+def compared() -> list[str]:
+    """The documents with JSON component schemas (an XSD's models are not JSON's)."""
+    return [name for name in SPECS if component_names(normalised(name))]
 
 
-@pytest.mark.parametrize("name", COMPARED)
+# Parametrized by every document, so that collecting this file loads none.
+@pytest.mark.parametrize("name", list(SPECS))
 def test_our_models_accept_and_refuse_as_datamodel_code_generators(
     oracle: Oracle, name: str
 ) -> None:
+    if not component_names(normalised(name)):
+        pytest.skip("no JSON component schemas (its models are an XSD's)")
     outcome = oracle.outcome(name)
     entries = listed()
     unlisted = [d for d in outcome.differences if not any(e.covers(d) for e in entries)]
@@ -472,7 +474,7 @@ def test_our_models_accept_and_refuse_as_datamodel_code_generators(
 
 
 def test_no_listed_difference_is_stale(oracle: Oracle) -> None:
-    found = [d for name in COMPARED for d in oracle.outcome(name).differences]
+    found = [d for name in compared() for d in oracle.outcome(name).differences]
     stale = [e for e in listed() if not any(e.covers(d) for d in found)]
     assert not stale, f"listed but no longer found: {stale}"
 
