@@ -239,14 +239,16 @@ class Sampler:
         )
 
     def _object(self, schema: Mapping[str, Any], depth: int) -> Strategy:
-        # A readOnly property is the server's: a sent document leaves it out
-        # (`mutations` adds it, as kind `read-only`).
+        # A readOnly property (or one naming a readOnly component) is the server's: a
+        # sent document leaves it out (`mutations` adds it, as kind `read-only`).
         declared = schema.get("properties") or {}
-        properties = {k: v for k, v in declared.items() if not _read_only(v)}
+        properties = {
+            k: v for k, v in declared.items() if not _read_only(self.resolve(v))
+        }
         required = [
             r
             for r in schema.get("required", []) or []
-            if isinstance(r, str) and not _read_only(declared.get(r))
+            if isinstance(r, str) and not _read_only(self.resolve(declared.get(r)))
         ]
         fixed = {
             name: self.documents(properties.get(name, True), depth + 1)
@@ -311,7 +313,7 @@ class Sampler:
         yield "extra", EXTRA_KEY, {**document, EXTRA_KEY: 1}
         properties = schema.get("properties") or {}
         for name, sub in sorted(properties.items()):
-            if _read_only(sub) and name not in document:
+            if _read_only(self.resolve(sub)) and name not in document:
                 yield "read-only", name, {**document, name: _example(self.resolve(sub))}
         for name in schema.get("required", []) or []:
             if name in document:
