@@ -88,7 +88,7 @@ def annotation(
             if isinstance(items, dict)
             else "list[Any]"
         )
-    elif types == "object":
+    elif types == "object" and not _composed(schema):
         extra = schema.get("additionalProperties")
         text = (
             f"dict[str, {_member(extra, checked, strict)}]"
@@ -252,6 +252,19 @@ def is_json_string(schema: Mapping[str, Any]) -> bool:
     """JSON inside a string: `contentMediaType: application/json` with a `contentSchema`."""
     return schema.get("contentMediaType") == JSON and isinstance(
         schema.get("contentSchema"), dict
+    )
+
+
+def _composed(schema: Mapping[str, Any]) -> bool:
+    """An object whose shape its composition gives (`type: object` beside an `allOf` of
+    one, a `oneOf` or an `anyOf`, and nothing of its own): typed by that, not `dict`."""
+    return (
+        "properties" not in schema
+        and not isinstance(schema.get("additionalProperties"), dict)
+        and (
+            _single_all_of(schema)
+            or isinstance(schema.get("anyOf") or schema.get("oneOf"), list)
+        )
     )
 
 

@@ -84,7 +84,11 @@ class Models:
         if not isinstance(schema, dict) or "$ref" in schema:
             return False
         branches = schema.get("allOf")
-        if not isinstance(branches, list) or len(branches) < 2:
+        if not isinstance(branches, list) or not branches:
+            return False
+        if len(branches) == 1 and not is_object(branches[0]):
+            # `allOf: [$ref]` is that model itself (`_same_as`); an inline object alone
+            # is a model of its own.
             return False
         objects = 0
         components = self.ctx.document.get("components", {}).get("schemas", {})
@@ -212,7 +216,7 @@ class Models:
         required names. Where the first branch names a model whose properties no later
         branch redeclares, the model inherits from it (`x-sdkgen-base`)."""
         branches = schema.get("allOf")
-        if not isinstance(branches, list) or len(branches) < 2:
+        if not isinstance(branches, list) or not branches:
             return schema
         properties: dict[str, Any] = {}
         required: list[str] = []
@@ -336,6 +340,10 @@ class Models:
             target = self._add(owner + hint, schema, where)
             self.refs[owner].add(target)
             hoisted: dict[str, Any] = {"$ref": COMPONENT_SCHEMA + target}
+            kinds = schema.get("type")
+            if isinstance(kinds, list) and "null" in kinds:
+                # `type: [object, "null"]`: the model, or null (the model is an object).
+                hoisted = {"anyOf": [hoisted, {"type": "null"}]}
             if "description" in schema:
                 hoisted["description"] = schema["description"]
             return hoisted
