@@ -599,9 +599,20 @@ class FakeService:
             elif value is not None:
                 values[argument.name] = value
         if op.parameters is not None:
+            schema = _field_schema(op.parameters)
+            defs = schema.get("$defs", {})
+            fields = schema.get("properties", {})
+            typed = {
+                name: _from_text(value, fields.get(name, {}), defs)
+                for name, value in values.items()
+            }
             try:
-                # Lax: what travels as text (a number in a query) reads back as its type.
-                parameters = op.parameters.model_validate(values, strict=False)
+                # Text reads back as the type declared for it, in the forms the client
+                # writes ("true", "12"), nothing looser; a JSON document inside a
+                # string is held to its schema as strictly as a JSON body is.
+                parameters = op.parameters.model_validate_json(
+                    json.dumps(typed), strict=True
+                )
             except ValidationError as error:
                 raise self._invalid(error) from None
         if op.body is not None:
@@ -1218,6 +1229,40 @@ def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     return adapter
 
 
+_FIELD_SCHEMAS: dict[type[BaseModel], dict[str, Any]] = {}
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+
+def _field_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """`model`'s JSON Schema by field names (made once)."""
+    schema = _FIELD_SCHEMAS.get(model)
+    if schema is None:
+        schema = _FIELD_SCHEMAS[model] = model.model_json_schema(by_alias=False)
+    return schema
+
+
+def _from_text(value: Any, schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Any:
+    """A value that travelled as text (a query, a header, a path), as the type its
+    schema declares: a boolean from `true`/`false`, a number from its decimal form;
+    anything else stays text, for the model to refuse or accept."""
+    if isinstance(value, list):
+        items = _resolve(schema, defs).get("items", {})
+        return [_from_text(item, items, defs) for item in value]
+    if not isinstance(value, str):
+        return value
+    schema = _resolve(schema, defs)
+    kinds = {schema.get("type")} | {
+        _resolve(option, defs).get("type") for option in schema.get("anyOf", ())
+    }
+    if "boolean" in kinds and value in ("true", "false"):
+        return value == "true"
+    if "integer" in kinds and re.fullmatch(r"-?(0|[1-9][0-9]*)", value):
+        return int(value)
+    if "number" in kinds and _NUMBER.fullmatch(value):
+        return float(value)
+    return value
+
+
 def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
     """`model`'s JSON Schema by wire names (made once: pydantic takes its time)."""
     schema = _SCHEMAS.get(model)
@@ -1255,7 +1300,17 @@ def _xml_value_schema(annotation: Any, depth: int) -> dict[str, Any]:
 
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _xml_value_schema(typing.get_args(annotation)[0], depth)
+        inner = typing.get_args(annotation)[0]
+        nested = typing.get_origin(inner) in (list, typing.Union, types.UnionType)
+        if not nested and not (
+            isinstance(inner, type) and issubclass(inner, BaseModel)
+        ):
+            # A value with its bounds (`Annotated[int, Field(ge=50)]`): kept.
+            try:
+                return dict(TypeAdapter(annotation).json_schema())
+            except Exception:  # markers without a JSON Schema: the bare type's
+                pass
+        return _xml_value_schema(inner, depth)
     if origin is list:
         (item,) = typing.get_args(annotation) or (Any,)
         return {"type": "array", "items": _xml_value_schema(item, depth)}
