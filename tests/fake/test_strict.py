@@ -73,6 +73,15 @@ def _mutations(profile: Profile, body_model: Any) -> Iterator[tuple[str, bytes]]
             body = copy.deepcopy(good)
             body[name] = value
             yield f"{name}: {why}", json.dumps(body).encode()
+        resolved = _resolve(field, defs)
+        if resolved.get("type") == "object" or "properties" in resolved:
+            # An object may travel as its JSON text (MPS's ExtParam): the text broken.
+            inner = good.get(name, {})
+            for why, text in _document_cases(inner, resolved, defs):
+                yield (
+                    f"{name} as text: {why}",
+                    json.dumps({**good, name: text}).encode(),
+                )
 
 
 def _send(fake: Any, profile: Profile, body: bytes) -> httpx.Response:
@@ -178,6 +187,13 @@ def _document_cases(
             yield f"{name}: a number in a string", json.dumps({**good, name: "5"})
             yield f"{name}: a fraction", json.dumps({**good, name: 5.5})
             yield f"{name}: a boolean", json.dumps({**good, name: True})
+        if resolved.get("type") == "object" or "properties" in resolved:
+            # A nested object: each of its members broken in place, the rest valid.
+            inner = good.get(name, {})
+            for why, text in _document_cases(inner, resolved, defs):
+                if why != "not JSON":
+                    document = {**good, name: json.loads(text)}
+                    yield f"{name}: {why}", json.dumps(document)
 
 
 def _rpc_cases(
