@@ -1056,8 +1056,6 @@ def _fake(api: Api) -> dict[str, Any]:
     code = _text_pointer(api.errors.code)
     operations = []
     for op in api.operations:
-        if op.upload is not None or op.returns != "model":
-            continue
         role = _fake_role(api, op)
         paging = None
         if op.paging is not None:
@@ -1101,6 +1099,12 @@ def _fake(api: Api) -> dict[str, Any]:
                 "answer_body": (op.envelope_model or op.response),
                 "paging": paging,
                 "job_argument": job_argument,
+                # The data of each event: the streamed form's, or the answer's own.
+                "events": op.events
+                or (op.response if op.returns == "events" else None),
+                "files": tuple(
+                    (f.wire_name, f.required and not f.field) for f in op.files
+                ),
             }
         )
     scheme = api.auth[0] if api.auth else None

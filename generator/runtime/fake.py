@@ -130,6 +130,18 @@ class Operation:
     paging: Paging | None = None
     # The argument (wire name) that names the job, for a query or a delete.
     job_argument: str | None = None
+    # What a success body is: `answer`'s document, bytes, text or server-sent events
+    # (each event's data of `events`, or text). With `streams_events`, a JSON answer
+    # turns into events when the request's body asks for a stream (`stream: true`).
+    returns: Literal["model", "binary", "text", "events"] = "model"
+    events: type[BaseModel] | None = None
+    streams_events: bool = False
+    # The documented media type of a success body that is not a document, if known.
+    media_type: str | None = None
+    # A request body that is a file ("binary") or carries files besides its fields
+    # ("multipart"), or fields as a form: its files' (wire name, required).
+    upload: Literal["multipart", "form", "binary"] | None = None
+    files: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,9 +198,20 @@ class Job:
 
 
 @dataclass(frozen=True)
+class FakeFile:
+    """A file a request carried (a multipart part with a filename, or the whole body
+    of a binary upload): what it was, never its bytes."""
+
+    name: str
+    filename: str | None
+    content_type: str | None
+    size: int
+
+
+@dataclass(frozen=True)
 class FakeCall:
     """A request the fake received: its operation, its arguments as the package's own
-    models, and its headers, secrets masked."""
+    models, the files it carried, and its headers, secrets masked."""
 
     operation: str
     method_name: str
@@ -196,6 +219,7 @@ class FakeCall:
     body: BaseModel | None
     headers: Mapping[str, str]
     status: int
+    files: tuple[FakeFile, ...] = ()
 
 
 @dataclass
@@ -436,9 +460,10 @@ class FakeService:
                 )
             raise error("the fake dropped the connection", request=request)
         parameters = body = None
+        files: tuple[FakeFile, ...] = ()
         try:
             self._check_signature(request, op)
-            parameters, body = self._validate(request, op, path_values)
+            parameters, body, files = self._validate(request, op, path_values)
             if fault is not None:
                 response = self._fault_response(fault)
             else:
@@ -455,6 +480,7 @@ class FakeService:
                 body=body,
                 headers=self._redacted(request.headers),
                 status=response.status_code,
+                files=files,
             )
         )
         return response
@@ -519,6 +545,9 @@ class FakeService:
                 self.not_found_code,
                 f"no operation answers {request.method} {path}",
             )
+        # One operation in several bodies (JSON, or multipart with files): the one
+        # whose body the request's Content-Type is.
+        matched.sort(key=lambda found: not _fits(found[0], request))
         for op, values in matched:
             if all(
                 _sent(request, where, name) == value
@@ -581,8 +610,9 @@ class FakeService:
 
     def _validate(
         self, request: httpx.Request, op: Operation, path_values: Mapping[str, str]
-    ) -> tuple[BaseModel | None, BaseModel | None]:
+    ) -> tuple[BaseModel | None, BaseModel | None, tuple[FakeFile, ...]]:
         parameters = body = None
+        files: tuple[FakeFile, ...] = ()
         values: dict[str, Any] = {}
         for argument in op.arguments:
             if argument.location == "path":
@@ -599,36 +629,78 @@ class FakeService:
             elif value is not None:
                 values[argument.name] = value
         if op.parameters is not None:
+            schema = _field_schema(op.parameters)
+            defs = schema.get("$defs", {})
+            fields = schema.get("properties", {})
+            typed = {
+                name: _from_text(value, fields.get(name, {}), defs)
+                for name, value in values.items()
+            }
             try:
-                # Lax: what travels as text (a number in a query) reads back as its type.
-                parameters = op.parameters.model_validate(values, strict=False)
+                # Text reads back as the type declared for it, in the forms the client
+                # writes ("true", "12"), nothing looser; a JSON document inside a
+                # string is held to its schema as strictly as a JSON body is.
+                parameters = op.parameters.model_validate_json(
+                    json.dumps(typed), strict=True
+                )
             except ValidationError as error:
                 raise self._invalid(error) from None
-        if op.body is not None:
-            content = request.content
+        body, files = self._read_body(request, op)
+        return parameters, body, files
+
+    def _read_body(
+        self, request: httpx.Request, op: Operation
+    ) -> tuple[BaseModel | None, tuple[FakeFile, ...]]:
+        """The body's fields as `op.body`, and the files it carries: as JSON or XML, or
+        (by its Content-Type) a multipart body or a form; a binary upload is one file."""
+        content = request.content
+        media = request.headers.get("content-type", "")
+        essence = media.split(";", 1)[0].strip().lower()
+        if op.upload == "binary":
             if not content:
                 if op.body_required:
-                    raise _Refusal(
-                        self._status(400),
-                        self.validation_code,
-                        "the request has no body",
+                    raise self._refusal("the request has no body")
+                return None, ()
+            return None, (FakeFile("body", None, media or None, len(content)),)
+        if op.body is None and not op.files:
+            return None, ()
+        if not content:
+            if op.body_required:
+                raise self._refusal("the request has no body")
+            return None, ()
+        body: BaseModel | None = None
+        files: tuple[FakeFile, ...] = ()
+        try:
+            if essence in (_MULTIPART, _FORM):
+                if essence == _MULTIPART:
+                    fields, files = _multipart(media, content)
+                else:
+                    fields = _form(content)
+                given = {f.name for f in files}
+                for name, required in op.files:
+                    if required and name not in given and name not in fields:
+                        raise self._refusal(f"{name}: a file is required")
+                if op.body is not None:
+                    body = op.body.model_validate_json(
+                        json.dumps(_typed_fields(op.body, fields)), strict=True
                     )
+                elif fields:
+                    raise self._refusal(f"{', '.join(fields)}: no such field")
+            elif op.body is None:
+                raise self._refusal(f"a body of {media or 'no type'} is not taken here")
+            elif op.body_format == "xml":
+                body = op.body.from_xml(content)  # type: ignore[attr-defined]
             else:
-                try:
-                    if op.body_format == "xml":
-                        body = op.body.from_xml(content)  # type: ignore[attr-defined]
-                    else:
-                        body = op.body.model_validate_json(content)
-                except ValidationError as error:
-                    raise self._invalid(error) from None
-                except (ValueError, SyntaxError) as error:
-                    # (ElementTree's ParseError is a SyntaxError.)
-                    raise _Refusal(
-                        self._status(400),
-                        self.validation_code,
-                        f"the body cannot be read: {error}",
-                    ) from None
-        return parameters, body
+                body = op.body.model_validate_json(content)
+        except ValidationError as error:
+            raise self._invalid(error) from None
+        except (ValueError, SyntaxError) as error:
+            # (ElementTree's ParseError is a SyntaxError.)
+            raise self._refusal(f"the body cannot be read: {error}") from None
+        return body, files
+
+    def _refusal(self, message: str) -> _Refusal:
+        return _Refusal(self._status(400), self.validation_code, message)
 
     def _check_client_argument(
         self, op: Operation, argument: Argument, value: Any
@@ -673,6 +745,8 @@ class FakeService:
         path_values: Mapping[str, str],
         body: BaseModel | None,
     ) -> httpx.Response:
+        if op.returns != "model" or (op.streams_events and _asks_stream(request)):
+            return self._respond_raw(op, request)
         document = self._template(op)
         answer = _at(document, op.envelope) if document is not None else {}
         if op.role == "submit" and self.lifecycle is not None:
@@ -926,6 +1000,38 @@ class FakeService:
         if self.errors.request_id_header:
             headers[self.errors.request_id_header] = request_id
         return headers
+
+    def _respond_raw(self, op: Operation, request: httpx.Request) -> httpx.Response:
+        """A success body that is no document: bytes (the spec's example, else a small
+        payload, the same every time), text, or a few server-sent events made from the
+        event schema, then the end of the stream."""
+        headers = self._headers(self._request_id())
+        example = op.example
+        if op.returns == "binary":
+            if isinstance(example, str):
+                content = example.encode()
+            elif isinstance(example, bytes):
+                content = example
+            else:
+                content = bytes(range(256))
+            media_type = op.media_type or "application/octet-stream"
+        elif op.returns == "text":
+            text = example if isinstance(example, str) else f"{op.method_name}\n"
+            content = text.encode()
+            media_type = (op.media_type or "text/plain") + "; charset=utf-8"
+        else:
+            events = []
+            for number in range(1, 4):
+                if op.events is not None:
+                    document = _event_document(op.events, number - 1, number == 3)
+                    data = json.dumps(document, ensure_ascii=False)
+                else:
+                    data = f"{op.method_name} {number}"
+                events.append(f"id: {number}\ndata: {data}\n\n")
+            content = "".join(events).encode()
+            media_type = "text/event-stream"
+        headers["Content-Type"] = media_type
+        return httpx.Response(op.status, headers=headers, content=content)
 
     def _respond_empty(self, status: int) -> httpx.Response:
         return httpx.Response(status, headers=self._headers(self._request_id()))
@@ -1181,6 +1287,124 @@ def _arguments(request: httpx.Request) -> dict[str, Any]:
     return values
 
 
+_MULTIPART = "multipart/form-data"
+_FORM = "application/x-www-form-urlencoded"
+
+
+def _fits(op: Operation, request: httpx.Request) -> bool:
+    """Whether the request's body is of the kind `op` takes."""
+    essence = str(request.headers.get("content-type", "")).split(";")[0].strip().lower()
+    if op.upload == "multipart":
+        return essence == _MULTIPART
+    if op.upload == "form":
+        return essence == _FORM
+    if op.upload == "binary":
+        return essence not in (_MULTIPART, _FORM) and "json" not in essence
+    return essence not in (_MULTIPART, _FORM)
+
+
+def _asks_stream(request: httpx.Request) -> bool:
+    """A JSON body with `stream: true` (what turns a JSON answer into events)."""
+    try:
+        document = json.loads(request.content) if request.content else None
+    except ValueError:
+        return False
+    return isinstance(document, dict) and document.get("stream") is True
+
+
+def _multipart(
+    media_type: str, content: bytes
+) -> tuple[dict[str, list[Any]], tuple[FakeFile, ...]]:
+    """A multipart/form-data body's fields (a JSON part read as JSON) by name, and its
+    files (the parts with a filename)."""
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(
+        f"Content-Type: {media_type}\r\n\r\n".encode() + content,
+        policy=email.policy.HTTP,
+    )
+    if not message.is_multipart():
+        raise ValueError("the body is not multipart/form-data")
+    fields: dict[str, list[Any]] = {}
+    files: list[FakeFile] = []
+    for part in message.iter_parts():
+        disposition = part.get("content-disposition", "")
+        name = part.get_param("name", header="content-disposition")
+        if not disposition or not isinstance(name, str):
+            raise ValueError("a part has no name")
+        data = part.get_payload(decode=True)
+        data = data if isinstance(data, bytes) else b""
+        filename = part.get_filename()
+        given_type = part.get("content-type")
+        if filename is not None:
+            files.append(FakeFile(name, filename, given_type, len(data)))
+            continue
+        text = data.decode("utf-8")
+        essence = str(given_type or "").split(";", 1)[0].strip().lower()
+        fields.setdefault(name, []).append(
+            json.loads(text) if essence == "application/json" else text
+        )
+    return fields, tuple(files)
+
+
+def _form(content: bytes) -> dict[str, list[Any]]:
+    from urllib.parse import parse_qsl
+
+    fields: dict[str, list[Any]] = {}
+    pairs = parse_qsl(
+        content.decode("utf-8"), keep_blank_values=True, strict_parsing=True
+    )
+    for name, value in pairs:
+        fields.setdefault(name, []).append(value)
+    return fields
+
+
+def _typed_fields(
+    model: type[BaseModel], fields: Mapping[str, list[Any]]
+) -> dict[str, Any]:
+    """A form's or multipart body's fields (by wire name) as the body model's types: a
+    list where the schema has one (a repeated part), JSON text of an object read."""
+    schema = _field_schema(model, by_alias=True)
+    defs = schema.get("$defs", {})
+    properties = schema.get("properties", {})
+    typed: dict[str, Any] = {}
+    for name, values in fields.items():
+        field_schema = _resolve(properties.get(name, {}), defs)
+        items = [_part_value(v, field_schema, defs) for v in values]
+        kinds = {field_schema.get("type")} | {
+            _resolve(o, defs).get("type") for o in field_schema.get("anyOf", ())
+        }
+        if "array" in kinds:
+            item_schema = next(
+                (
+                    _resolve(o, defs)
+                    for o in [field_schema, *field_schema.get("anyOf", ())]
+                    if _resolve(o, defs).get("type") == "array"
+                ),
+                {},
+            ).get("items", {})
+            typed[name] = [_part_value(v, item_schema, defs) for v in values]
+        else:
+            typed[name] = items[0] if len(items) == 1 else items
+    return typed
+
+
+def _part_value(value: Any, schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Any:
+    if not isinstance(value, str):
+        return value
+    schema = _resolve(schema, defs)
+    kinds = {schema.get("type")} | {
+        _resolve(o, defs).get("type") for o in schema.get("anyOf", ())
+    }
+    if ("object" in kinds or "properties" in schema) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return _from_text(value, schema, defs)
+
+
 def _match(template: str, path: str) -> dict[str, str] | None:
     pattern = "".join(
         f"(?P<_{index}>[^/]+)" if part.startswith("{") else re.escape(part)
@@ -1216,6 +1440,41 @@ def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
             annotation = Annotated.__class_getitem__(parts)  # type: ignore[attr-defined]
         adapter = _ADAPTERS[key] = TypeAdapter(annotation)
     return adapter
+
+
+_FIELD_SCHEMAS: dict[tuple[type[BaseModel], bool], dict[str, Any]] = {}
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+
+def _field_schema(model: type[BaseModel], by_alias: bool = False) -> dict[str, Any]:
+    """`model`'s JSON Schema by field names, or wire names (made once)."""
+    schema = _FIELD_SCHEMAS.get((model, by_alias))
+    if schema is None:
+        schema = model.model_json_schema(by_alias=by_alias)
+        _FIELD_SCHEMAS[model, by_alias] = schema
+    return schema
+
+
+def _from_text(value: Any, schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Any:
+    """A value that travelled as text (a query, a header, a path), as the type its
+    schema declares: a boolean from `true`/`false`, a number from its decimal form;
+    anything else stays text, for the model to refuse or accept."""
+    if isinstance(value, list):
+        items = _resolve(schema, defs).get("items", {})
+        return [_from_text(item, items, defs) for item in value]
+    if not isinstance(value, str):
+        return value
+    schema = _resolve(schema, defs)
+    kinds = {schema.get("type")} | {
+        _resolve(option, defs).get("type") for option in schema.get("anyOf", ())
+    }
+    if "boolean" in kinds and value in ("true", "false"):
+        return value == "true"
+    if "integer" in kinds and re.fullmatch(r"-?(0|[1-9][0-9]*)", value):
+        return int(value)
+    if "number" in kinds and _NUMBER.fullmatch(value):
+        return float(value)
+    return value
 
 
 def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
@@ -1255,7 +1514,17 @@ def _xml_value_schema(annotation: Any, depth: int) -> dict[str, Any]:
 
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _xml_value_schema(typing.get_args(annotation)[0], depth)
+        inner = typing.get_args(annotation)[0]
+        nested = typing.get_origin(inner) in (list, typing.Union, types.UnionType)
+        if not nested and not (
+            isinstance(inner, type) and issubclass(inner, BaseModel)
+        ):
+            # A value with its bounds (`Annotated[int, Field(ge=50)]`): kept.
+            try:
+                return dict(TypeAdapter(annotation).json_schema())
+            except Exception:  # markers without a JSON Schema: the bare type's
+                pass
+        return _xml_value_schema(inner, depth)
     if origin is list:
         (item,) = typing.get_args(annotation) or (Any,)
         return {"type": "array", "items": _xml_value_schema(item, depth)}
@@ -1274,6 +1543,33 @@ def synthesise(model: type[BaseModel]) -> Any:
     """A body of `model`'s shape: its required fields, each with a plausible value."""
     schema = _schema_of(model)
     return _synth(schema, schema.get("$defs", {}), 0)
+
+
+def _event_document(model: type[BaseModel], index: int, last: bool) -> Any:
+    """The data of a streamed event: every member of `model` given (an event's schema
+    is read tolerantly, so nothing in it is required), its numbers counting the events,
+    and a member that lists its values taking the last one in the last event (OpenAI's
+    and ElevenLabs' `...done` after `...delta`)."""
+    schema = _schema_of(model)
+    defs = schema.get("$defs", {})
+    document: dict[str, Any] = {}
+    for name, node in schema.get("properties", {}).items():
+        values = _enum(node, defs)
+        kinds = {_resolve(node, defs).get("type")} | {
+            _resolve(o, defs).get("type") for o in _resolve(node, defs).get("anyOf", ())
+        }
+        if values:
+            document[name] = values[-1] if last else values[0]
+        elif "integer" in kinds:
+            document[name] = index
+        else:
+            options = [
+                o
+                for o in _resolve(node, defs).get("anyOf", ())
+                if o.get("type") != "null"
+            ]
+            document[name] = _synth(options[0] if options else node, defs, 1)
+    return document
 
 
 def _made(schema: Mapping[str, Any], pointer: Pointer, job_id: str) -> Any:
@@ -1410,6 +1706,7 @@ __all__ = [
     "Argument",
     "Errors",
     "FakeCall",
+    "FakeFile",
     "FakeService",
     "FakeTransport",
     "Job",

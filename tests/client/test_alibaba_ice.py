@@ -549,9 +549,11 @@ def test_a_submit_answer_without_a_usable_job_id_is_refused(
     body: dict[str, Any],
 ) -> None:
     raw = json.dumps(body).encode()
-    with serve(Reply(200, raw)) as server, client(server) as api:
-        with pytest.raises(APIResponseValidationError) as caught:
-            submit(api)
+    fake = FakeService()
+    fake.fail_next("submit", status=200, body=raw)
+    with fake.client() as api, pytest.raises(APIResponseValidationError) as caught:
+        submit(api)
+    assert [c.status for c in fake.calls] == [200]
     error = caught.value
     assert "JobId" in str(error) and "SubmitAudioProduceJobResponse" in str(error)
     assert (error.status_code, error.request_id, error.body) == (200, "r-bad", raw)

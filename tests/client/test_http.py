@@ -1,4 +1,7 @@
-"""The generated Huawei client against real HTTP on loopback: retries, timeouts, polling, signing."""
+"""The generated Huawei client: retries, polling and bounds against the package's own fake
+(`tts_huawei_metastudio.testing`, on its virtual clock); what needs a real socket or the
+exact bytes (timeouts, an unreachable host, a token on every retry, a signature recomputed
+from the bytes, the request id header) against real HTTP on loopback."""
 
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ from tts_huawei_metastudio.errors import (
     JobTimeoutError,
     RateLimitError,
 )
+from tts_huawei_metastudio.models import ShowAsyncTtsJobParameters
+from tts_huawei_metastudio.testing import FakeService
 
 from generator.runtime.sdk_hmac_sha256 import canonical_request, string_to_sign
 from tests.reliability.support import EXPECTED_PACKAGES, package
@@ -43,9 +48,8 @@ SUCCEED = {
     "message": "ok",
     "audio_file_url": "https://obs/a.mp3",
 }
-UNAVAILABLE = Reply(
-    503, {"error_code": "MSS.000000002", "error_msg": "busy", "request_id": "r-503"}
-)
+BUSY = {"error_code": "MSS.000000002", "error_msg": "busy", "request_id": "r-503"}
+UNAVAILABLE = Reply(503, BUSY)
 
 
 def client(server: ScriptedServer, **options: object) -> Client:
@@ -54,6 +58,14 @@ def client(server: ScriptedServer, **options: object) -> Client:
 
 def async_client(server: ScriptedServer, **options: object) -> AsyncClient:
     return AsyncClient(token=TOKEN, project_id=PROJECT, base_url=server.url, **options)  # type: ignore[arg-type]
+
+
+def faked(polls: int = 2, **options: Any) -> tuple[FakeService, Client]:
+    """The package's fake (tts_huawei_metastudio.testing) and a client of it, signing
+    with AK/SK: the fake checks each request's signature and body against the spec."""
+    fake = FakeService(polls=polls)
+    api: Client = fake.client(**options)
+    return fake, api
 
 
 def test_get_is_retried_after_503_and_then_parsed() -> None:
@@ -66,21 +78,22 @@ def test_get_is_retried_after_503_and_then_parsed() -> None:
 
 
 def test_retry_after_is_honoured() -> None:
-    limited = Reply(
-        429, {"error_code": "APIG.0308", "error_msg": "throttled"}, {"Retry-After": "1"}
-    )
-    with serve(limited, Reply(200, SUCCEED)) as server, client(server) as api:
-        api.show_async_tts_job(JOB)
-    first, second = server.received
-    # Without Retry-After the first backoff is at most 0.5 s.
-    assert second.at - first.at >= 0.95
+    fake, api = faked()
+    job = fake.add_job()
+    fake.fail_next("query", status=429, code="APIG.0308", retry_after=1)
+    with api:
+        api.show_async_tts_job(job.id)
+    assert [c.status for c in fake.calls] == [429, 200]
+    # Without Retry-After the first backoff is at most 0.5 s (of the fake's clock).
+    assert fake.clock.elapsed >= 0.95
 
 
 def test_retries_stop_at_max_retries_with_the_typed_error() -> None:
-    with serve(UNAVAILABLE) as server, client(server, max_retries=1) as api:
-        with pytest.raises(InternalServerError) as caught:
-            api.show_async_tts_job(JOB)
-    assert len(server.received) == 2
+    fake, api = faked(max_retries=1)
+    fake.fail_next("query", status=503, body=json.dumps(BUSY), times=2)
+    with api, pytest.raises(InternalServerError) as caught:
+        api.show_async_tts_job(JOB)
+    assert len(fake.calls) == 2
     error = caught.value
     assert (error.status_code, error.code, error.message, error.request_id) == (
         503,
@@ -92,13 +105,12 @@ def test_retries_stop_at_max_retries_with_the_typed_error() -> None:
 
 
 def test_submit_is_not_retried_after_it_reached_the_server() -> None:
-    with (
-        serve(UNAVAILABLE, Reply(200, {"job_id": JOB})) as server,
-        client(server) as api,
-    ):
-        with pytest.raises(InternalServerError):
-            api.create_async_tts_job(text="Hello", voice_asset_id="v")
-    assert len(server.received) == 1
+    fake, api = faked()
+    fake.fail_next("submit", status=503, code="MSS.000000002")
+    with api, pytest.raises(InternalServerError):
+        api.create_async_tts_job(text="Hello", voice_asset_id="v")
+    assert len(fake.calls) == 1
+    assert not fake.jobs
 
 
 def test_submit_is_retried_when_the_user_opts_in() -> None:
@@ -111,41 +123,34 @@ def test_submit_is_retried_when_the_user_opts_in() -> None:
 
 
 def test_submit_is_retried_on_429_which_the_server_refused_unprocessed() -> None:
-    limited = Reply(
-        429, {"error_code": "APIG.0308", "error_msg": "throttled"}, {"Retry-After": "0"}
-    )
-    with serve(limited, Reply(200, {"job_id": JOB})) as server, client(server) as api:
-        assert api.create_async_tts_job(text="Hello", voice_asset_id="v").job_id == JOB
-    assert len(server.received) == 2
+    fake, api = faked()
+    fake.fail_next("submit", status=429, code="APIG.0308", retry_after=0)
+    with api:
+        job = api.create_async_tts_job(text="Hello", voice_asset_id="v")
+    assert list(fake.jobs) == [job.job_id]
+    assert len(fake.calls) == 2
 
 
 def test_429_after_the_last_retry_raises_rate_limit_error() -> None:
-    limited = Reply(
-        429, {"error_code": "APIG.0308", "error_msg": "throttled"}, {"Retry-After": "0"}
-    )
-    with serve(limited) as server, client(server, max_retries=2) as api:
-        with pytest.raises(RateLimitError) as caught:
-            api.show_async_tts_job(JOB)
+    fake, api = faked(max_retries=2)
+    fake.fail_next("query", status=429, code="APIG.0308", retry_after=0, times=3)
+    with api, pytest.raises(RateLimitError) as caught:
+        api.show_async_tts_job(JOB)
     assert caught.value.code == "APIG.0308"
-    assert len(server.received) == 3
+    assert len(fake.calls) == 3
 
 
 def test_400_is_not_retried_and_carries_the_vendor_fields() -> None:
-    bad = Reply(
-        400,
-        {
-            "error_code": "MSS.000000003",
-            "error_msg": "invalid voice",
-            "request_id": "r-400",
-        },
-    )
-    with (
-        serve(bad) as server,
-        client(server) as api,
-        pytest.raises(BadRequestError) as caught,
-    ):
+    fake, api = faked()
+    bad = {
+        "error_code": "MSS.000000003",
+        "error_msg": "invalid voice",
+        "request_id": "r-400",
+    }
+    fake.fail_next("submit", status=400, body=json.dumps(bad))
+    with api, pytest.raises(BadRequestError) as caught:
         api.create_async_tts_job(text="Hello", voice_asset_id="nope")
-    assert len(server.received) == 1
+    assert len(fake.calls) == 1
     assert (
         str(caught.value) == "HTTP 400 MSS.000000003: invalid voice (request id r-400)"
     )
@@ -185,84 +190,90 @@ def test_unreachable_server_raises_the_connection_error() -> None:
 
 
 def test_a_200_that_is_not_json_keeps_the_body() -> None:
-    with serve(Reply(200, b"<html>gateway</html>")) as server, client(server) as api:
-        with pytest.raises(APIResponseValidationError) as caught:
-            api.show_async_tts_job(JOB)
+    fake, api = faked()
+    fake.fail_next("query", status=200, body=b"<html>gateway</html>")
+    with api, pytest.raises(APIResponseValidationError) as caught:
+        api.show_async_tts_job(JOB)
     assert caught.value.body == b"<html>gateway</html>"
 
 
 def test_a_submit_answer_without_a_job_id_keeps_status_request_id_and_body() -> None:
     # A 200 that is no error (no error_code) but cannot be used: there is no job to follow.
     sent = b'{"request_id":"r-9"}'
-    with serve(Reply(200, sent)) as server, client(server) as api:
-        with pytest.raises(APIResponseValidationError) as caught:
-            api.create_async_tts_job(text="Hello", voice_asset_id="v")
-    assert len(server.received) == 1
+    fake, api = faked()
+    fake.fail_next("submit", status=200, body=sent)
+    with api, pytest.raises(APIResponseValidationError) as caught:
+        api.create_async_tts_job(text="Hello", voice_asset_id="v")
+    assert len(fake.calls) == 1
     error = caught.value
     assert (error.status_code, error.request_id, error.body) == (200, "r-9", sent)
     assert "job_id" in str(error)
 
 
 def test_wait_for_job_polls_until_succeed() -> None:
-    replies = [
-        Reply(200, {"state": "WAITING"}),
-        Reply(200, {"state": "PROCESSING"}),
-        Reply(200, SUCCEED),
-    ]
-    with serve(*replies) as server, client(server) as api:
-        done = api.wait_for_job(JOB, timeout=10, poll_interval=0.01)
+    fake, api = faked(polls=3)
+    job = fake.add_job()
+    job.result[("audio_file_url",)] = "https://obs/a.mp3"
+    with api:
+        done = api.wait_for_job(job.id, timeout=10, poll_interval=0.01)
     assert done.state == "SUCCEED"
     assert done.audio_file_url == "https://obs/a.mp3"
-    assert [r.path for r in server.received] == [JOB_PATH] * 3
+    assert [(c.method_name, c.parameters) for c in fake.calls] == [
+        ("show_async_tts_job", ShowAsyncTtsJobParameters(job_id=job.id))
+    ] * 3
 
 
 def test_wait_for_job_raises_job_failed_with_the_vendor_code() -> None:
-    failed = Reply(
-        200, {"state": "FAILED", "code": "MSS.000000001", "message": "voice offline"}
-    )
-    with (
-        serve(Reply(200, {"state": "WAITING"}), failed) as server,
-        client(server) as api,
-    ):
-        with pytest.raises(JobFailedError) as caught:
-            api.wait_for_job(JOB, poll_interval=0.01)
+    fake, api = faked()
+    job = fake.add_job()
+    fake.fail(job.id, "MSS.000000001", "voice offline")
+    with api, pytest.raises(JobFailedError) as caught:
+        api.wait_for_job(job.id, poll_interval=0.01)
     error = caught.value
     assert (error.job_id, error.state, error.code, error.message) == (
-        JOB,
+        job.id,
         "FAILED",
         "MSS.000000001",
         "voice offline",
     )
-    assert str(error) == f"job {JOB} ended in state FAILED: MSS.000000001 voice offline"
+    assert (
+        str(error) == f"job {job.id} ended in state FAILED: MSS.000000001 voice offline"
+    )
 
 
 def test_wait_for_job_gives_up_at_its_timeout() -> None:
-    with serve(Reply(200, {"state": "PROCESSING"})) as server, client(server) as api:
-        with pytest.raises(JobTimeoutError) as caught:
-            api.wait_for_job(JOB, timeout=0.2, poll_interval=0.05)
+    fake, api = faked(polls=10**6)
+    job = fake.add_job()
+    with api, pytest.raises(JobTimeoutError) as caught:
+        api.wait_for_job(job.id, timeout=0.2, poll_interval=0.05)
     assert caught.value.state == "PROCESSING"
-    assert 2 <= len(server.received) <= 10
+    assert 2 <= len(fake.calls) <= 10
+    # The fake's clock, not the test's: no real time passed.
+    assert 0.19 <= fake.clock.elapsed < 1
 
 
 def test_async_client_retries_and_waits() -> None:
-    async def scenario(server: ScriptedServer) -> tuple[str, str | None]:
-        async with async_client(server) as api:
+    fake = FakeService()
+
+    async def scenario() -> tuple[str, str | None]:
+        async with fake.async_client() as api:
             job = await api.create_async_tts_job(
                 text="Hello", voice_asset_id="v", speed=120
             )
+            fake.fail_next("query", status=503, body=json.dumps(BUSY))
             done = await api.wait_for_job(job.job_id, poll_interval=0.01)
             return job.job_id, done.state
 
-    replies = [
-        Reply(200, {"job_id": JOB}),
-        UNAVAILABLE,
-        Reply(200, {"state": "WAITING"}),
-        Reply(200, SUCCEED),
+    job_id, state = asyncio.run(scenario())
+    assert (list(fake.jobs), state) == ([job_id], "SUCCEED")
+    assert [(c.method_name, c.status) for c in fake.calls] == [
+        ("create_async_tts_job", 200),
+        ("show_async_tts_job", 503),
+        ("show_async_tts_job", 200),
+        ("show_async_tts_job", 200),
     ]
-    with serve(*replies) as server:
-        assert asyncio.run(scenario(server)) == (JOB, "SUCCEED")
-    assert [r.method for r in server.received] == ["POST", "GET", "GET", "GET"]
-    assert json.loads(server.received[0].body) == {
+    assert fake.calls[0].body is not None
+    assert fake.calls[0].body.model_dump(mode="json", exclude_unset=True) == {
         "text": "Hello",
         "voice_asset_id": "v",
         "speed": 120,
@@ -270,13 +281,17 @@ def test_async_client_retries_and_waits() -> None:
 
 
 def test_async_submit_is_not_retried() -> None:
-    async def scenario(server: ScriptedServer) -> None:
-        async with async_client(server) as api:
+    fake = FakeService()
+    fake.fail_next("submit", status=503, code="MSS.000000002")
+
+    async def scenario() -> None:
+        async with fake.async_client() as api:
             await api.create_async_tts_job(text="Hello", voice_asset_id="v")
 
-    with serve(UNAVAILABLE) as server, pytest.raises(InternalServerError):
-        asyncio.run(scenario(server))
-    assert len(server.received) == 1
+    with pytest.raises(InternalServerError):
+        asyncio.run(scenario())
+    assert len(fake.calls) == 1
+    assert not fake.jobs
 
 
 def test_ak_sk_requests_carry_a_signature_the_server_can_verify() -> None:
@@ -382,18 +397,22 @@ def test_texts_and_voice_ids_out_of_the_documented_bounds_are_refused(
     """No length is given on the page; the spec takes the SDK's (see its $comments):
     text and tts_text 1 to 131,072 characters, voice_asset_id 1 to 256."""
     arguments = {"text": "Hello", "voice_asset_id": "v", argument: value}
-    with serve(Reply(200, {"job_id": JOB})) as server, client(server) as api:
-        with pytest.raises(ValidationError) as caught:
-            api.create_async_tts_job(**arguments)  # type: ignore[arg-type]
+    fake, api = faked()
+    with api, pytest.raises(ValidationError) as caught:
+        api.create_async_tts_job(**arguments)  # type: ignore[arg-type]
     assert [error["loc"] for error in caught.value.errors()] == [(argument,)]
-    assert not server.received
+    assert not fake.calls
 
 
 def test_texts_at_the_documented_bounds_are_sent() -> None:
     longest = "x" * 131_072
-    with serve(Reply(200, {"job_id": JOB})) as server, client(server) as api:
+    fake, api = faked()
+    with api:
         api.create_async_tts_job(text=longest, tts_text="y", voice_asset_id="v" * 256)
-    sent = json.loads(server.received[0].body)
+    # The fake read the body as the spec's model: what arrived, not what was meant.
+    (call,) = fake.calls
+    assert call.status == 200 and call.body is not None
+    sent = call.body.model_dump(mode="json")
     assert (len(sent["text"]), sent["tts_text"], len(sent["voice_asset_id"])) == (
         131_072,
         "y",

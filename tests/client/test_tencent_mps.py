@@ -301,9 +301,12 @@ def test_a_business_failure_in_the_submit_answer_is_shown_not_raised() -> None:
             "RequestId": "r",
         }
     }
-    with serve(Reply(200, answer)) as server, client(server) as api:
+    fake = FakeService()
+    fake.fail_next("submit", status=200, body=json.dumps(answer))
+    with fake.client() as api:
         job = api.text_to_speech_async(text="你好", voice_id=VOICE)
     assert (job.error_code, job.msg) == (10010, "voice off")
+    assert [c.status for c in fake.calls] == [200]
 
 
 def test_a_submit_answer_with_an_empty_task_id_is_unusable() -> None:
@@ -317,20 +320,23 @@ def test_a_submit_answer_with_an_empty_task_id_is_unusable() -> None:
             "RequestId": "r",
         }
     }
-    with serve(Reply(200, answer)) as server, client(server) as api:
-        with pytest.raises(APIResponseValidationError) as caught:
-            api.text_to_speech_async(text="你好", voice_id=VOICE)
+    fake = FakeService()
+    fake.fail_next("submit", status=200, body=json.dumps(answer))
+    with fake.client() as api, pytest.raises(APIResponseValidationError) as caught:
+        api.text_to_speech_async(text="你好", voice_id=VOICE)
     assert b'"ErrorCode": 10010' in caught.value.body
     assert caught.value.status_code == 200
+    assert len(fake.calls) == 1
 
 
 def test_a_submit_answer_without_a_task_id_keeps_its_body() -> None:
     sent = b'{"Response":{"ErrorCode":0,"Msg":"success","RequestId":"r-9"}}'
-    with serve(Reply(200, sent)) as server, client(server) as api:
-        with pytest.raises(APIResponseValidationError) as caught:
-            api.text_to_speech_async(text="你好", voice_id=VOICE)
+    fake = FakeService()
+    fake.fail_next("submit", status=200, body=sent)
+    with fake.client() as api, pytest.raises(APIResponseValidationError) as caught:
+        api.text_to_speech_async(text="你好", voice_id=VOICE)
     assert (caught.value.request_id, caught.value.body) == ("r-9", sent)
-    assert len(server.received) == 1
+    assert len(fake.calls) == 1
 
 
 def test_wait_polls_through_processing_with_empty_ext_info() -> None:
@@ -397,9 +403,10 @@ def test_methods_return_what_the_envelope_holds_request_id_included() -> None:
 
 def test_an_answer_without_its_envelope_keeps_its_body() -> None:
     sent = b'{"TaskId":"t-1","RequestId":"r-1"}'
-    with serve(Reply(200, sent)) as server, client(server) as api:
-        with pytest.raises(APIResponseValidationError) as caught:
-            api.text_to_speech_async(text="你好", voice_id=VOICE)
+    fake = FakeService()
+    fake.fail_next("submit", status=200, body=sent)
+    with fake.client() as api, pytest.raises(APIResponseValidationError) as caught:
+        api.text_to_speech_async(text="你好", voice_id=VOICE)
     assert (caught.value.status_code, caught.value.body) == (200, sent)
     assert "Response" in str(caught.value)
 
