@@ -152,6 +152,9 @@ class Operation:
     answer_example: Any = None
     # The status of the first 2xx response the spec documents (a 201 for a create).
     answer_status: int = 200
+    # The media type of a bytes or text answer as the spec names it (`audio/mpeg`);
+    # empty when it names none, or only a wildcard (`audio/*`).
+    answer_media_type: str = ""
     # Sent on every call whatever the arguments: (where, wire name, value). An RPC
     # action and version are.
     constants: tuple[tuple[Location, str, str], ...] = ()

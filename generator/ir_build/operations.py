@@ -766,6 +766,7 @@ def operation(
         example=_example(ctx, read, None if whole else body, parameters, flattened),
         answer_example=_answer_example(ctx, read.spec, read.where),
         answer_status=_answer_status(read.spec),
+        answer_media_type=_answer_media_type(ctx, read.spec, read.where, read.returns),
         body_format="xml" if read.body_format == "xml" else "json",
         flattened=tuple((c.name, tuple(f.name for f in fs)) for c, fs in flattened),
         upload=_upload_kind(upload.kind) if upload else None,
@@ -1063,6 +1064,25 @@ def _answer_status(op: Mapping[str, Any]) -> int:
         if status.startswith("2"):
             return int(status) if status.isdigit() else 200
     return 200
+
+
+def _answer_media_type(
+    ctx: Context, op: Mapping[str, Any], where: tuple[Any, ...], returns: str
+) -> str:
+    """The first whole media type of the first 2xx response that is read as `returns`
+    ("binary" or "text"); empty for any other answer, or where only a wildcard is given."""
+    if returns not in ("binary", "text"):
+        return ""
+    for status, response in sorted(op.get("responses", {}).items()):
+        if not str(status).startswith("2"):
+            continue
+        node, _ = ctx.deref(response, where + ("responses", status))
+        for media_type, media in ((node or {}).get("content") or {}).items():
+            essence = str(media_type).split(";", 1)[0].strip()
+            if "*" not in essence and media_kind(ctx, essence, media) == returns:
+                return essence
+        return ""
+    return ""
 
 
 def _answer_example(ctx: Context, op: Mapping[str, Any], where: tuple[Any, ...]) -> Any:

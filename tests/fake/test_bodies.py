@@ -56,7 +56,9 @@ def test_a_download_is_bytes(audio: Any) -> None:
         speech = client.create_speech(text="Hello", voice="anna")
         stored = client.download_file(file_id="f-1")
     assert speech.content == stored.content == PAYLOAD
-    assert speech.content_type == "application/octet-stream"
+    # Each of the media type the spec documents for it.
+    assert speech.content_type == "audio/mpeg"
+    assert stored.content_type == "application/octet-stream"
     (call, _) = fake.calls
     assert (call.method_name, call.body.text, call.status) == (
         "create_speech",
