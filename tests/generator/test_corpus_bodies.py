@@ -15,7 +15,15 @@ text, the same values, the union branch that was sent.
 Run with `-s`, each document prints its numbers: operations with such bodies, generated,
 driven, skipped, known gaps (GAPS, below) and uploads its client sends as JSON only (no
 multipart method of their own: `<method>_multipart` carries a form whose schema differs
-from the JSON's)."""
+from the JSON's).
+
+Every speech and transcription operation is driven too (issue 27, "Done when"): the
+document's operations whose words name speech, transcription, TTS/STT, synthesis,
+dictation, listening, subtitles, captions or dubbing, and the collections and items their
+paths extend (`speech_operations`, tests/support/bodies.py). Those with bodies beyond
+JSON are driven by the test above, the plain JSON ones (a transcription job by URL, its
+status, its listing) by the test at the end, with the same arguments, checks and answers;
+with `-s` it prints each document's selected list."""
 
 from __future__ import annotations
 
@@ -51,6 +59,7 @@ from tests.support.bodies import (
     file_like,
     is_json,
     operations,
+    speech_operations,
     to_json,
 )
 from tests.support.generate import importable
@@ -322,6 +331,21 @@ def _example(media: dict[str, Any], schema: Any, doc: Document) -> Any:
     return None
 
 
+def _decoded_example(example: Any, schema: Any, doc: Document) -> Any:
+    """An example as the answer's JSON. Some documents give it as its JSON text
+    (Microsoft's Swagger 2 `examples` of an array or an object); where the schema
+    is not a string, that text is decoded, and an example that is neither is not used."""
+    resolved = doc.deref(schema)
+    wants_text = isinstance(resolved, dict) and resolved.get("type") == "string"
+    if not isinstance(example, str) or wants_text:
+        return example
+    try:
+        decoded = json.loads(example)
+    except ValueError:
+        return None
+    return decoded if isinstance(decoded, dict | list) else None
+
+
 def _answer_type(media_type: str) -> str:
     kind = essence(media_type)
     if kind.endswith("/*"):
@@ -389,7 +413,13 @@ def _json_answer(
     media_type = next(m for m in media if is_json(m))
     schema = (media[media_type] or {}).get("schema", {})
     branches = doc.branches(schema)
-    example = None if branches else _example(media[media_type] or {}, schema, doc)
+    example = (
+        None
+        if branches
+        else _decoded_example(
+            _example(media[media_type] or {}, schema, doc), schema, doc
+        )
+    )
     value = to_json(
         example
         if example is not None
@@ -594,8 +624,11 @@ def _check_parts(
 # --- driving ----------------------------------------------------------------------
 
 
-def drive(loaded: Loaded, sample: Path) -> Outcome:
-    outcome = Outcome(present=len(loaded.kinds))
+def drive(loaded: Loaded, sample: Path, kinds_: list[Kinds] | None = None) -> Outcome:
+    """Drive each of `kinds_` (the document's operations with bodies beyond JSON
+    unless told) once on loopback."""
+    chosen = loaded.kinds if kinds_ is None else kinds_
+    outcome = Outcome(present=len(chosen))
     generated = {
         (o.http_method.upper(), o.path): o
         for o in loaded.api.operations
@@ -609,7 +642,7 @@ def drive(loaded: Loaded, sample: Path) -> Outcome:
     prefix = _prefix(loaded.api)
     with serve(Reply()) as server:
         client = _client(loaded, server)
-        for kinds in loaded.kinds:
+        for kinds in chosen:
             op = generated.get((kinds.method.upper(), kinds.path))
             if op is None:
                 assert kinds.key in loaded.api.skipped_operations, kinds.key
@@ -872,3 +905,87 @@ def test_an_upload_beside_json_with_its_own_schema_can_send_its_file(
         client.file_controller_upload_multipart(audio=sample)
     (received,) = server.received
     assert [(n, f) for n, f, _, _ in _parts(received)] == [("audio", SAMPLE_NAME)]
+
+
+# --- every speech and transcription operation (issue 27, "Done when") ---------------
+
+# Each document's speech and transcription operations (the rule is
+# `speech_operations`, tests/support/bodies.py), counted from the documents.
+SPEECH_EXPECTED = {
+    "openai-api": 5,
+    "assemblyai-api": 10,
+    "deepgram-api": 3,
+    "elevenlabs-api": 29,
+    "gladia-api": 7,
+    "vapi-api": 0,
+    "speechall-api": 5,
+    "speechmatics-batch": 5,
+    "microsoft-speech-batch-transcription": 8,
+}
+
+
+def test_the_corpus_documents_are_listed_for_speech() -> None:
+    assert sorted(DOCUMENTS) == sorted(SPEECH_EXPECTED)
+
+
+SPOKEN = {
+    "openapi": "3.1.0",
+    "info": {"title": "t", "version": "1"},
+    "paths": {
+        "/v1/textToSpeech": {"post": {"responses": {}}},
+        "/jobs": {"get": {"summary": "List jobs", "responses": {}}},
+        "/jobs/{id}": {"get": {"responses": {}}},
+        "/jobs/{id}/transcript": {"get": {"responses": {}}},
+        "/jobs/{id}/log": {"get": {"responses": {}}},
+        "/voices": {"get": {"operationId": "getTTSVoices", "responses": {}}},
+        "/dubbing": {"get": {"responses": {}}},
+        "/live": {"get": {"tags": ["Listen"], "responses": {}}},
+        "/captions": {"get": {"summary": "Synthesize captions", "responses": {}}},
+        # Words that only contain a stem's letters across their parts are not
+        # speech: "ListThreadItems", "listEntries", "settings".
+        "/threads": {"get": {"operationId": "ListThreadItems", "responses": {}}},
+        "/entries": {"get": {"operationId": "listEntries", "responses": {}}},
+        "/settings": {"get": {"summary": "Get settings", "responses": {}}},
+        "/jobsx": {"get": {"responses": {}}},
+    },
+}
+
+
+def test_speech_operations_are_selected_by_their_words_and_their_resource() -> None:
+    assert [k.key for k in speech_operations(Document(SPOKEN))] == [
+        "POST /v1/textToSpeech",
+        "GET /jobs",
+        "GET /jobs/{id}",
+        "GET /jobs/{id}/transcript",
+        "GET /voices",
+        "GET /dubbing",
+        "GET /live",
+        "GET /captions",
+    ]
+
+
+@pytest.mark.parametrize("folder", sorted(SPEECH_EXPECTED))
+def test_every_speech_and_transcription_operation_works_on_loopback(
+    folder: str, load: Callable[[str], Loaded], sample: Path
+) -> None:
+    """The ones with bodies beyond JSON are driven by the test above; the others (plain
+    JSON: AssemblyAI's transcripts, Speechmatics' jobs, Microsoft's batch
+    transcriptions...) here, the same way, so each is driven once."""
+    loaded = load(folder)
+    selected = speech_operations(loaded.doc)
+    beyond = {kinds.key for kinds in loaded.kinds}
+    plain = [kinds for kinds in selected if kinds.key not in beyond]
+    print(f"{folder}: {len(selected)} speech and transcription operations")
+    for kinds in selected:
+        where = "bodies beyond JSON" if kinds.key in beyond else "JSON"
+        print(f"  {kinds.key} ({where})")
+    # Every one is generated: none may be left to a skip warning.
+    assert not [k.key for k in selected if k.key in loaded.api.skipped_operations]
+    outcome = drive(loaded, sample, plain)
+    print(
+        f"  {outcome.driven} of {len(plain)} JSON ones driven ({outcome.calls} calls)"
+    )
+    assert len(selected) == SPEECH_EXPECTED[folder]
+    assert not outcome.failures, "\n".join(outcome.failures)
+    assert not outcome.gaps and not outcome.skipped
+    assert outcome.driven == len(plain)

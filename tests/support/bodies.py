@@ -382,3 +382,60 @@ def to_json(value: Any) -> Any:
     if isinstance(value, list):
         return [to_json(v) for v in value]
     return value
+
+
+# The stems of the words that make an operation a speech or transcription one; the
+# short acronyms only as whole words ("ListThreadItems" is not "stt").
+SPEECH_STEMS = (
+    "speech",
+    "transcri",
+    "synthes",
+    "dictation",
+    "listen",
+    "subtitle",
+    "caption",
+    "dub",
+)
+SPEECH_ACRONYMS = ("tts", "stt")
+
+
+def words(text: str) -> list[str]:
+    """The words of an identifier, a path or a sentence, lower case: camelCase,
+    snake_case, kebab-case and `/` all split ("TTSVoices" is "tts", "voices")."""
+    return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", text)]
+
+
+def is_speech_word(word: str) -> bool:
+    return word in SPEECH_ACRONYMS or word.startswith(SPEECH_STEMS)
+
+
+def speech_operations(doc: Document) -> list[Kinds]:
+    """Every speech or transcription operation of a document, in its order.
+
+    An operation is one when a word of its operationId, path, summary or tags starts
+    with speech, transcri, synthes, dictation, listen, subtitle, caption or dub, or is
+    tts or stt. So is an operation on a path that a selected operation's path extends
+    (the collection and the item a transcript belongs to: Speechmatics' `/jobs` and
+    `/jobs/{jobid}` for `/jobs/{jobid}/transcript`), whatever its words."""
+    found: list[tuple[Kinds, bool]] = []
+    for path, item in (doc.document.get("paths") or {}).items():
+        item = doc.deref(item)
+        for method in METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            texts = [
+                str(operation.get("operationId") or ""),
+                path,
+                str(operation.get("summary") or ""),
+                *(str(tag) for tag in operation.get("tags") or []),
+            ]
+            named = any(is_speech_word(w) for text in texts for w in words(text))
+            found.append((classify(doc, method, path, operation), named))
+    selected = {kinds.path.partition("?")[0] for kinds, named in found if named}
+    return [
+        kinds
+        for kinds, named in found
+        if named
+        or any(p.startswith(kinds.path.partition("?")[0] + "/") for p in selected)
+    ]
