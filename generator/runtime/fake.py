@@ -652,7 +652,7 @@ class FakeService:
         self, request: httpx.Request, op: Operation
     ) -> tuple[BaseModel | None, tuple[FakeFile, ...]]:
         """The body's fields as `op.body`, and the files it carries: as JSON or XML, or
-        (by its Content-Type) a multipart body or a form; a binary upload is one file."""
+        (by its Content-Type) a multipart body or a form; a raw upload is one file."""
         content = request.content
         media = request.headers.get("content-type", "")
         essence = media.split(";", 1)[0].strip().lower()
