@@ -134,7 +134,8 @@ def declarations(model: Model) -> list[Declaration]:
     required = set(model.schema.get("required", ()))
     out = []
     for field in model.fields:
-        prop = properties[field.wire_name]
+        # A required name the schema leaves undeclared is a field of any value.
+        prop = properties.get(field.wire_name, {})
         text = _RUNTIME_NAME.sub(
             r"\1", annotation(prop, checked=True, strict=model.strict)
         )

@@ -34,6 +34,8 @@ _CHECKS = (
     ("pattern", "pattern"),
 )
 _ARRAY_CHECKS = (("maxItems", "max_length"), ("minItems", "min_length"))
+# A map's key counts are its length (a model's are not: its fields are named).
+_MAP_CHECKS = (("maxProperties", "max_length"), ("minProperties", "min_length"))
 
 
 # Wraps an integer `Literal` of a model that validates strictly: pydantic's Literal
@@ -173,7 +175,13 @@ def checks(schema: Mapping[str, Any]) -> list[tuple[str, Any]]:
     An array's item counts are its length; everything else's are as named."""
     if "$ref" in schema:
         return []
-    pairs = _ARRAY_CHECKS if _is_array(schema) else _CHECKS
+    pairs: tuple[tuple[str, str], ...]
+    if _is_array(schema):
+        pairs = _ARRAY_CHECKS
+    elif _is_map(schema):
+        pairs = _MAP_CHECKS
+    else:
+        pairs = _CHECKS
     return [(keyword, schema[key]) for key, keyword in pairs if key in schema]
 
 
@@ -246,6 +254,16 @@ def _is_integer(value: Any) -> bool:
 def _is_array(schema: Mapping[str, Any]) -> bool:
     types = schema.get("type")
     return types == "array" or (isinstance(types, list) and "array" in types)
+
+
+def _is_map(schema: Mapping[str, Any]) -> bool:
+    """An object typed `dict[str, ...]`: no properties of its own, no composition."""
+    types = schema.get("type")
+    return (
+        (types == "object" or (isinstance(types, list) and "object" in types))
+        and "properties" not in schema
+        and not _composed(schema)
+    )
 
 
 def is_json_string(schema: Mapping[str, Any]) -> bool:

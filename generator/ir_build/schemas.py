@@ -613,9 +613,16 @@ def model_fields(
     descriptions: Mapping[str, str],
 ) -> tuple[Field, ...]:
     required = set(schema.get("required", ()))
+    properties = dict(schema.get("properties", {}))
+    # A required name the schema leaves undeclared may hold any value (JSON Schema),
+    # and a strict model refuses an undeclared key: without a field it could never be
+    # sent (OpenAI's LocalShellToolCallOutput.call_id).
+    for wire_name in schema.get("required", ()):
+        if isinstance(wire_name, str) and wire_name not in properties:
+            properties[wire_name] = {}
     fields = []
     seen: dict[str, str] = {}
-    for wire_name, prop in schema.get("properties", {}).items():
+    for wire_name, prop in properties.items():
         python = naming.field_name(wire_name)
         if python in seen:
             raise ctx.error(

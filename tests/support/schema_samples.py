@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 # what is required, so that wide specs (vapi's) keep documents small.
 DEPTH = 1
 # Past this depth a branch stops: required recursion that never ends draws `None`.
-_HARD_DEPTH = DEPTH + 3
+_HARD_DEPTH = DEPTH + 9
 # Items of an array beyond its minimum, and keys of a map: enough to exercise them.
 _EXTRA_ITEMS = 2
 # A property key no schema of the corpus declares: the extra field of `mutations`.
@@ -284,7 +284,10 @@ class Sampler:
             if sub is None:
                 return "undeclared"
             if isinstance(sub, dict) and "$ref" in sub:
-                return "$ref"
+                # A default there is a class of its own (how an optional one is typed).
+                target = self.resolve(sub)
+                has = isinstance(target, dict) and "default" in target
+                return "$ref with default" if has else "$ref"
             schema = sub
         if not isinstance(schema, dict):
             return "any"
@@ -298,7 +301,8 @@ class Sampler:
     def mutations(self, schema: Any, document: JSON) -> Iterator[tuple[str, str, JSON]]:
         """(kind, where, document): `document` changed where the schema draws a line.
 
-        kind: `null` (a null where the schema may not allow one), `wrong-type`,
+        kind: `null` (a null where the schema may not allow one; `null-optional` in
+        an optional property without a default), `wrong-type`,
         `read-only` (a readOnly property, which drawn documents leave out),
         `out-of-range` (just past a bound, or a value out of an enum), `missing` (a
         required property left out), `extra` (an undeclared property)."""
@@ -321,7 +325,13 @@ class Sampler:
         for name, sub in sorted(properties.items()):
             value = document.get(name, _example(self.resolve(sub)))
             if name in document:
-                yield "null", name, {**document, name: None}
+                # An optional property without a default is a kind of its own: ours
+                # reads its None as "not given" (README, "Differences from ...").
+                optional = name not in (schema.get("required") or []) and not (
+                    isinstance(sub, dict) and "default" in self.resolve(sub)
+                )
+                kind = "null-optional" if optional else "null"
+                yield kind, name, {**document, name: None}
             for kind, _, changed in _edges(self.resolve(sub), name, value):
                 yield kind, name, {**document, name: changed}
 
