@@ -60,6 +60,10 @@ from generator.spec_files import spec_file
 from tests.support.generate import generated_package, importable
 from tests.support.schema_samples import REF_PREFIX, Sampler
 
+# Hypothesis warns when a strategy's repr is long; the strategies of the large corpus
+# schemas are, by nature, and the repr is never shown unless a draw fails.
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 MANIFEST = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
