@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 from . import naming
+from .errors import pointer_parts
 from .ir import (
     Api,
     AuthScheme,
@@ -986,10 +987,10 @@ def _pointer(path: FieldPath | None) -> tuple[str | int, ...] | None:
 
 
 def _text_pointer(text: str | None) -> tuple[str | int, ...] | None:
+    """A JSON pointer's parts, a list index as a number."""
     if text is None:
         return None
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in text.split("/")[1:]]
-    return tuple(int(p) if p.isdigit() else p for p in parts)
+    return tuple(int(p) if p.isdigit() else p for p in pointer_parts(text))
 
 
 def _fake_role(api: Api, op: Operation) -> str:
@@ -1046,6 +1047,11 @@ def _fake_value(name: str, schema: Mapping[str, Any] | None) -> str:
     examples = schema.get("examples")
     if isinstance(examples, list) and examples and isinstance(examples[0], str):
         return examples[0]
+    return _fake_word(name)
+
+
+def _fake_word(name: str) -> str:
+    """A plain stand-in value named after what it stands for (`fakeapikey`)."""
     return "fake" + re.sub(r"[^a-z0-9]", "", name.lower())
 
 
@@ -1109,7 +1115,7 @@ def _fake(api: Api) -> dict[str, Any]:
         )
     scheme = api.auth[0] if api.auth else None
     credentials = {
-        c.name: "fake" + re.sub(r"[^a-z0-9]", "", c.name.lower())
+        c.name: _fake_word(c.name)
         for c in (scheme.credentials if scheme else ())
         if not c.optional
     }

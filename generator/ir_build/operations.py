@@ -1066,6 +1066,18 @@ def _answer_status(op: Mapping[str, Any]) -> int:
     return 200
 
 
+def _success_content(
+    ctx: Context, op: Mapping[str, Any], where: tuple[Any, ...]
+) -> Mapping[str, Any]:
+    """The `content` of the first 2xx response, by media type (empty without one)."""
+    for status, response in sorted(op.get("responses", {}).items()):
+        if str(status).startswith("2"):
+            node, _ = ctx.deref(response, where + ("responses", status))
+            content = (node or {}).get("content")
+            return content if isinstance(content, Mapping) else {}
+    return {}
+
+
 def _answer_media_type(
     ctx: Context, op: Mapping[str, Any], where: tuple[Any, ...], returns: str
 ) -> str:
@@ -1073,36 +1085,26 @@ def _answer_media_type(
     ("binary" or "text"); empty for any other answer, or where only a wildcard is given."""
     if returns not in ("binary", "text"):
         return ""
-    for status, response in sorted(op.get("responses", {}).items()):
-        if not str(status).startswith("2"):
-            continue
-        node, _ = ctx.deref(response, where + ("responses", status))
-        for media_type, media in ((node or {}).get("content") or {}).items():
-            essence = str(media_type).split(";", 1)[0].strip()
-            if "*" not in essence and media_kind(ctx, essence, media) == returns:
-                return essence
-        return ""
+    for media_type, media in _success_content(ctx, op, where).items():
+        essence = str(media_type).split(";", 1)[0].strip()
+        if "*" not in essence and media_kind(ctx, essence, media) == returns:
+            return essence
     return ""
 
 
 def _answer_example(ctx: Context, op: Mapping[str, Any], where: tuple[Any, ...]) -> Any:
     """The documented example of the first 2xx response's body (its `example`, or the
     value of the first of its `examples`); None when it documents none."""
-    for status, response in sorted(op.get("responses", {}).items()):
-        if not str(status).startswith("2"):
+    for media in _success_content(ctx, op, where).values():
+        if not isinstance(media, Mapping):
             continue
-        node, _ = ctx.deref(response, where + ("responses", status))
-        for media in ((node or {}).get("content") or {}).values():
-            if not isinstance(media, Mapping):
-                continue
-            if "example" in media:
-                return media["example"]
-            examples = media.get("examples")
-            if isinstance(examples, Mapping):
-                for example in examples.values():
-                    if isinstance(example, Mapping) and "value" in example:
-                        return example["value"]
-        return None
+        if "example" in media:
+            return media["example"]
+        examples = media.get("examples")
+        if isinstance(examples, Mapping):
+            for example in examples.values():
+                if isinstance(example, Mapping) and "value" in example:
+                    return example["value"]
     return None
 
 
